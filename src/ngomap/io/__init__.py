@@ -1,0 +1,1 @@
+"""Files in and out: 3W spreadsheets and organisation lists."""

@@ -1,0 +1,100 @@
+"""The record model: canonical column names, HXL hashtags, and the problem report's shape."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+# Canonical columns of a records frame: one row per organisation x sector x area.
+ORG_NAME: Final = "org_name"
+ORG_ACRONYM: Final = "org_acronym"
+ORG_TYPE: Final = "org_type"
+PRESENCE: Final = "presence"
+PARTNER: Final = "partner"
+FUNDER: Final = "funder"
+SECTOR: Final = "sector"
+ADM1_CODE: Final = "adm1_code"
+ADM1_NAME: Final = "adm1_name"
+ADM2_CODE: Final = "adm2_code"
+ADM2_NAME: Final = "adm2_name"
+ADM3_CODE: Final = "adm3_code"
+ADM3_NAME: Final = "adm3_name"
+LAT: Final = "lat"
+LON: Final = "lon"
+STATUS: Final = "status"
+START: Final = "start"
+END: Final = "end"
+TARGETED: Final = "targeted"
+REACHED: Final = "reached"
+# Derived by the importer.
+ORG_KEY: Final = "org_key"  # one key per organisation across spelling variants
+SECTOR_RAW: Final = "sector_raw"
+AREA_CODE: Final = "area_code"  # the P-code of the area the record is assigned to
+AREA_NOTE: Final = "area_note"  # how the area was found, when it is not a plain match
+NATIONAL: Final = "national"  # True for nationwide records (never spread to every area)
+SOURCE: Final = "source"
+ROW: Final = "row"  # the row number as the user sees it in the spreadsheet
+
+# Fields a 3W file may hold, with the HXL hashtag (tag plus sorted attributes).
+HXL_FIELDS: Final[dict[str, str]] = {
+    "#org+name": ORG_NAME,
+    "#org+acronym": ORG_ACRONYM,
+    "#org+type": ORG_TYPE,
+    "#org+presence": PRESENCE,
+    "#org+impl": PARTNER,
+    "#org+funding": FUNDER,
+    "#sector": SECTOR,
+    "#adm1+code": ADM1_CODE,
+    "#adm1+name": ADM1_NAME,
+    "#adm2+code": ADM2_CODE,
+    "#adm2+name": ADM2_NAME,
+    "#adm3+code": ADM3_CODE,
+    "#adm3+name": ADM3_NAME,
+    "#geo+lat": LAT,
+    "#geo+lon": LON,
+    "#status": STATUS,
+    "#date+start": START,
+    "#date+end": END,
+    "#targeted": TARGETED,
+    "#reached": REACHED,
+}
+
+RECORD_FIELDS: Final[tuple[str, ...]] = tuple(HXL_FIELDS.values())
+
+ADMIN_LEVELS: Final[dict[str, tuple[str, str]]] = {
+    "adm1": (ADM1_CODE, ADM1_NAME),
+    "adm2": (ADM2_CODE, ADM2_NAME),
+    "adm3": (ADM3_CODE, ADM3_NAME),
+}
+
+
+class Severity(StrEnum):
+    """How bad a problem is: an error rejects the row, a warning keeps it."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or worth knowing) about one cell of the user's file."""
+
+    row: int | None
+    column: str | None
+    value: str | None
+    message_en: str
+    message_fr: str
+    severity: Severity = Severity.WARNING
+    suggestion: str | None = None
+
+    def message(self, lang: str) -> str:
+        """The message in ``lang`` ("fr" or "en")."""
+        return self.message_fr if lang == "fr" else self.message_en
+
+    def as_dict(self) -> dict[str, Any]:
+        """A plain dict, for JSON and tables."""
+        data = asdict(self)
+        data["severity"] = str(self.severity)
+        return data
