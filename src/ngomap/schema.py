@@ -88,6 +88,7 @@ class Problem:
     message_fr: str
     severity: Severity = Severity.WARNING
     suggestion: str | None = None
+    kind: str = ""  # what sort of problem, for grouping: "area.moved", "sector.unknown", ...
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` ("fr" or "en")."""

@@ -84,6 +84,7 @@ def _code_column(
                     message_fr=f"« {value} » n'est pas dans le vocabulaire {vocabulary.name} ; "
                     f"conservé tel quel. Ajoutez-le à data/vocab/{vocabulary.name}_aliases.csv.",
                     severity=Severity.WARNING,
+                    kind=f"{vocabulary.name}.unknown",
                 )
             )
     frame[column] = coded
@@ -93,7 +94,8 @@ def _reject(
     frame: pd.DataFrame, mask: pd.Series, header: str | None, en: str, fr: str
 ) -> list[Problem]:
     return [
-        Problem(int(row), header, None, en, fr, Severity.ERROR) for row in frame.loc[mask, s.ROW]
+        Problem(int(row), header, None, en, fr, Severity.ERROR, kind="row.rejected")
+        for row in frame.loc[mask, s.ROW]
     ]
 
 
@@ -149,6 +151,7 @@ def clean_records(
                 "Le fichier n'a pas de colonne de secteur : les lignes sont comptées sans "
                 "secteur.",
                 Severity.WARNING,
+                kind="sector.missing",
             )
         )
 
@@ -167,6 +170,7 @@ def clean_records(
                     note[0],
                     note[1],
                     Severity.WARNING if code is not None else Severity.ERROR,
+                    kind="area.moved" if code is not None else "area.unknown",
                 )
             )
 
@@ -197,6 +201,7 @@ def clean_records(
                 f"Same record as row {int(first)}: merged with it.",
                 f"Même enregistrement que la ligne {int(first)} : fusionné avec elle.",
                 Severity.INFO,
+                kind="row.duplicate",
             )
         )
     report.rows_duplicate = int(duplicated.sum())

@@ -28,10 +28,18 @@ class Dataset:
 
     records: pd.DataFrame
     report: ImportReport
-    title: str
-    source: str
+    titles: dict[str, str]  # by language
+    sources: dict[str, str]  # by language
     updated: date | None
     is_sample: bool = False
+
+    def title(self, lang: str) -> str:
+        """The data's title in ``lang`` (or any language it has)."""
+        return self.titles.get(lang) or next(iter(self.titles.values()), "")
+
+    def source(self, lang: str) -> str:
+        """Where the data comes from, in ``lang`` (or any language it has)."""
+        return self.sources.get(lang) or next(iter(self.sources.values()), "")
 
 
 def parse_hashtag(cell: object) -> tuple[str, frozenset[str]] | None:
@@ -182,8 +190,10 @@ def load_sample(boundaries: Boundaries | None = None) -> Dataset:
     return Dataset(
         records=records,
         report=report,
-        title=str(meta.get("title_fr", SAMPLE_FILE.name)),
-        source=str(meta.get("source_fr", "")),
+        titles={lang: str(meta[f"title_{lang}"]) for lang in ("fr", "en") if f"title_{lang}" in meta},
+        sources={
+            lang: str(meta[f"source_{lang}"]) for lang in ("fr", "en") if f"source_{lang}" in meta
+        },
         updated=updated if isinstance(updated, date) else None,
         is_sample=True,
     )

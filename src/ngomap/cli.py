@@ -1,0 +1,141 @@
+"""The command line: ngomap app | summary | validate."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ngomap import analysis, vocab
+from ngomap._paths import APP_SCRIPT
+from ngomap.boundaries import embedded_regions
+from ngomap.errors import NgomapError
+from ngomap.io.threew import load_sample, read_3w
+from ngomap.validate import ImportReport
+from ngomap.webassets import install_static
+
+cli = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="ngomap: who does what where. Without FILE, the embedded sample is used.",
+)
+
+
+class Format(StrEnum):
+    """Output formats of `ngomap summary`."""
+
+    csv = "csv"
+    json = "json"
+
+
+FileArg = Annotated[
+    Path | None,
+    typer.Argument(help="A 3W file (CSV or XLSX); the embedded sample when left out."),
+]
+
+
+def _load(file: Path | None) -> tuple[object, ImportReport]:
+    if file is None:
+        dataset = load_sample()
+        return dataset.records, dataset.report
+    if not file.is_file():
+        raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
+    return read_3w(file, boundaries=embedded_regions())
+
+
+def _sector_codes(values: list[str]) -> list[str] | None:
+    if not values:
+        return None
+    codes = []
+    for value in values:
+        match = vocab.sectors().aliases.lookup(value)
+        if match is None:
+            known = ", ".join(vocab.sectors().codes)
+            raise typer.BadParameter(f"unknown sector {value!r}; use one of {known}",
+                                     param_hint="--sector")
+        codes.append(match.code)
+    return codes
+
+
+@cli.command()
+def summary(
+    file: FileArg = None,
+    sector: Annotated[
+        list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
+    ] = None,
+    fmt: Annotated[Format, typer.Option("--format", help="csv or json.")] = Format.csv,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
+) -> None:
+    """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
+    try:
+        records, _report = _load(file)
+        table = analysis.summary(
+            records,  # type: ignore[arg-type]
+            embedded_regions(),
+            sectors=_sector_codes(sector or []),
+            lang=lang,
+        )
+    except NgomapError as exc:
+        typer.echo(exc.message(lang), err=True)
+        raise typer.Exit(1) from exc
+    if fmt is Format.json:
+        typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(table.to_csv(index=False), nl=False)
+
+
+@cli.command()
+def validate(
+    file: FileArg = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error."""
+    try:
+        _records, report = _load(file)
+    except NgomapError as exc:
+        if as_json:
+            typer.echo(json.dumps({"error": exc.message(lang)}, ensure_ascii=False))
+        else:
+            typer.echo(exc.message(lang), err=True)
+        raise typer.Exit(1) from exc
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(
+            f"{report.source}: rows_read={report.rows_read} rows_kept={report.rows_kept} "
+            f"rows_duplicate={report.rows_duplicate} rows_rejected={report.rows_rejected} "
+            f"organisations={report.organisations}"
+        )
+        for problem in report.problems:
+            where = f"row {problem.row}" if problem.row is not None else "file"
+            column = f", {problem.column}" if problem.column else ""
+            typer.echo(f"{problem.severity}: {where}{column}: {problem.message(lang)}")
+    raise typer.Exit(0 if report.usable else 1)
+
+
+@cli.command("app")
+def run_app(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
+) -> None:
+    """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics)."""
+    install_static(APP_SCRIPT.parent / "static")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--server.enableStaticServing", "true",
+        "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    raise typer.Exit(subprocess.call(command))
+
+
+def main() -> None:
+    """Console script entry point."""
+    cli()

@@ -1,0 +1,1 @@
+"""The Streamlit face of ngomap: widgets read controls and show what the library computes."""

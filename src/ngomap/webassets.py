@@ -1,0 +1,47 @@
+"""Leaflet served from the xstatic-leaflet package, never from a CDN: maps draw offline."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+import xstatic.pkg.leaflet as xleaflet
+
+LEAFLET_DIR: Final = Path(xleaflet.BASE_DIR)
+LEAFLET_VERSION: Final = str(xleaflet.VERSION)
+STATIC_SUBDIR: Final = f"vendor/leaflet-{LEAFLET_VERSION}"
+# Where Streamlit serves the app's static/ folder (server.enableStaticServing).
+STREAMLIT_STATIC_URL: Final = "/app/static"
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The URLs a map page loads its scripts and style sheets from."""
+
+    js: tuple[tuple[str, str], ...]
+    css: tuple[tuple[str, str], ...]
+
+
+def local_assets(base_url: str = STREAMLIT_STATIC_URL) -> Assets:
+    """Leaflet's URLs under ``base_url`` once ``install_static`` has copied it there."""
+    root = f"{base_url.rstrip('/')}/{STATIC_SUBDIR}"
+    return Assets(
+        js=(("leaflet", f"{root}/leaflet.js"),),
+        css=(("leaflet_css", f"{root}/leaflet.css"),),
+    )
+
+
+def install_static(static_dir: Path) -> Path:
+    """Copy Leaflet from its Python package into ``static_dir`` (once per version)."""
+    target = static_dir / STATIC_SUBDIR
+    if not (target / "leaflet.js").is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.copytree(
+            LEAFLET_DIR, tmp, ignore=shutil.ignore_patterns("*.map", "*-src*", "*.esm.js")
+        )
+        tmp.replace(target)
+    return target

@@ -1,0 +1,209 @@
+"""Folium maps for the page and HTML exports; every text from data reaches the browser escaped."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from branca.element import MacroElement
+from jinja2 import Template
+
+from ngomap import schema as s
+from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
+from ngomap.classes import Classes, classify_counts
+from ngomap.webassets import Assets, local_assets
+
+# GeoJSON feature properties of a choropleth.
+P_CODE = "code"
+P_NAME = "name"
+P_COUNT = "count"
+P_NAMES = "names"
+P_COLOR = "color"
+
+
+@dataclass(frozen=True)
+class MapLabels:
+    """The words a map shows, in the page's language."""
+
+    area: str
+    count: str
+    organisations: str
+    legend_title: str
+    zero: str
+    boundaries_credit: str
+    more: str = "+{n}"
+
+
+class _SafeTooltip(MacroElement):  # type: ignore[misc]
+    """A hover tooltip built with textContent: names show as text, never as HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+            var props = layer.feature.properties, box = document.createElement("div");
+            box.className = "ngomap-tooltip";
+            {{ this.fields|tojson }}.forEach(function (field) {
+                var value = props[field[0]];
+                if (value === null || value === undefined || value === "") { return; }
+                var line = document.createElement("div"), label = document.createElement("b");
+                label.textContent = field[1] + " : ";
+                line.appendChild(label);
+                line.appendChild(document.createTextNode(String(value)));
+                box.appendChild(line);
+            });
+            return box;
+        }, {sticky: true});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self._name = "SafeTooltip"
+        self.fields = [list(f) for f in fields]
+
+
+class _Legend(MacroElement):  # type: ignore[misc]
+    """A categorical legend control (one swatch per class, zero apart) and the credit line."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var box = L.DomUtil.create("div", "ngomap-legend");
+                box.style.cssText = "background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;"
+                    + "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)";
+                var title = document.createElement("div");
+                title.style.fontWeight = "bold";
+                title.textContent = {{ this.title|tojson }};
+                box.appendChild(title);
+                {{ this.items|tojson }}.forEach(function (item) {
+                    var row = document.createElement("div"), swatch = document.createElement("span");
+                    swatch.style.cssText = "display:inline-block;width:14px;height:14px;"
+                        + "margin-right:6px;vertical-align:middle;border:1px solid #777;"
+                        + "background:" + item[0];
+                    row.appendChild(swatch);
+                    row.appendChild(document.createTextNode(item[1]));
+                    box.appendChild(row);
+                });
+                return box;
+            };
+            legend.addTo(map);
+            map.attributionControl.addAttribution({{ this.credit|tojson }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, items: list[tuple[str, str]], credit: str) -> None:
+        super().__init__()
+        self._name = "Legend"
+        self.title = title
+        self.items = [list(i) for i in items]
+        self.credit = html.escape(credit)  # Leaflet inserts attributions as HTML
+
+
+def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
+    """(colour, label) per legend line: zero first, in its neutral colour."""
+    items = [(classes.zero_color, zero_label)]
+    items += list(zip(classes.colors, classes.labels(), strict=True))
+    return items
+
+
+def _short_list(names: list[str], limit: int, more: str) -> str:
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += " " + more.format(n=len(names) - limit)
+    return shown
+
+
+def choropleth_features(
+    areas: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    classes: Classes,
+    *,
+    max_names: int = 8,
+    more: str = "+{n}",
+) -> gpd.GeoDataFrame:
+    """The areas with the properties the map shows: code, name, count, names, colour."""
+    by_code = table.set_index(s.AREA_CODE)
+    frame = gpd.GeoDataFrame(
+        {
+            P_CODE: list(areas.index),
+            P_NAME: [str(by_code.at[c, AREA_NAME]) for c in areas.index],
+            P_COUNT: [int(by_code.at[c, ACTORS]) for c in areas.index],
+            P_NAMES: [
+                _short_list(list(by_code.at[c, ORGANISATIONS]), max_names, more)
+                for c in areas.index
+            ],
+        },
+        geometry=list(areas.geometry),
+        crs=areas.crs,
+    )
+    frame[P_COLOR] = [classes.color(n) for n in frame[P_COUNT]]
+    return frame
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    *,
+    labels: MapLabels,
+    assets: Assets | None = None,
+    tiles: bool = True,
+    classes: Classes | None = None,
+) -> folium.Map:
+    """A map of actors per area: one colour per class, 0 in a neutral colour, a tooltip.
+
+    ``table`` is ``analysis.actors_by_area``'s output for the same areas. Leaflet is loaded
+    from ``assets`` (local by default); the tile layer is optional and the areas draw
+    without it.
+    """
+    classes = classes or classify_counts(list(table[ACTORS]))
+    features = choropleth_features(areas, table, classes, more=labels.more)
+    assets = assets or local_assets()
+    minx, miny, maxx, maxy = (float(v) for v in features.total_bounds)
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=5,
+        tiles=None,
+        control_scale=True,
+    )
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "fillColor": feature["properties"][P_COLOR],
+            "color": "#555555",
+            "weight": 1,
+            "fillOpacity": 0.8,
+        }
+
+    layer = folium.GeoJson(
+        features.__geo_interface__,
+        name=labels.legend_title,
+        style_function=style,
+        highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
+    )
+    layer.add_child(
+        _SafeTooltip(
+            [(P_NAME, labels.area), (P_COUNT, labels.count), (P_NAMES, labels.organisations)]
+        )
+    )
+    layer.add_to(fmap)
+    fmap.add_child(
+        _Legend(labels.legend_title, legend_items(classes, labels.zero), labels.boundaries_credit)
+    )
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap
