@@ -16,7 +16,9 @@ ORGANISATIONS = "organisations"
 NATIONAL_LEVEL = "national"
 
 
-def filter_records(records: pd.DataFrame, *, sectors: Collection[str] | None = None) -> pd.DataFrame:
+def filter_records(
+    records: pd.DataFrame, *, sectors: Collection[str] | None = None
+) -> pd.DataFrame:
     """Records in the chosen sectors (all sectors when ``sectors`` is None)."""
     if sectors is None:
         return records
@@ -85,9 +87,7 @@ def summary(
     national = chosen.loc[chosen[s.NATIONAL]]
     parts = []
     if not local.empty:
-        grouped = (
-            local.groupby([s.AREA_CODE, s.SECTOR])[s.ORG_NAME].agg(_names).reset_index()
-        )
+        grouped = local.groupby([s.AREA_CODE, s.SECTOR])[s.ORG_NAME].agg(_names).reset_index()
         grouped[AREA_NAME] = grouped[s.AREA_CODE].map(lambda c: boundaries.name(c, lang))
         grouped[LEVEL] = boundaries.level
         parts.append(grouped)

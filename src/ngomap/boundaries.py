@@ -147,7 +147,9 @@ _NO_AREA = AreaMatch(
 )
 
 
-def match_area(boundaries: Boundaries, codes: Iterable[object], names: Iterable[object]) -> AreaMatch:
+def match_area(
+    boundaries: Boundaries, codes: Iterable[object], names: Iterable[object]
+) -> AreaMatch:
     """Find the area of a record from its admin codes and names, finest first.
 
     Codes are tried before names: an exact P-code (after format normalisation), a finer
@@ -216,5 +218,9 @@ def assign_areas(records: pd.DataFrame, boundaries: Boundaries) -> pd.DataFrame:
     found = [matches[key] for key in row_keys]
     out[s.AREA_CODE] = [m.code for m in found]
     out[s.NATIONAL] = [m.national for m in found]
-    out[s.AREA_NOTE] = [(m.note_en, m.note_fr) if m.note_en else None for m in found]
+    out[s.AREA_NOTE] = pd.Series(
+        [(m.note_en, m.note_fr) if m.note_en else None for m in found],
+        index=out.index,
+        dtype=object,
+    )
     return out

@@ -6,8 +6,9 @@ import altair as alt
 import pandas as pd
 
 
-def bar_chart(frame: pd.DataFrame, *, category: str, value: str, title: str, value_title: str
-              ) -> alt.Chart:
+def bar_chart(
+    frame: pd.DataFrame, *, category: str, value: str, title: str, value_title: str
+) -> alt.LayerChart:
     """Horizontal bars, longest first, with the value written at the end of each bar."""
     base = alt.Chart(frame, title=title).encode(
         y=alt.Y(f"{category}:N", sort="-x", title=None),
@@ -16,4 +17,5 @@ def bar_chart(frame: pd.DataFrame, *, category: str, value: str, title: str, val
     )
     bars = base.mark_bar(color="#2c7fb8")
     text = base.mark_text(align="left", dx=3).encode(text=f"{value}:Q")
-    return (bars + text).properties(height=alt.Step(18))
+    chart: alt.LayerChart = (bars + text).properties(height=alt.Step(18))
+    return chart

@@ -56,8 +56,9 @@ def _sector_codes(values: list[str]) -> list[str] | None:
         match = vocab.sectors().aliases.lookup(value)
         if match is None:
             known = ", ".join(vocab.sectors().codes)
-            raise typer.BadParameter(f"unknown sector {value!r}; use one of {known}",
-                                     param_hint="--sector")
+            raise typer.BadParameter(
+                f"unknown sector {value!r}; use one of {known}", param_hint="--sector"
+            )
         codes.append(match.code)
     return codes
 

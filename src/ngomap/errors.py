@@ -1,4 +1,4 @@
-"""Error types: every problem a user can fix is an NgomapError with a message in French and English."""
+"""Error types: every problem a user can fix is an NgomapError, in French and English."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Pure normalisation: text and codes to comparable keys, and alias tables that say which rule matched."""
+"""Pure normalisation: names and codes to comparable keys, and alias tables."""
 
 from __future__ import annotations
 

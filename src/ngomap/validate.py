@@ -148,8 +148,7 @@ def clean_records(
                 None,
                 None,
                 "The file has no sector column: records are counted without a sector.",
-                "Le fichier n'a pas de colonne de secteur : les lignes sont comptées sans "
-                "secteur.",
+                "Le fichier n'a pas de colonne de secteur : les lignes sont comptées sans secteur.",
                 Severity.WARNING,
                 kind="sector.missing",
             )
@@ -169,8 +168,8 @@ def clean_records(
                     None,
                     note[0],
                     note[1],
-                    Severity.WARNING if code is not None else Severity.ERROR,
-                    kind="area.moved" if code is not None else "area.unknown",
+                    Severity.WARNING if pd.notna(code) else Severity.ERROR,
+                    kind="area.moved" if pd.notna(code) else "area.unknown",
                 )
             )
 
@@ -188,8 +187,16 @@ def clean_records(
     report.rows_rejected = int(rejected.sum())
     kept = frame.loc[~rejected]
 
-    # Duplicates: identical records (after cleaning) are merged and counted.
-    record_cols = [c for c in kept.columns if c not in (s.ROW, s.AREA_NOTE)]
+    # Duplicates: the same record once normalised (organisation key, sector and area codes,
+    # other fields ignoring case, accents and spacing) is merged and counted.
+    kept = kept.copy()
+    spelling = {s.ORG_NAME, s.ORG_ACRONYM, s.SECTOR_RAW, s.ROW, s.AREA_NOTE, s.ORG_KEY}
+    spelling |= {field for pair in s.ADMIN_LEVELS.values() for field in pair}
+    record_cols = [s.ORG_KEY, s.SECTOR, s.AREA_CODE, s.NATIONAL]
+    for column in kept.columns:
+        if column not in spelling and column not in record_cols:
+            kept[f"_key_{column}"] = kept[column].map(norm_text)
+            record_cols.append(f"_key_{column}")
     duplicated = kept.duplicated(subset=record_cols, keep="first")
     first_row = kept.groupby(record_cols, dropna=False, sort=False)[s.ROW].transform("first")
     for row, first in zip(kept.loc[duplicated, s.ROW], first_row[duplicated], strict=True):
@@ -205,7 +212,8 @@ def clean_records(
             )
         )
     report.rows_duplicate = int(duplicated.sum())
-    records = kept.loc[~duplicated].reset_index(drop=True)
+    records = kept.loc[~duplicated].drop(columns=[c for c in kept if str(c).startswith("_key_")])
+    records = records.reset_index(drop=True)
     report.rows_kept = len(records)
 
     # One display name per organisation: its most frequent spelling.

@@ -48,8 +48,7 @@ def load_vocabulary(name: str, directory: Path = VOCAB_DIR) -> Vocabulary:
     for code, (french, english) in labels.items():
         pairs += [(code, code), (french, code), (english, code)]
     alias_path = directory / f"{name}_aliases.csv"
-    if alias_path.is_file():
-        pairs += [(row["alias"], row["code"]) for row in _read_csv(alias_path)]
+    pairs += [(row["alias"], row["code"]) for row in _read_csv(alias_path)]
     unknown = sorted({code for _, code in pairs if code not in labels})
     if unknown:
         raise ValueError(f"{alias_path.name} maps to codes missing from {name}.csv: {unknown}")

@@ -38,7 +38,7 @@ class MapLabels:
     more: str = "+{n}"
 
 
-class _SafeTooltip(MacroElement):  # type: ignore[misc]
+class _SafeTooltip(MacroElement):
     """A hover tooltip built with textContent: names show as text, never as HTML."""
 
     _template = Template(
@@ -47,6 +47,7 @@ class _SafeTooltip(MacroElement):  # type: ignore[misc]
         {{ this._parent.get_name() }}.bindTooltip(function (layer) {
             var props = layer.feature.properties, box = document.createElement("div");
             box.className = "ngomap-tooltip";
+            box.style.cssText = "white-space:normal;width:max-content;max-width:340px";
             {{ this.fields|tojson }}.forEach(function (field) {
                 var value = props[field[0]];
                 if (value === null || value === undefined || value === "") { return; }
@@ -63,12 +64,12 @@ class _SafeTooltip(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, fields: list[tuple[str, str]]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SafeTooltip"
         self.fields = [list(f) for f in fields]
 
 
-class _Legend(MacroElement):  # type: ignore[misc]
+class _Legend(MacroElement):
     """A categorical legend control (one swatch per class, zero apart) and the credit line."""
 
     _template = Template(
@@ -86,7 +87,8 @@ class _Legend(MacroElement):  # type: ignore[misc]
                 title.textContent = {{ this.title|tojson }};
                 box.appendChild(title);
                 {{ this.items|tojson }}.forEach(function (item) {
-                    var row = document.createElement("div"), swatch = document.createElement("span");
+                    var row = document.createElement("div");
+                    var swatch = document.createElement("span");
                     swatch.style.cssText = "display:inline-block;width:14px;height:14px;"
                         + "margin-right:6px;vertical-align:middle;border:1px solid #777;"
                         + "background:" + item[0];
@@ -104,7 +106,7 @@ class _Legend(MacroElement):  # type: ignore[misc]
     )
 
     def __init__(self, title: str, items: list[tuple[str, str]], credit: str) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
         self.title = title
         self.items = [list(i) for i in items]
@@ -134,16 +136,16 @@ def choropleth_features(
     more: str = "+{n}",
 ) -> gpd.GeoDataFrame:
     """The areas with the properties the map shows: code, name, count, names, colour."""
-    by_code = table.set_index(s.AREA_CODE)
+    names = dict(zip(table[s.AREA_CODE], table[AREA_NAME], strict=True))
+    counts = dict(zip(table[s.AREA_CODE], table[ACTORS], strict=True))
+    organisations = dict(zip(table[s.AREA_CODE], table[ORGANISATIONS], strict=True))
+    codes = [str(code) for code in areas.index]
     frame = gpd.GeoDataFrame(
         {
-            P_CODE: list(areas.index),
-            P_NAME: [str(by_code.at[c, AREA_NAME]) for c in areas.index],
-            P_COUNT: [int(by_code.at[c, ACTORS]) for c in areas.index],
-            P_NAMES: [
-                _short_list(list(by_code.at[c, ORGANISATIONS]), max_names, more)
-                for c in areas.index
-            ],
+            P_CODE: codes,
+            P_NAME: [str(names[c]) for c in codes],
+            P_COUNT: [int(counts[c]) for c in codes],
+            P_NAMES: [_short_list(list(organisations[c]), max_names, more) for c in codes],
         },
         geometry=list(areas.geometry),
         crs=areas.crs,

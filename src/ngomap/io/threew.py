@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import re
 import tomllib
 from dataclasses import dataclass
@@ -111,21 +112,48 @@ def map_columns(
     return mapping, [h for h in headers if h not in mapping]
 
 
+_ENCODINGS = ("utf-8-sig", "cp1252")
+_SEPARATORS = (";", ",", "\t")
+
+
+def _decode(data: bytes, name: str) -> str:
+    for encoding in _ENCODINGS:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputFileError(
+        f"{name} is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8 from Excel.",
+        f"{name} n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en « CSV UTF-8 » "
+        "depuis Excel.",
+    )
+
+
+def _separator(text: str) -> str:
+    """The separator of the header line: the candidate that appears most often there."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {sep: header.count(sep) for sep in _SEPARATORS}
+    best = max(_SEPARATORS, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
 def _read_raw(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix in (".xlsx", ".xlsm"):
             return pd.read_excel(path, dtype=str, header=None, keep_default_na=False)
+        text = _decode(path.read_bytes(), path.name)
+        if not text.strip():
+            return pd.DataFrame()
         return pd.read_csv(
-            path,
+            io.StringIO(text),
             dtype=str,
             header=None,
             keep_default_na=False,
-            sep=None,
-            engine="python",
-            encoding="utf-8-sig",
+            sep=_separator(text),
+            skip_blank_lines=True,
         )
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+    except (OSError, ValueError, pd.errors.ParserError, csv.Error) as exc:
         raise InputFileError(
             f"{path.name} cannot be read as a {suffix.lstrip('.') or 'data'} file ({exc}).",
             f"{path.name} n'est pas lisible comme fichier {suffix.lstrip('.') or 'de données'} "
@@ -163,7 +191,7 @@ def read_3w(
             "Ajoutez les hashtags HXL ou associez les colonnes à la main.",
         )
     body = raw.iloc[first_data:]
-    body = body.loc[body.map(clean_text).ne("").any(axis=1)]  # blank lines are not rows
+    body = body.loc[(body.map(clean_text) != "").any(axis=1)]  # blank lines are not rows
     mapped = pd.DataFrame(
         {field: body[headers.index(header)].to_numpy() for header, field in mapping.items()}
     )
@@ -190,7 +218,9 @@ def load_sample(boundaries: Boundaries | None = None) -> Dataset:
     return Dataset(
         records=records,
         report=report,
-        titles={lang: str(meta[f"title_{lang}"]) for lang in ("fr", "en") if f"title_{lang}" in meta},
+        titles={
+            lang: str(meta[f"title_{lang}"]) for lang in ("fr", "en") if f"title_{lang}" in meta
+        },
         sources={
             lang: str(meta[f"source_{lang}"]) for lang in ("fr", "en") if f"source_{lang}" in meta
         },

@@ -75,9 +75,7 @@ def area_notes(dataset: Dataset, lang: str) -> None:
                 st.markdown(f"- {message} — {t('n_rows', lang, n=count)}")
 
 
-def source_charts(
-    by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str
-) -> None:
+def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -> None:
     """The source page's two charts, following the filter."""
     left, right = st.columns(2)
     sectors = pd.DataFrame(
@@ -87,7 +85,10 @@ def source_charts(
         }
     )
     regions = pd.DataFrame(
-        {t("region", lang): by_region[analysis.AREA_NAME], t("count", lang): by_region[analysis.ACTORS]}
+        {
+            t("region", lang): by_region[analysis.AREA_NAME],
+            t("count", lang): by_region[analysis.ACTORS],
+        }
     )
     with left:
         st.altair_chart(

@@ -1,0 +1,25 @@
+"""Shared fixtures: tiny records built in the test, and the real data in ../shared/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ngomap.boundaries import Boundaries, embedded_regions
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """../shared/data, or a skip saying why (a user's clone does not have it)."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real OCHA files not found at {SHARED_DATA} (present in CI only)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def regions() -> Boundaries:
+    return embedded_regions()

@@ -1,0 +1,19 @@
+"""Tiny frames for tests."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ngomap import schema as s
+
+
+def make_records(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Records as the importer makes them, from a few fields per row."""
+    frame = pd.DataFrame(rows)
+    frame[s.ORG_KEY] = frame[s.ORG_NAME].str.casefold()
+    if s.NATIONAL not in frame:
+        frame[s.NATIONAL] = False
+    frame[s.NATIONAL] = frame[s.NATIONAL].fillna(False).astype(bool)
+    if s.AREA_CODE not in frame:
+        frame[s.AREA_CODE] = None
+    return frame

@@ -1,0 +1,59 @@
+import pandas as pd
+from helpers import make_records
+
+from ngomap import analysis
+from ngomap import schema as s
+from ngomap.boundaries import Boundaries
+
+
+def tiny() -> pd.DataFrame:
+    return make_records(
+        [
+            # One organisation, two sectors, same region: counts once there.
+            {s.ORG_NAME: "Puits Bleus", s.SECTOR: "WSH", s.AREA_CODE: "ML05"},
+            {s.ORG_NAME: "Puits Bleus", s.SECTOR: "HEA", s.AREA_CODE: "ML05"},
+            {s.ORG_NAME: "Karité", s.SECTOR: "HEA", s.AREA_CODE: "ML05"},
+            # A Ménaka record, already assigned to Gao by the importer.
+            {s.ORG_NAME: "Karité", s.SECTOR: "EDU", s.AREA_CODE: "ML07"},
+            {s.ORG_NAME: "Dunes", s.SECTOR: "EDU", s.NATIONAL: True},
+        ]
+    )
+
+
+def test_actors_by_area_counts_distinct_organisations(regions: Boundaries) -> None:
+    table = analysis.actors_by_area(tiny(), regions).set_index(s.AREA_CODE)
+    assert table.at["ML05", analysis.ACTORS] == 2
+    assert table.at["ML05", analysis.ORGANISATIONS] == ["Karité", "Puits Bleus"]
+    assert table.at["ML07", analysis.ACTORS] == 1
+    assert table.at["ML01", analysis.ACTORS] == 0  # every region listed
+    assert len(table) == 9
+    assert table[analysis.ACTORS].sum() == 3  # the national record is not spread
+
+
+def test_sector_filter_changes_counts(regions: Boundaries) -> None:
+    table = analysis.actors_by_area(tiny(), regions, sectors=["WSH"]).set_index(s.AREA_CODE)
+    assert table.at["ML05", analysis.ACTORS] == 1
+    assert table.at["ML07", analysis.ACTORS] == 0
+
+
+def test_national_actors_are_listed_apart() -> None:
+    assert analysis.national_actors(tiny()) == ["Dunes"]
+    assert analysis.national_actors(tiny(), sectors=["WSH"]) == []
+
+
+def test_summary_has_one_row_per_area_and_sector(regions: Boundaries) -> None:
+    table = analysis.summary(tiny(), regions, lang="en")
+    assert list(table.columns) == [
+        "area_code", "area_name", "level", "sector", "actors", "organisations"
+    ]  # fmt: skip
+    mopti_health = table[(table.area_code == "ML05") & (table.sector == "HEA")].iloc[0]
+    assert mopti_health.actors == 2
+    assert mopti_health.organisations == "Karité; Puits Bleus"
+    national = table[table.level == "national"].iloc[0]
+    assert (national.sector, national.actors, national.area_name) == ("EDU", 1, "Nationwide")
+    assert len(analysis.summary(tiny(), regions, sectors=["LOG"])) == 0
+
+
+def test_actors_by_sector_counts_organisations_not_rows() -> None:
+    by_sector = analysis.actors_by_sector(tiny()).set_index(s.SECTOR)[analysis.ACTORS]
+    assert by_sector.to_dict() == {"HEA": 2, "EDU": 2, "WSH": 1}

@@ -1,0 +1,56 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from ngomap import analysis
+from ngomap.cli import cli
+from ngomap.io.threew import load_sample
+
+runner = CliRunner()
+
+
+def test_summary_csv_matches_the_library_on_the_sample() -> None:
+    result = runner.invoke(cli, ["summary", "--sector", "WSH", "--sector", "Santé"])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert list(rows[0]) == [
+        "area_code", "area_name", "level", "sector", "actors", "organisations"
+    ]  # fmt: skip
+    assert {r["sector"] for r in rows} == {"WSH", "HEA"}
+    records = load_sample().records
+    mopti = records[(records.area_code == "ML05") & (records.sector == "WSH")]
+    row = next(r for r in rows if r["area_code"] == "ML05" and r["sector"] == "WSH")
+    assert int(row["actors"]) == mopti.org_key.nunique()
+
+
+def test_summary_json() -> None:
+    result = runner.invoke(cli, ["summary", "--format", "json", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    assert {"area_code", "actors", "organisations"} <= set(rows[0])
+    assert any(r["level"] == analysis.NATIONAL_LEVEL for r in rows)
+
+
+def test_unknown_sector_is_a_usage_error() -> None:
+    result = runner.invoke(cli, ["summary", "--sector", "Jonglerie"])
+    assert result.exit_code == 2
+    assert "unknown sector" in result.output
+
+
+def test_validate_exit_codes(tmp_path: Path) -> None:
+    ok = runner.invoke(cli, ["validate", "--json"])
+    assert ok.exit_code == 0, ok.output
+    report = json.loads(ok.stdout)
+    assert report["rows_read"] == (
+        report["rows_kept"] + report["rows_duplicate"] + report["rows_rejected"]
+    )
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    bad = runner.invoke(cli, ["validate", str(empty)])
+    assert bad.exit_code == 1
+    assert "vide" in bad.output
+    missing = runner.invoke(cli, ["validate", str(tmp_path / "nope.csv")])
+    assert missing.exit_code == 2
