@@ -160,7 +160,13 @@ PARTNER_NAMES = [
     "Collectif Tilé Koura des Jeunes",
 ]
 
-FUNDERS = ["AFD", "Union européenne", "Fonds propres", "Fondation privée", "Collectivité territoriale"]
+FUNDERS = [
+    "AFD",
+    "Union européenne",
+    "Fonds propres",
+    "Fondation privée",
+    "Collectivité territoriale",
+]
 FUNDER_WEIGHTS = [30, 20, 30, 15, 5]
 
 # --- Sectors and regions ------------------------------------------------------------
@@ -168,22 +174,49 @@ FUNDER_WEIGHTS = [30, 20, 30, 15, 5]
 # Sector codes and weights (French NGOs in Mali: many in education, health, WASH,
 # food security, agriculture, governance, economy; fewer elsewhere).
 SECTOR_WEIGHTS = [
-    ("EDU", 14), ("HEA", 14), ("WSH", 11), ("FSC", 8), ("AGR", 11), ("GOV", 8),
-    ("ECO", 8), ("NUT", 3), ("PRO", 2), ("PRO-CPN", 2), ("SHL", 2), ("CUL", 3),
-    ("ENE", 3), ("MIG", 2), ("HRI", 2), ("GEN", 3), ("ENV", 3),
+    ("EDU", 14),
+    ("HEA", 14),
+    ("WSH", 11),
+    ("FSC", 8),
+    ("AGR", 11),
+    ("GOV", 8),
+    ("ECO", 8),
+    ("NUT", 3),
+    ("PRO", 2),
+    ("PRO-CPN", 2),
+    ("SHL", 2),
+    ("CUL", 3),
+    ("ENE", 3),
+    ("MIG", 2),
+    ("HRI", 2),
+    ("GEN", 3),
+    ("ENV", 3),
 ]
 
 # OCHA COD-AB 2021 regions; Kidal and Ménaka are added explicitly below.
 REGIONS = {
-    "ML01": "Kayes", "ML02": "Koulikoro", "ML03": "Sikasso", "ML04": "Ségou",
-    "ML05": "Mopti", "ML06": "Tombouctou", "ML07": "Gao", "ML08": "Kidal",
-    "ML09": "Bamako", "ML10": "Ménaka",
+    "ML01": "Kayes",
+    "ML02": "Koulikoro",
+    "ML03": "Sikasso",
+    "ML04": "Ségou",
+    "ML05": "Mopti",
+    "ML06": "Tombouctou",
+    "ML07": "Gao",
+    "ML08": "Kidal",
+    "ML09": "Bamako",
+    "ML10": "Ménaka",
 }
 REGION_WEIGHTS = [
-    ("ML09", 12), ("ML05", 10), ("ML06", 10), ("ML07", 10),
-    ("ML01", 4), ("ML02", 4), ("ML03", 4), ("ML04", 4),
+    ("ML09", 12),
+    ("ML05", 10),
+    ("ML06", 10),
+    ("ML07", 10),
+    ("ML01", 4),
+    ("ML02", 4),
+    ("ML03", 4),
+    ("ML04", 4),
 ]
-TAOUDENIT = ("Taoudénit", "")   # no P-code in OCHA's 2021 boundaries
+TAOUDENIT = ("Taoudénit", "")  # no P-code in OCHA's 2021 boundaries
 NATIONWIDE = ("Tout le Mali", "")
 
 STATUS_EN_COURS, STATUS_TERMINE, STATUS_PLANIFIE = "En cours", "Terminé", "Planifié"
@@ -217,20 +250,30 @@ def project_dates(rng):
     if r < 0.10:
         status = STATUS_TERMINE
         start = random_date(rng, datetime.date(2019, 1, 1), datetime.date(2024, 6, 30))
-        end = random_date(rng, start + datetime.timedelta(days=180),
-                          min(start + datetime.timedelta(days=3 * 365), TODAY - datetime.timedelta(days=1)))
+        end = random_date(
+            rng,
+            start + datetime.timedelta(days=180),
+            min(start + datetime.timedelta(days=3 * 365), TODAY - datetime.timedelta(days=1)),
+        )
     elif r < 0.18:
         status = STATUS_PLANIFIE
         start = random_date(rng, TODAY + datetime.timedelta(days=2), datetime.date(2026, 12, 31))
-        end = (start + datetime.timedelta(days=rng.choice([365, 730, 1095]))) if rng.random() < 0.7 else None
+        end = (
+            (start + datetime.timedelta(days=rng.choice([365, 730, 1095])))
+            if rng.random() < 0.7
+            else None
+        )
     else:
         status = STATUS_EN_COURS
         start = random_date(rng, datetime.date(2019, 1, 1), datetime.date(2026, 10, 31))
         if rng.random() < 0.35:
             end = None
         else:
-            end = random_date(rng, max(start + datetime.timedelta(days=365), TODAY + datetime.timedelta(days=30)),
-                              datetime.date(2029, 12, 31))
+            end = random_date(
+                rng,
+                max(start + datetime.timedelta(days=365), TODAY + datetime.timedelta(days=30)),
+                datetime.date(2029, 12, 31),
+            )
     return status, start.isoformat(), end.isoformat() if end else ""
 
 
@@ -253,13 +296,14 @@ def main():
     assert len(ingo) == len(ingo_modes) == 66
 
     orgs = []
-    for (name, acronym), mode in zip(ingo, ingo_modes):
+    for (name, acronym), mode in zip(ingo, ingo_modes, strict=False):
         orgs.append({"name": name, "acronym": acronym, "type": "INGO", "mode": mode, "home": None})
-    for (name, acronym, home), mode in zip(DECO_NAMES, deco_modes):
+    for (name, acronym, home), mode in zip(DECO_NAMES, deco_modes, strict=False):
         orgs.append({"name": name, "acronym": acronym, "type": "DECO", "mode": mode, "home": home})
-    for (name, acronym), mode in zip(DIAS_NAMES, dias_modes):
+    for (name, acronym), mode in zip(DIAS_NAMES, dias_modes, strict=False):
         orgs.append({"name": name, "acronym": acronym, "type": "DIAS", "mode": mode, "home": None})
-    assert len(orgs) == 80 and len({o["name"] for o in orgs}) == 80
+    assert len(orgs) == 80
+    assert len({o["name"] for o in orgs}) == 80
 
     partners = list(PARTNER_NAMES)
     rng.shuffle(partners)
@@ -270,9 +314,14 @@ def main():
             partner_index += 1
         else:
             org["partner"] = ""
-        org["funder"] = ("Collectivité territoriale" if org["type"] == "DECO"
-                         else rng.choices(FUNDERS, weights=FUNDER_WEIGHTS)[0])
-        org["sectors"] = weighted_sample(rng, SECTOR_WEIGHTS, rng.choices([1, 2, 3, 4], weights=[30, 35, 25, 10])[0])
+        org["funder"] = (
+            "Collectivité territoriale"
+            if org["type"] == "DECO"
+            else rng.choices(FUNDERS, weights=FUNDER_WEIGHTS)[0]
+        )
+        org["sectors"] = weighted_sample(
+            rng, SECTOR_WEIGHTS, rng.choices([1, 2, 3, 4], weights=[30, 35, 25, 10])[0]
+        )
         if org["home"]:
             regions = [org["home"]] + (["ML09"] if rng.random() < 0.3 else [])
         else:
@@ -285,10 +334,10 @@ def main():
     field = [o for o in orgs if o["type"] == "INGO" and o["mode"] in ("DIRECT", "OPERATOR")]
     picks = rng.sample(field, 3 + 3 + 1 + 2)
     kidal, menaka, taoudenit, nationwide = picks[0:3], picks[3:6], picks[6:7], picks[7:9]
-    for org in kidal[:rng.choice([2, 3])]:
-        org["regions"] = org["regions"][:3] + ["ML08"]
+    for org in kidal[: rng.choice([2, 3])]:
+        org["regions"] = [*org["regions"][:3], "ML08"]
     for org in menaka:
-        org["regions"] = org["regions"][:3] + ["ML10"]
+        org["regions"] = [*org["regions"][:3], "ML10"]
     for org in taoudenit:
         org["regions"] = org["regions"][:3]
         org["extra"].append(TAOUDENIT)
@@ -298,15 +347,21 @@ def main():
 
     rows = []
     for org in orgs:
-        base = [org["name"], org["acronym"], type_label[org["type"]], presence_label[org["mode"]],
-                org["partner"], org["funder"]]
+        base = [
+            org["name"],
+            org["acronym"],
+            type_label[org["type"]],
+            presence_label[org["mode"]],
+            org["partner"],
+            org["funder"],
+        ]
         projects = {code: project_dates(rng) for code in org["sectors"]}
         for code in org["sectors"]:
             for region in org["regions"]:
-                rows.append(base + [sector_label[code], REGIONS[region], region, *projects[code]])
+                rows.append([*base, sector_label[code], REGIONS[region], region, *projects[code]])
         for region_name, region_code in org["extra"]:
             code = org["sectors"][0]
-            rows.append(base + [sector_label[code], region_name, region_code, *projects[code]])
+            rows.append([*base, sector_label[code], region_name, region_code, *projects[code]])
 
     os.makedirs(os.path.dirname(OUT), exist_ok=True)
     with open(OUT, "w", encoding="utf-8", newline="") as f:
