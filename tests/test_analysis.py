@@ -1,3 +1,4 @@
+import geopandas as gpd
 import pandas as pd
 from helpers import make_records
 
@@ -57,3 +58,44 @@ def test_summary_has_one_row_per_area_and_sector(regions: Boundaries) -> None:
 def test_actors_by_sector_counts_organisations_not_rows() -> None:
     by_sector = analysis.actors_by_sector(tiny()).set_index(s.SECTOR)[analysis.ACTORS]
     assert by_sector.to_dict() == {"HEA": 2, "EDU": 2, "WSH": 1}
+
+
+def two_levels() -> Boundaries:
+    from shapely.geometry import box
+
+    from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT
+
+    rows = [
+        ("R1", "adm1", "Région Une", None, box(0, 0, 2, 1)),
+        ("R101", "adm2", "Cercle A", "R1", box(0, 0, 1, 1)),
+        ("R102", "adm2", "Cercle B", "R1", box(1, 0, 2, 1)),
+    ]
+    areas = gpd.GeoDataFrame(
+        {
+            s.AREA_CODE: [r[0] for r in rows],
+            LEVEL: [r[1] for r in rows],
+            NAME_FR: [r[2] for r in rows],
+            NAME_EN: [r[2] for r in rows],
+            ISO_CODE: None,
+            PARENT: [r[3] for r in rows],
+        },
+        geometry=[r[4] for r in rows],
+        crs=4326,
+    ).set_index(s.AREA_CODE)
+    return Boundaries(areas=areas, level="adm2", source="test")
+
+
+def test_finer_records_roll_up_and_coarser_ones_stay_area_wide() -> None:
+    boundaries = two_levels()
+    records = make_records(
+        [
+            {s.ORG_NAME: "Puits Bleus", s.SECTOR: "WSH", s.AREA_CODE: "R101"},
+            {s.ORG_NAME: "Karité", s.SECTOR: "WSH", s.AREA_CODE: "R1"},  # the whole region
+        ]
+    )
+    cercles = analysis.actors_by_area(records, boundaries).set_index(s.AREA_CODE)
+    assert cercles[analysis.ACTORS].to_dict() == {"R101": 1, "R102": 0}  # Karité not spread
+    assert analysis.area_wide_actors(records, boundaries) == {"R1": ["Karité"]}
+    regions = analysis.actors_by_area(records, boundaries, level="adm1")
+    assert regions[analysis.ACTORS].tolist() == [2]
+    assert boundaries.codes_for_name("cercle a", parent="R1") == ["R101"]

