@@ -9,12 +9,14 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 
 from ngomap import analysis, vocab
 from ngomap._paths import APP_SCRIPT
-from ngomap.boundaries import embedded_regions
+from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
+from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.threew import load_sample, read_3w
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
@@ -39,13 +41,57 @@ FileArg = Annotated[
 ]
 
 
-def _load(file: Path | None) -> tuple[object, ImportReport]:
+BoundariesOpt = Annotated[
+    Path | None,
+    typer.Option("--boundaries", help="A boundary file; the embedded regions when left out."),
+]
+LevelOpt = Annotated[
+    str | None, typer.Option("--level", help="adm1, adm2 or adm3 (the map's level).")
+]
+MapOpt = Annotated[
+    list[str] | None,
+    typer.Option("--map", help='Map a column by hand: "Header=field"; repeatable.'),
+]
+AcceptOpt = Annotated[
+    bool,
+    typer.Option("--accept-suggestions", help="Apply the fuzzy matches the report suggests."),
+]
+
+
+def _column_map(values: list[str] | None) -> dict[str, str]:
+    mapping = {}
+    for value in values or []:
+        header, sep, field = value.partition("=")
+        if not sep or not header.strip() or not field.strip():
+            raise typer.BadParameter(f"{value!r} is not Header=field", param_hint="--map")
+        mapping[header.strip()] = field.strip()
+    return mapping
+
+
+def _load(
+    file: Path | None,
+    *,
+    boundaries_path: Path | None = None,
+    level: str | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
+    """Records, their report and the boundaries they were matched on."""
+    if boundaries_path is not None and not boundaries_path.is_file():
+        raise typer.BadParameter(f"{boundaries_path} does not exist", param_hint="--boundaries")
+    boundaries = load_boundaries(boundaries_path, level=level)
     if file is None:
-        dataset = load_sample()
-        return dataset.records, dataset.report
+        dataset = load_sample(boundaries)
+        return dataset.records, dataset.report, boundaries
     if not file.is_file():
         raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
-    return read_3w(file, boundaries=embedded_regions())
+    records, report = read_3w(
+        file,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+    )
+    return records, report, boundaries
 
 
 def _sector_codes(values: list[str]) -> list[str] | None:
@@ -66,20 +112,27 @@ def _sector_codes(values: list[str]) -> list[str] | None:
 @cli.command()
 def summary(
     file: FileArg = None,
+    boundaries: BoundariesOpt = None,
+    level: LevelOpt = None,
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
     fmt: Annotated[Format, typer.Option("--format", help="csv or json.")] = Format.csv,
+    column: MapOpt = None,
+    accept_suggestions: AcceptOpt = False,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
-        records, _report = _load(file)
+        records, _report, bounds = _load(
+            file,
+            boundaries_path=boundaries,
+            level=level,
+            column_map=_column_map(column),
+            accept_suggestions=accept_suggestions,
+        )
         table = analysis.summary(
-            records,  # type: ignore[arg-type]
-            embedded_regions(),
-            sectors=_sector_codes(sector or []),
-            lang=lang,
+            records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
         )
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
@@ -93,12 +146,22 @@ def summary(
 @cli.command()
 def validate(
     file: FileArg = None,
+    boundaries: BoundariesOpt = None,
+    level: LevelOpt = None,
+    column: MapOpt = None,
+    accept_suggestions: AcceptOpt = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error."""
     try:
-        _records, report = _load(file)
+        _records, report, _bounds = _load(
+            file,
+            boundaries_path=boundaries,
+            level=level,
+            column_map=_column_map(column),
+            accept_suggestions=accept_suggestions,
+        )
     except NgomapError as exc:
         if as_json:
             typer.echo(json.dumps({"error": exc.message(lang)}, ensure_ascii=False))
@@ -115,8 +178,8 @@ def validate(
         )
         for problem in report.problems:
             where = f"row {problem.row}" if problem.row is not None else "file"
-            column = f", {problem.column}" if problem.column else ""
-            typer.echo(f"{problem.severity}: {where}{column}: {problem.message(lang)}")
+            column_name = f", {problem.column}" if problem.column else ""
+            typer.echo(f"{problem.severity}: {where}{column_name}: {problem.message(lang)}")
     raise typer.Exit(0 if report.usable else 1)
 
 

@@ -166,8 +166,13 @@ def read_3w(
     *,
     boundaries: Boundaries | None = None,
     column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
 ) -> tuple[pd.DataFrame, ImportReport]:
-    """Read a 3W file into clean records and a report accounting for every row."""
+    """Read a 3W file into clean records and a report accounting for every row.
+
+    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
+    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested.
+    """
     path = Path(path)
     raw = _read_raw(path)
     if raw.empty:
