@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ngomap.classes import ZERO_COLOR, classify_counts
+from ngomap.classes import ZERO_COLOR, classify_counts, classify_rates
 
 
 def test_few_distinct_counts_get_one_class_each() -> None:
@@ -37,3 +37,18 @@ def test_every_count_falls_in_exactly_one_class(values: list[int]) -> None:
             assert len(hits) == 1
     uppers = [b[1] for b in classes.bounds]
     assert uppers == sorted(uppers)
+
+
+def test_no_data_is_not_zero() -> None:
+    classes = classify_counts([0, 2, float("nan")])
+    assert classes.color(float("nan")) == classes.no_data_color
+    assert classes.no_data_color != classes.zero_color != classes.color(2)
+
+
+def test_rates_get_decimal_classes_that_cover_every_value() -> None:
+    values = [0.0, 0.4, 1.25, 3.3, 7.9, 12.0, 15.5, float("nan")]
+    classes = classify_rates(values)
+    assert not classes.integer
+    assert all("." in label for label in classes.labels())
+    for value in values[1:-1]:
+        assert classes.color(value) in classes.colors

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +24,8 @@ P_NAME = "name"
 P_COUNT = "count"
 P_NAMES = "names"
 P_COLOR = "color"
+P_DETAILS = "details"
+P_NO_DATA = "no_data"
 
 
 @dataclass(frozen=True)
@@ -36,6 +39,8 @@ class MapLabels:
     zero: str
     boundaries_credit: str
     more: str = "+{n}"
+    details: str = "Details"
+    no_data: str = "No data"
 
 
 class _SafeTooltip(MacroElement):
@@ -127,31 +132,42 @@ def _short_list(names: list[str], limit: int, more: str) -> str:
     return shown
 
 
+def _shown(value: float, integer: bool) -> float | int | None:
+    if math.isnan(value):
+        return None
+    return int(value) if integer else round(value, 1)
+
+
 def choropleth_features(
     areas: gpd.GeoDataFrame,
     table: pd.DataFrame,
     classes: Classes,
     *,
+    value_column: str = ACTORS,
+    details_column: str | None = None,
     max_names: int = 8,
     more: str = "+{n}",
 ) -> gpd.GeoDataFrame:
-    """The areas with the properties the map shows: code, name, count, names, colour."""
-    names = dict(zip(table[s.AREA_CODE], table[AREA_NAME], strict=True))
-    counts = dict(zip(table[s.AREA_CODE], table[ACTORS], strict=True))
-    organisations = dict(zip(table[s.AREA_CODE], table[ORGANISATIONS], strict=True))
+    """The areas with what the map shows: code, name, value, names, details, colour."""
+    rows = table.set_index(s.AREA_CODE)
     codes = [str(code) for code in areas.index]
-    frame = gpd.GeoDataFrame(
+    values = [float(rows[value_column].get(c, float("nan"))) for c in codes]
+    names = [list(rows[ORGANISATIONS].get(c, [])) for c in codes]
+    return gpd.GeoDataFrame(
         {
             P_CODE: codes,
-            P_NAME: [str(names[c]) for c in codes],
-            P_COUNT: [int(counts[c]) for c in codes],
-            P_NAMES: [_short_list(list(organisations[c]), max_names, more) for c in codes],
+            P_NAME: [str(rows[AREA_NAME].get(c, c)) for c in codes],
+            P_COUNT: [_shown(v, classes.integer) for v in values],
+            P_NAMES: [_short_list(n, max_names, more) for n in names],
+            P_DETAILS: [
+                str(rows[details_column].get(c, "")) if details_column else "" for c in codes
+            ],
+            P_COLOR: [classes.color(v) for v in values],
+            P_NO_DATA: [math.isnan(v) for v in values],
         },
         geometry=list(areas.geometry),
         crs=areas.crs,
     )
-    frame[P_COLOR] = [classes.color(n) for n in frame[P_COUNT]]
-    return frame
 
 
 def choropleth(
@@ -159,18 +175,28 @@ def choropleth(
     table: pd.DataFrame,
     *,
     labels: MapLabels,
+    value_column: str = ACTORS,
+    details_column: str | None = None,
+    classes: Classes | None = None,
     assets: Assets | None = None,
     tiles: bool = True,
-    classes: Classes | None = None,
 ) -> folium.Map:
-    """A map of actors per area: one colour per class, 0 in a neutral colour, a tooltip.
+    """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
-    ``table`` is ``analysis.actors_by_area``'s output for the same areas. Leaflet is loaded
-    from ``assets`` (local by default); the tile layer is optional and the areas draw
-    without it.
+    ``table`` has one row per area (AREA_CODE, AREA_NAME, ORGANISATIONS and
+    ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
+    ``assets`` (local by default); the tile layer is optional and the areas draw without it.
     """
-    classes = classes or classify_counts(list(table[ACTORS]))
-    features = choropleth_features(areas, table, classes, more=labels.more)
+    values = [float(v) for v in table[value_column]]
+    classes = classes or classify_counts(values)
+    features = choropleth_features(
+        areas,
+        table,
+        classes,
+        value_column=value_column,
+        details_column=details_column,
+        more=labels.more,
+    )
     assets = assets or local_assets()
     minx, miny, maxx, maxy = (float(v) for v in features.total_bounds)
     fmap = folium.Map(
@@ -185,11 +211,13 @@ def choropleth(
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
+        no_data = feature["properties"][P_NO_DATA]
         return {
             "fillColor": feature["properties"][P_COLOR],
-            "color": "#555555",
+            "color": "#777777" if no_data else "#555555",
             "weight": 1,
-            "fillOpacity": 0.8,
+            "dashArray": "4 3" if no_data else None,
+            "fillOpacity": 0.5 if no_data else 0.8,
         }
 
     layer = folium.GeoJson(
@@ -198,14 +226,15 @@ def choropleth(
         style_function=style,
         highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
     )
-    layer.add_child(
-        _SafeTooltip(
-            [(P_NAME, labels.area), (P_COUNT, labels.count), (P_NAMES, labels.organisations)]
-        )
-    )
+    fields = [(P_NAME, labels.area), (P_COUNT, labels.count)]
+    if details_column:
+        fields.append((P_DETAILS, labels.details))
+    fields.append((P_NAMES, labels.organisations))
+    layer.add_child(_SafeTooltip(fields))
     layer.add_to(fmap)
-    fmap.add_child(
-        _Legend(labels.legend_title, legend_items(classes, labels.zero), labels.boundaries_credit)
-    )
+    items = legend_items(classes, labels.zero)
+    if any(features[P_NO_DATA]):
+        items.append((classes.no_data_color, labels.no_data))
+    fmap.add_child(_Legend(labels.legend_title, items, labels.boundaries_credit))
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
