@@ -5,27 +5,48 @@ from pathlib import Path
 import streamlit as st
 
 from ngomap.i18n import t
-from ngomap.ui import data, panels, widgets
+from ngomap.ui import data, panels, views, widgets
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
+views.restore_from_url()
 
 lang = widgets.language()
 dataset = data.sample()
 boundaries = data.regions()
+records = dataset.records
 
 st.title(t("app_title", lang))
 panels.banner(dataset, lang)
 
-available = sorted(set(dataset.records["sector"]))
-chosen = widgets.sectors(available, lang)
-if not chosen:
+options = views.controls(records, boundaries, lang)
+population = widgets.population(boundaries, options.level, lang)
+views.save_to_url(options, lang)
+if options.filters.sectors == ():
     st.info(t("no_sector", lang))
     st.stop()
+if options.view == "zones" and not options.zone_orgs:
+    st.info(t("zone_orgs_needed", lang))
+    st.stop()
 
-table = data.area_table(chosen, lang)
-panels.region_map(table, boundaries, panels.map_title(chosen, len(available), lang), lang)
+organisations = views.organisation_names(records)
+st.subheader(views.title(options, lang, organisations))
+table = views.view_table(records, boundaries, options, population, lang)
+map_column, panel_column = st.columns([3, 1])
+with map_column:
+    clicked = views.show_map(
+        table,
+        boundaries.level_areas(options.level),
+        options,
+        lang,
+        t("boundaries_credit", lang, source=boundaries.source),
+    )
+with panel_column:
+    views.area_panel(records, boundaries, clicked, options, lang)
 panels.area_notes(dataset, lang)
-panels.region_table(table, data.national(chosen), lang)
-panels.source_charts(data.sector_table(chosen), table, lang)
+panels.counted_apart(records, boundaries, options, lang)
+
+tables = views.side_tables(records, boundaries, options, lang)
+views.view_tables(table, tables, options, lang)
+panels.source_charts(tables["by_sector"], table, lang)
 panels.footer(dataset, lang)

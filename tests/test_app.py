@@ -10,21 +10,31 @@ from streamlit.testing.v1 import AppTest
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 
 
-@pytest.fixture
-def page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60).run()
+def run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
     assert not at.exception, at.exception
     return at
 
 
-def map_counts(at: AppTest) -> dict[str, int]:
-    """Counts per region, read from the GeoJSON sent to the st_folium component."""
+@pytest.fixture
+def page() -> AppTest:
+    return run()
+
+
+def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
+    """The GeoJSON features sent to the st_folium component."""
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
     found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
     assert found is not None
-    features = json.loads(found.group(1))["features"]
-    return {f["properties"]["name"]: f["properties"]["count"] for f in features}
+    return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]
+
+
+def map_counts(at: AppTest) -> dict[str, int]:
+    return {f["properties"]["name"]: f["properties"]["count"] for f in features(at)}
 
 
 def table_counts(at: AppTest) -> dict[str, int]:
@@ -35,35 +45,96 @@ def table_counts(at: AppTest) -> dict[str, int]:
 def test_page_renders_in_french_with_the_sample(page: AppTest) -> None:
     assert page.title[0].value == "Qui fait quoi où"
     assert "Données d'exemple" in page.warning[0].value
-    assert page.sidebar.radio[0].value == "fr"
+    assert page.sidebar.radio(key="lang").value == "fr"
     assert len(map_counts(page)) == 9
     assert map_counts(page) == table_counts(page)
+    assert "tous les secteurs" in page.subheader[0].value
     captions = " ".join(c.value for c in page.caption)
     assert "Dernière mise à jour : 2026-11-29" in captions
     assert "Ménaka" in " ".join(m.value for m in page.markdown)  # the note, visible
 
 
 def test_one_sector_changes_table_and_map(page: AppTest) -> None:
-    before_map, _before_table = map_counts(page), table_counts(page)
-    page.sidebar.multiselect[0].set_value(["WSH"]).run()
+    before_map = map_counts(page)
+    page.multiselect(key="sectors").set_value(["WSH"]).run()
     assert not page.exception
-    after_map, after_table = map_counts(page), table_counts(page)
-    assert after_map == after_table
-    assert after_map != before_map
+    after_map = map_counts(page)
+    assert after_map == table_counts(page)
     assert sum(after_map.values()) < sum(before_map.values())
     assert "Eau, hygiène et assainissement" in page.subheader[0].value
+    assert page.query_params["sectors"] == "WSH"
 
 
 def test_no_sector_says_what_to_do(page: AppTest) -> None:
-    page.sidebar.multiselect[0].set_value([]).run()
+    page.multiselect(key="sectors").set_value([]).run()
     assert "Choisissez au moins un secteur" in page.info[0].value
 
 
+@pytest.mark.parametrize(
+    ("key", "value_index"),
+    [("types", 0), ("presence", 0), ("status", 0)],
+)
+def test_each_filter_narrows_the_counts(page: AppTest, key: str, value_index: int) -> None:
+    before = sum(map_counts(page).values())
+    widget = page.multiselect(key=key)
+    widget.set_value([widget.options[value_index]]).run()
+    assert not page.exception
+    after = sum(map_counts(page).values())
+    assert 0 < after < before
+    assert key in page.query_params
+
+
+def test_organisation_filter_shows_only_its_regions(page: AppTest) -> None:
+    widget = page.multiselect(key="orgs")
+    page.multiselect(key="orgs").set_value([widget.options[0]]).run()
+    counts = map_counts(page)
+    assert set(counts.values()) <= {0, 1}
+    assert sum(counts.values()) >= 1
+
+
+def test_switching_views(page: AppTest) -> None:
+    page.radio(key="view").set_value("overlap").run()
+    assert not page.exception
+    assert "au moins 2 organisations" in page.subheader[0].value
+    assert "Qui mettre en relation" in [s.value for s in page.subheader]
+    page.number_input(key="min_overlap").set_value(6).run()
+    assert "au moins 6" in page.subheader[0].value
+    high = sum(map_counts(page).values())
+    page.number_input(key="min_overlap").set_value(2).run()
+    assert sum(map_counts(page).values()) >= high
+
+    page.radio(key="view").set_value("gaps").run()
+    assert "moins de 1 organisation" in page.subheader[0].value
+    page.radio(key="view").set_value("zones").run()
+    assert "Choisissez au moins une organisation" in page.info[0].value
+    zone = page.multiselect(key="zone_orgs")
+    zone.set_value([zone.options[0]]).run()
+    assert not page.exception
+    assert "Zones d'intervention" in page.subheader[0].value
+    assert max(map_counts(page).values()) == 1
+
+
+def test_url_round_trip(page: AppTest) -> None:
+    page.radio(key="view").set_value("overlap").run()
+    page.multiselect(key="sectors").set_value(["HEA", "EDU"]).run()
+    page.number_input(key="min_overlap").set_value(3).run()
+    params = {k: str(page.query_params[k]) for k in page.query_params}
+    assert params["view"] == "overlap"
+    assert params["min_overlap"] == "3"
+    reopened = run(params)
+    assert reopened.radio(key="view").value == "overlap"
+    assert set(reopened.multiselect(key="sectors").value) == {"HEA", "EDU"}
+    assert reopened.number_input(key="min_overlap").value == 3
+    assert reopened.subheader[0].value == page.subheader[0].value
+    assert map_counts(reopened) == map_counts(page)
+
+
 def test_english_switch_changes_the_labels(page: AppTest) -> None:
-    page.sidebar.radio[0].set_value("en").run()
+    page.radio(key="lang").set_value("en").run()
     assert not page.exception
     assert page.title[0].value == "Who does what where"
     assert "Sample data" in page.warning[0].value
     assert "Last updated" in " ".join(c.value for c in page.caption)
     assert list(page.dataframe[0].value.columns)[:2] == ["Region", "Organisations"]
     assert "Timbuktu" in map_counts(page)
+    assert run({"lang": "en"}).title[0].value == "Who does what where"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
-from ngomap import analysis
 from ngomap.boundaries import Boundaries, embedded_regions
 from ngomap.io.threew import Dataset, load_sample
 from ngomap.webassets import install_static
@@ -29,21 +27,3 @@ def regions() -> Boundaries:
 def sample() -> Dataset:
     """The embedded sample (read once, never mutated)."""
     return load_sample(regions())
-
-
-@st.cache_data(show_spinner=False)
-def area_table(sectors: tuple[str, ...], lang: str) -> pd.DataFrame:
-    """Actors per region for the chosen sectors."""
-    return analysis.actors_by_area(sample().records, regions(), sectors=sectors, lang=lang)
-
-
-@st.cache_data(show_spinner=False)
-def sector_table(sectors: tuple[str, ...]) -> pd.DataFrame:
-    """Actors per sector for the chosen sectors."""
-    return analysis.actors_by_sector(sample().records, sectors=sectors)
-
-
-@st.cache_data(show_spinner=False)
-def national(sectors: tuple[str, ...]) -> list[str]:
-    """Organisations working nationwide in the chosen sectors."""
-    return analysis.national_actors(sample().records, sectors=sectors)

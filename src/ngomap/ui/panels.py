@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ngomap import analysis, charts
 from ngomap import schema as s
 from ngomap.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.io.threew import Dataset
-from ngomap.webmap import MapLabels, choropleth
+from ngomap.ui import views
 
 
 def banner(dataset: Dataset, lang: str) -> None:
@@ -20,46 +19,21 @@ def banner(dataset: Dataset, lang: str) -> None:
         st.warning(t("sample_banner", lang), icon="ℹ️")
 
 
-def map_title(chosen: tuple[str, ...], available: int, lang: str) -> str:
-    """The map's title, stating the filter."""
-    if len(chosen) == available:
-        what = t("all_sectors", lang)
-    elif len(chosen) <= 3:
-        what = ", ".join(sector_label(c, lang) for c in chosen)
-    else:
-        what = t("n_sectors", lang, n=len(chosen))
-    return t("map_title", lang, sectors=what)
-
-
-def region_map(table: pd.DataFrame, boundaries: Boundaries, title: str, lang: str) -> None:
-    """The choropleth of actors per region; panning and zooming never rerun the page."""
-    st.subheader(title)
-    labels = MapLabels(
-        area=t("area", lang),
-        count=t("count", lang),
-        organisations=t("organisations", lang),
-        legend_title=t("legend_title", lang),
-        zero=t("zero", lang),
-        boundaries_credit=t("boundaries_credit", lang),
-        more=t("more", lang),
-    )
-    fmap = choropleth(boundaries.level_areas(), table, labels=labels)
-    st_folium(fmap, key="map", height=520, use_container_width=True, returned_objects=[])
-
-
-def region_table(table: pd.DataFrame, national: list[str], lang: str) -> None:
-    """Regions with their counts and organisations; nationwide actors listed apart."""
-    st.subheader(t("table_title", lang))
-    shown = pd.DataFrame(
-        {
-            t("area", lang): table[analysis.AREA_NAME],
-            t("count", lang): table[analysis.ACTORS],
-            t("organisations", lang): table[analysis.ORGANISATIONS].map(", ".join),
-        }
-    ).sort_values(t("count", lang), ascending=False)
-    st.dataframe(shown, hide_index=True, width="stretch")
+def counted_apart(
+    records: pd.DataFrame, boundaries: Boundaries, options: views.ViewOptions, lang: str
+) -> None:
+    """Nationwide and area-wide organisations: shown, never spread over every area."""
+    national = analysis.national_actors(records, filters=options.filters)
     if national:
         st.caption(t("nationwide", lang, names=", ".join(national)))
+    wide = analysis.area_wide_actors(
+        records, boundaries, filters=options.filters, level=options.level
+    )
+    if wide:
+        items = "; ".join(
+            f"{boundaries.name(code, lang)} : {', '.join(names)}" for code, names in wide.items()
+        )
+        st.caption(t("area_wide", lang, items=items))
 
 
 def area_notes(dataset: Dataset, lang: str) -> None:

@@ -1,20 +1,27 @@
-"""Sidebar controls: language and filters. They read the user's choices and nothing else."""
+"""Sidebar controls: language and optional tables. They read the user's choices only."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from pathlib import Path
 
 import streamlit as st
 
-from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, sector_label, t
+from ngomap.boundaries import Boundaries
+from ngomap.errors import NgomapError
+from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
+from ngomap.io.population import read_population
+from ngomap.schema import Problem
 
 
 def language() -> str:
     """The page's language, French unless the user switches."""
+    if "lang" not in st.session_state:
+        wanted = st.query_params.get("lang", DEFAULT_LANGUAGE)
+        st.session_state["lang"] = wanted if wanted in LANGUAGES else DEFAULT_LANGUAGE
     choice = st.sidebar.radio(
         "Langue / Language",
         options=list(LANGUAGES),
-        index=LANGUAGES.index(DEFAULT_LANGUAGE),
         format_func=LANGUAGE_NAMES.__getitem__,
         horizontal=True,
         key="lang",
@@ -22,15 +29,26 @@ def language() -> str:
     return str(choice)
 
 
-def sectors(codes: Sequence[str], lang: str) -> tuple[str, ...]:
-    """The chosen sectors (all of them at first), in the data's order."""
-    ordered = sorted(codes, key=lambda c: sector_label(c, lang).casefold())
-    chosen = st.sidebar.multiselect(
-        t("sectors", lang),
-        options=ordered,
-        default=ordered,
-        format_func=lambda code: sector_label(code, lang),
-        help=t("sectors_help", lang),
-        key="sectors",
-    )
-    return tuple(c for c in ordered if c in chosen)
+def population(boundaries: Boundaries, level: str, lang: str) -> dict[str, float] | None:
+    """An optional population table (COD-PS CSV) uploaded in the sidebar."""
+    upload = st.sidebar.file_uploader(t("population_upload", lang), type=["csv"], key="pop")
+    if upload is None:
+        return None
+    try:
+        table, problems = _read_population(upload.getvalue(), upload.name, boundaries, level)
+    except NgomapError as exc:
+        st.sidebar.error(exc.message(lang))
+        return None
+    for problem in problems:
+        st.sidebar.warning(t("population_problems", lang, message=problem.message(lang)))
+    return table
+
+
+@st.cache_data(show_spinner=False, hash_funcs={Boundaries: id})
+def _read_population(
+    content: bytes, name: str, boundaries: Boundaries, level: str
+) -> tuple[dict[str, float], list[Problem]]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / Path(name).name
+        path.write_bytes(content)
+        return read_population(path, boundaries, level=level)

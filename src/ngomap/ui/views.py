@@ -1,0 +1,551 @@
+"""The planner's four views: controls in the sidebar, the map with its side panel, tables.
+
+Widgets keep their state in st.session_state under the keys below, filled once per session
+from the URL (st.query_params), and the URL is rewritten after every run: a copied link
+reopens the same map.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Final
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ngomap import analysis as a
+from ngomap import schema as s
+from ngomap import vocab
+from ngomap.boundaries import Boundaries
+from ngomap.classes import classify_counts, classify_rates
+from ngomap.i18n import sector_label, t
+from ngomap.webmap import MapLabels, choropleth
+
+VIEWS: Final = ("density", "overlap", "gaps", "zones")
+_URL_RESTORED: Final = "_ngomap_url_restored"
+_LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
+_INT_KEYS: Final = ("min_overlap", "max_gap")
+
+
+@dataclass(frozen=True)
+class ViewOptions:
+    """Everything the sidebar decides; hashable so each view is cached on it."""
+
+    view: str = "density"
+    level: str = "adm1"
+    filters: a.Filters = field(default_factory=a.Filters)
+    min_overlap: int = 2
+    max_gap: int = 1
+    zone_orgs: tuple[str, ...] = ()
+    per_capita: bool = False
+
+
+# --- caching: frames and boundaries are keyed by identity, which st.cache_resource keeps ---
+
+_keys: dict[int, str] = {}
+
+
+def _identity_key(obj: object) -> str:
+    """A key for an object the page never mutates (a cached dataset or boundaries)."""
+    ident = id(obj)
+    if ident not in _keys:
+        _keys[ident] = f"{type(obj).__name__}-{ident}-{len(_keys)}"
+        weakref.finalize(obj, _keys.pop, ident, None)
+    return _keys[ident]
+
+
+_HASH: Final[dict[Any, Callable[[Any], Any]]] = {
+    pd.DataFrame: _identity_key,
+    Boundaries: _identity_key,
+}
+
+
+@st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
+def view_table(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: dict[str, float] | None,
+    lang: str,
+) -> pd.DataFrame:
+    """The chosen view's table: one row per area with VALUE, ORGANISATIONS, DETAILS."""
+    common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
+    if options.view == "overlap":
+        table = a.overlap_by_area(records, boundaries, min_actors=options.min_overlap, **common)
+        table[a.DETAILS] = table[a.SECTORS].map(
+            lambda codes: ", ".join(sector_label(c, lang) for c in codes)
+        )
+        return table
+    if options.view == "gaps":
+        return a.gaps(
+            records, boundaries, max_actors=options.max_gap, population=population, **common
+        )
+    if options.view == "zones":
+        table = a.zones(records, boundaries, organisations=options.zone_orgs, **common)
+        table[a.DETAILS] = table[a.DETAILS].map(lambda items: _zone_text(items, lang))
+        return table
+    chosen = population if options.per_capita else None
+    return a.density(records, boundaries, population=chosen, **common)
+
+
+@st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
+def side_tables(
+    records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions, lang: str
+) -> dict[str, pd.DataFrame]:
+    """The tables under the map for the view, and the sector x area matrix."""
+    common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
+    tables = {
+        "matrix": a.matrix(records, boundaries, total_label=t("total", lang), **common),
+        "by_sector": a.actors_by_sector(records, filters=options.filters),
+    }
+    if options.view == "overlap":
+        tables["cells"] = a.overlaps(records, boundaries, min_actors=options.min_overlap, **common)
+        tables["pairs"] = a.pairs(records, boundaries, **common)
+    return tables
+
+
+def _zone_text(items: list[dict[str, Any]], lang: str) -> str:
+    parts = []
+    for item in items:
+        sectors = ", ".join(sector_label(c, lang) for c in item[a.SECTORS])
+        presence = ", ".join(vocab.presence_modes().label(p, lang) for p in item[s.PRESENCE])
+        partners = ", ".join(item[s.PARTNER])
+        text = f"{item['organisation']}: {sectors}"
+        if presence:
+            text += f" ({presence})"
+        if partners:
+            text += f" — {t('partners', lang)}: {partners}"
+        parts.append(text)
+    return " · ".join(parts)
+
+
+# --- the URL ---------------------------------------------------------------------------
+
+
+def restore_from_url() -> None:
+    """Put the URL's choices into the session once, before the widgets are drawn."""
+    if st.session_state.get(_URL_RESTORED):
+        return
+    st.session_state[_URL_RESTORED] = True
+    params = st.query_params
+    for key in params:
+        if key in _LIST_KEYS:
+            st.session_state[f"_url_{key}"] = [v for v in params[key].split(",") if v]
+        elif key in _INT_KEYS:
+            try:
+                st.session_state[f"_url_{key}"] = int(params[key])
+            except ValueError:
+                continue
+        else:
+            st.session_state[f"_url_{key}"] = params[key]
+
+
+def _initial(key: str, default: Any, valid: Callable[[Any], Any] | None = None) -> None:
+    """Give a widget its first value: from the URL when valid, else ``default``."""
+    if key in st.session_state:
+        return
+    value = st.session_state.pop(f"_url_{key}", None)
+    if value is not None and valid is not None:
+        value = valid(value)
+    st.session_state[key] = default if value is None else value
+
+
+def _subset(options: Sequence[str]) -> Callable[[Any], list[str] | None]:
+    def valid(value: Any) -> list[str] | None:
+        chosen = [v for v in value if v in options] if isinstance(value, list) else []
+        return chosen or None
+
+    return valid
+
+
+def _one_of(options: Sequence[str]) -> Callable[[Any], str | None]:
+    return lambda value: value if value in options else None
+
+
+def save_to_url(options: ViewOptions, lang: str) -> None:
+    """Write the view, level and filters into the URL (only what differs from defaults)."""
+    params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
+    filters = options.filters
+    if filters.sectors is not None:
+        params["sectors"] = ",".join(filters.sectors) or "-"
+    for key, chosen in (
+        ("types", filters.org_types),
+        ("presence", filters.presence),
+        ("orgs", filters.organisations),
+        ("status", filters.statuses),
+        ("zone_orgs", options.zone_orgs),
+    ):
+        if chosen:
+            params[key] = ",".join(chosen)
+    if options.view == "overlap":
+        params["min_overlap"] = str(options.min_overlap)
+    if options.view == "gaps":
+        params["max_gap"] = str(options.max_gap)
+    if dict(st.query_params) != params:
+        st.query_params.from_dict(params)
+
+
+# --- the sidebar -------------------------------------------------------------------------
+
+
+def _labels_of(values: pd.Series, label: Callable[[str], str]) -> dict[str, str]:
+    codes = sorted({str(v) for v in values.dropna() if str(v)}, key=lambda c: label(c).casefold())
+    return {code: label(code) for code in codes}
+
+
+def _multi(
+    key: str, title: str, choices: dict[str, str], *, all_by_default: bool, help_text: str = ""
+) -> tuple[str, ...] | None:
+    """A multiselect over ``choices``; None when every choice (or, if allowed, none) is kept."""
+    options = list(choices)
+    _initial(key, options if all_by_default else [], _subset(options))
+    chosen = st.sidebar.multiselect(
+        title,
+        options=options,
+        format_func=lambda code: choices.get(code, code),
+        key=key,
+        help=help_text or None,
+    )
+    if all_by_default and set(chosen) == set(options):
+        return None
+    if not all_by_default and not chosen:
+        return None
+    return tuple(c for c in options if c in chosen)
+
+
+def controls(
+    records: pd.DataFrame, boundaries: Boundaries, lang: str, *, level: str | None = None
+) -> ViewOptions:
+    """The view selector, the filter panel and the view's own settings, in the sidebar."""
+    _initial("view", "density", _one_of(VIEWS))
+    view = st.sidebar.radio(
+        t("view", lang),
+        options=list(VIEWS),
+        format_func=lambda v: t(f"view_{v}", lang),
+        key="view",
+    )
+    st.sidebar.markdown(f"**{t('filters', lang)}**")
+    sectors = _labels_of(records[s.SECTOR], lambda c: sector_label(c, lang))
+    _initial("sectors", list(sectors), _subset(list(sectors)))
+    chosen_sectors = st.sidebar.multiselect(
+        t("sectors", lang),
+        options=list(sectors),
+        format_func=lambda c: sectors.get(c, c),
+        help=t("sectors_help", lang),
+        key="sectors",
+    )
+    all_chosen = set(chosen_sectors) == set(sectors)
+    filters = a.Filters(
+        sectors=None if all_chosen else tuple(c for c in sectors if c in chosen_sectors)
+    )
+    if s.ORG_TYPE in records:
+        types = _labels_of(records[s.ORG_TYPE], lambda c: vocab.org_types().label(c, lang))
+        if len(types) > 1:
+            filters = _replace(
+                filters, org_types=_multi("types", t("org_types", lang), types, all_by_default=True)
+            )
+    if s.PRESENCE in records:
+        modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
+        if len(modes) > 1:
+            filters = _replace(
+                filters,
+                presence=_multi("presence", t("presence_modes", lang), modes, all_by_default=True),
+            )
+    organisations = organisation_names(records)
+    filters = _replace(
+        filters,
+        organisations=_multi(
+            "orgs",
+            t("organisations_filter", lang),
+            organisations,
+            all_by_default=False,
+            help_text=t("organisations_filter_help", lang),
+        ),
+    )
+    if s.STATUS in records:
+        statuses = _labels_of(records[s.STATUS], str)
+        if len(statuses) > 1:
+            filters = _replace(
+                filters,
+                statuses=_multi("status", t("statuses", lang), statuses, all_by_default=True),
+            )
+    period = _period_bounds(records)
+    if period is not None:
+        _initial("period", period)
+        picked = st.sidebar.date_input(
+            t("period", lang), min_value=period[0], max_value=period[1], key="period"
+        )
+        if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
+            filters = _replace(filters, period=(picked[0], picked[1]))
+
+    options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
+    if view == "overlap":
+        _initial("min_overlap", 2)
+        n = st.sidebar.number_input(
+            t("min_overlap", lang), min_value=2, max_value=50, step=1, key="min_overlap"
+        )
+        options = _replace(options, min_overlap=int(n))
+    elif view == "gaps":
+        _initial("max_gap", 1)
+        n = st.sidebar.number_input(
+            t("max_gap", lang), min_value=1, max_value=50, step=1, key="max_gap"
+        )
+        options = _replace(options, max_gap=int(n))
+    elif view == "zones":
+        _initial("zone_orgs", [], _subset(list(organisations)))
+        zone = st.sidebar.multiselect(
+            t("zone_orgs", lang),
+            options=list(organisations),
+            format_func=lambda k: organisations.get(k, k),
+            key="zone_orgs",
+        )
+        options = _replace(options, zone_orgs=tuple(zone))
+    elif view == "density":
+        _initial("per_capita", False)
+        per_capita = st.sidebar.toggle(t("per_capita", lang), key="per_capita")
+        options = _replace(options, per_capita=bool(per_capita))
+    return options
+
+
+def _replace(obj: Any, **changes: Any) -> Any:
+    from dataclasses import replace
+
+    return replace(obj, **changes)
+
+
+def organisation_names(records: pd.DataFrame) -> dict[str, str]:
+    """{organisation key: display name}, sorted by name."""
+    pairs = records[[s.ORG_KEY, s.ORG_NAME]].drop_duplicates(s.ORG_KEY)
+    ordered = sorted(zip(pairs[s.ORG_KEY], pairs[s.ORG_NAME], strict=True), key=lambda p: p[1])
+    return dict(ordered)
+
+
+def _period_bounds(records: pd.DataFrame) -> tuple[date, date] | None:
+    if s.START not in records and s.END not in records:
+        return None
+    dates = pd.concat(
+        [
+            pd.to_datetime(records[c], errors="coerce", format="mixed", dayfirst=True)
+            for c in (s.START, s.END)
+            if c in records
+        ]
+    ).dropna()
+    if dates.empty:
+        return None
+    return dates.min().date(), dates.max().date()
+
+
+# --- the main area -----------------------------------------------------------------------
+
+
+def title(options: ViewOptions, lang: str, organisations: dict[str, str]) -> str:
+    """The map's title: the view, then the filters it obeys."""
+    if options.view == "overlap":
+        head = t("title_overlap", lang, n=options.min_overlap)
+    elif options.view == "gaps":
+        head = t("title_gaps", lang, n=options.max_gap)
+    elif options.view == "zones":
+        names = ", ".join(organisations.get(k, k) for k in options.zone_orgs) or "—"
+        head = t("title_zones", lang, names=names)
+    elif options.per_capita:
+        head = t("title_density_per_capita", lang)
+    else:
+        head = t("title_density", lang)
+    return f"{head} — {describe_filters(options.filters, lang, organisations)}"
+
+
+def describe_filters(filters: a.Filters, lang: str, organisations: dict[str, str]) -> str:
+    """The filters in words, for titles and exports."""
+    sectors = filters.sectors
+    if sectors is None:
+        parts = [t("all_sectors", lang)]
+    elif len(sectors) <= 3:
+        parts = [", ".join(sector_label(c, lang) for c in sectors)]
+    else:
+        parts = [t("n_sectors", lang, n=len(sectors))]
+    if filters.org_types:
+        parts.append(", ".join(vocab.org_types().label(c, lang) for c in filters.org_types))
+    if filters.presence:
+        parts.append(", ".join(vocab.presence_modes().label(c, lang) for c in filters.presence))
+    if filters.organisations:
+        parts.append(", ".join(organisations.get(k, k) for k in filters.organisations))
+    if filters.statuses:
+        parts.append(", ".join(filters.statuses))
+    if filters.period:
+        first, last = filters.period
+        parts.append(f"{first or '…'} → {last or '…'}")
+    return " · ".join(parts)
+
+
+def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLabels:
+    """The map's words for this view."""
+    legend = {
+        "overlap": t("legend_overlap", lang),
+        "zones": t("legend_zones", lang),
+    }.get(options.view, t("legend_title", lang))
+    if options.view == "density" and options.per_capita:
+        legend = t("legend_per_capita", lang)
+    return MapLabels(
+        area=t("area", lang),
+        count=legend,
+        organisations=t("organisations", lang),
+        legend_title=legend,
+        zero=t("zero", lang),
+        boundaries_credit=boundaries_credit,
+        more=t("more", lang),
+        details=t("overlap_details", lang) if options.view == "overlap" else t("details", lang),
+        no_data=t("no_data", lang),
+    )
+
+
+def show_map(
+    table: pd.DataFrame,
+    areas: Any,
+    options: ViewOptions,
+    lang: str,
+    boundaries_credit: str,
+) -> str | None:
+    """Draw the view's map; return the P-code of the area the user clicked, if any."""
+    rates = options.view == "density" and options.per_capita
+    values = [float(v) for v in table[a.VALUE]]
+    classes = classify_rates(values) if rates else classify_counts(values)
+    fmap = choropleth(
+        areas,
+        table,
+        labels=map_labels(options, lang, boundaries_credit),
+        value_column=a.VALUE,
+        details_column=a.DETAILS if a.DETAILS in table else None,
+        classes=classes,
+    )
+    result = st_folium(
+        fmap,
+        key="map",
+        height=540,
+        use_container_width=True,
+        returned_objects=["last_active_drawing"],
+    )
+    clicked = (result or {}).get("last_active_drawing") or {}
+    code = (clicked.get("properties") or {}).get("code")
+    return str(code) if code else None
+
+
+def area_panel(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    code: str | None,
+    options: ViewOptions,
+    lang: str,
+) -> None:
+    """The clicked area's actors by sector (presence mode, partners, type)."""
+    if code is None or code not in boundaries.areas.index:
+        st.caption(t("click_hint", lang))
+        return
+    st.markdown(f"**{t('area_panel', lang, area=boundaries.name(code, lang))}**")
+    detail = a.area_actors(records, boundaries, code, filters=options.filters)
+    if detail.empty:
+        st.caption(t("area_panel_empty", lang))
+        return
+    shown = pd.DataFrame(
+        {
+            t("sector", lang): detail[s.SECTOR].map(lambda c: sector_label(c, lang)),
+            t("organisations", lang): detail[s.ORG_NAME],
+        }
+    )
+    if s.PRESENCE in detail:
+        shown[t("presence", lang)] = detail[s.PRESENCE].map(
+            lambda v: ", ".join(vocab.presence_modes().label(p, lang) for p in v.split(", ") if p)
+        )
+    if s.PARTNER in detail:
+        shown[t("partners", lang)] = detail[s.PARTNER]
+    if s.ORG_TYPE in detail:
+        shown[t("org_type", lang)] = detail[s.ORG_TYPE].map(
+            lambda v: ", ".join(vocab.org_types().label(p, lang) for p in v.split(", ") if p)
+        )
+    st.dataframe(shown, hide_index=True, width="stretch")
+
+
+def view_tables(
+    table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
+) -> None:
+    """The tables that go with the view."""
+    if options.view == "overlap":
+        st.subheader(t("pairs_title", lang))
+        pairs = tables["pairs"]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("org_a", lang): pairs[a.ORG_A],
+                    t("org_b", lang): pairs[a.ORG_B],
+                    t("pairs_shared", lang): pairs[a.SHARED],
+                    t("areas", lang): pairs[a.AREAS].map(", ".join),
+                    t("sectors", lang): pairs[a.SECTORS].map(
+                        lambda codes: ", ".join(sector_label(c, lang) for c in codes)
+                    ),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+        st.subheader(t("overlap_cells", lang))
+        cells = tables["cells"]
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("area", lang): cells[a.AREA_NAME],
+                    t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
+                    t("count", lang): cells[a.ACTORS],
+                    t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
+                }
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    elif options.view == "gaps":
+        st.subheader(t("gaps_title", lang))
+        gaps = table.loc[table["gap"]]
+        shown = pd.DataFrame(
+            {
+                t("area", lang): gaps[a.AREA_NAME],
+                t("count", lang): gaps[a.ACTORS],
+                t("has_data", lang): gaps[a.HAS_DATA].map(
+                    lambda v: t("yes", lang) if v else t("no", lang)
+                ),
+            }
+        )
+        if a.POPULATION in gaps:
+            shown[t("population", lang)] = gaps[a.POPULATION]
+        st.dataframe(shown, hide_index=True, width="stretch")
+    elif options.view == "zones":
+        st.subheader(t("zones_title", lang))
+        zones = table.loc[table[a.ACTORS] > 0]
+        st.dataframe(
+            pd.DataFrame(
+                {t("area", lang): zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}
+            ),
+            hide_index=True,
+            width="stretch",
+        )
+    else:
+        st.subheader(t("table_title", lang))
+        shown = pd.DataFrame(
+            {
+                t("area", lang): table[a.AREA_NAME],
+                t("count", lang): table[a.ACTORS],
+                t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
+            }
+        )
+        if a.PER_100K in table:
+            shown[t("population", lang)] = table[a.POPULATION]
+            shown[t("legend_per_capita", lang)] = table[a.PER_100K].round(1)
+        st.dataframe(
+            shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
+        )
+    st.subheader(t("matrix_title", lang))
+    if not tables["matrix"].empty:
+        matrix = tables["matrix"].copy()
+        matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
+        st.dataframe(matrix, width="stretch")
