@@ -411,11 +411,7 @@ def area_actors(
     local = _local(records, boundaries, filters, level)
     local = local.loc[local[s.AREA_CODE] == code]
     columns = [c for c in (s.PRESENCE, s.PARTNER, s.ORG_TYPE) if c in local]
-    rows = (
-        local.groupby([s.SECTOR, s.ORG_NAME])[columns]
-        .agg(_joined)
-        .reset_index()
-    )
+    rows = local.groupby([s.SECTOR, s.ORG_NAME])[columns].agg(_joined).reset_index()
     return rows.sort_values([s.SECTOR, s.ORG_NAME]).reset_index(drop=True)
 
 
