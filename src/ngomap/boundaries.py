@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,7 @@ NAME_FR = "name_fr"
 NAME_EN = "name_en"
 ISO_CODE = "iso_code"
 PARENT = "parent_code"
+NAME_ALT = "name_alt"  # optional: another spelling (COD-AB's ADMn_REF), matched like names
 LEVELS = ("adm1", "adm2", "adm3")
 
 
@@ -35,6 +37,19 @@ class CrosswalkEntry:
     target: str
     note_en: str
     note_fr: str
+
+
+@dataclass(frozen=True)
+class BoundaryNote:
+    """Something the reader did to a boundary file that the user should know (a repair)."""
+
+    kind: str  # "repaired", "crs.assumed", "level.derived", "reprojected", "codes.made"
+    en: str
+    fr: str
+
+    def message(self, lang: str) -> str:
+        """The note in ``lang`` ("fr" or "en")."""
+        return self.fr if lang == "fr" else self.en
 
 
 @dataclass(frozen=True)
@@ -51,12 +66,17 @@ class Boundaries:
     source: str
     crosswalk: tuple[CrosswalkEntry, ...] = ()
     version: str = ""
+    notes: tuple[BoundaryNote, ...] = ()
     _names: dict[tuple[str, str], list[str]] = field(default_factory=dict, repr=False)
+    # Derived data (light geometry...) computed once: the areas never change once built.
+    cache: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         names: dict[tuple[str, str], list[str]] = {}
         for code, row in self.areas.iterrows():
-            for name in {norm_text(row[NAME_FR]), norm_text(row[NAME_EN])}:
+            spellings = {norm_text(row[NAME_FR]), norm_text(row[NAME_EN])}
+            spellings.add(norm_text(row.get(NAME_ALT)))
+            for name in spellings:
                 if name:
                     names.setdefault((str(row[LEVEL]), name), []).append(str(code))
         self._names.update(names)
@@ -124,6 +144,14 @@ class Boundaries:
                 code for code in found if self.ancestor(code, self.level_of(parent) or "") == parent
             ]
         return found
+
+    def names(self, level: str | None = None, lang: str = "fr") -> dict[str, str]:
+        """{P-code: name} of one level (the map's level by default)."""
+        return {code: self.name(code, lang) for code in self.codes(level)}
+
+    def children(self, code: str) -> list[str]:
+        """The P-codes whose parent is ``code``."""
+        return [str(c) for c in self.areas.index[self.areas[PARENT] == code]]
 
     def code_for_name(self, name: object) -> str | None:
         """The P-code of the only area with this name at the map's level, if exactly one."""
