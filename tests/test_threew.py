@@ -52,7 +52,7 @@ def test_every_row_is_accounted_for(tmp_path: Path, regions: Boundaries) -> None
     assert report.rows_read == report.rows_kept + report.rows_duplicate + report.rows_rejected
     assert report.organisations == 1
     kinds = {(p.row, p.kind) for p in report.problems}
-    assert {(4, "row.duplicate"), (5, "row.rejected"), (6, "area.unknown")} <= kinds
+    assert {(4, "row.duplicate"), (5, "org.missing"), (6, "area.unknown")} <= kinds
     assert {(7, "sectors.unknown"), (7, "area.moved")} <= kinds
     assert set(records[s.SECTOR]) == {"WSH", "other: Jonglerie"}
     assert set(records[s.AREA_CODE]) == {"ML05", "ML07"}

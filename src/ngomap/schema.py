@@ -32,6 +32,8 @@ ORG_KEY: Final = "org_key"  # one key per organisation across spelling variants
 SECTOR_RAW: Final = "sector_raw"
 AREA_CODE: Final = "area_code"  # the P-code of the area the record is assigned to
 AREA_NOTE: Final = "area_note"  # how the area was found, when it is not a plain match
+AREA_LEVEL: Final = "area_level"  # the level of the matched area ("adm1", "adm2", "adm3")
+AREA_RULE: Final = "area_rule"  # which rule found it: exact, normalised, prefix, fuzzy, ...
 NATIONAL: Final = "national"  # True for nationwide records (never spread to every area)
 SOURCE: Final = "source"
 ROW: Final = "row"  # the row number as the user sees it in the spreadsheet
@@ -89,13 +91,21 @@ class Problem:
     severity: Severity = Severity.WARNING
     suggestion: str | None = None
     kind: str = ""  # what sort of problem, for grouping: "area.moved", "sector.unknown", ...
+    rows: tuple[int, ...] = ()  # every row with this same problem (``row`` is the first)
+
+    @property
+    def count(self) -> int:
+        """How many rows have this problem (1 for a problem about the whole file)."""
+        return max(1, len(self.rows))
 
     def message(self, lang: str) -> str:
         """The message in ``lang`` ("fr" or "en")."""
         return self.message_fr if lang == "fr" else self.message_en
 
-    def as_dict(self) -> dict[str, Any]:
-        """A plain dict, for JSON and tables."""
+    def as_dict(self, lang: str = "en") -> dict[str, Any]:
+        """A plain dict, for JSON and tables; ``message`` is in ``lang``."""
         data = asdict(self)
         data["severity"] = str(self.severity)
+        data["message"] = self.message(lang)
+        data["rows"] = list(self.rows) if self.rows else ([self.row] if self.row else [])
         return data

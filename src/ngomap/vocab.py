@@ -71,3 +71,24 @@ def org_types() -> Vocabulary:
 def presence_modes() -> Vocabulary:
     """Presence modes (direct, through local partners, operator, occasional)."""
     return load_vocabulary("presence")
+
+
+ORG_ALIASES_FILE = VOCAB_DIR / "organisations_aliases.csv"
+
+
+def organisation_aliases(*extra: Path) -> AliasTable:
+    """Organisation aliases (alias -> the name to use), ngomap's then the user's files.
+
+    Each file has the columns ``alias,name``. A user's file comes after ngomap's and wins
+    over it, so a planner can settle a case for good ("Wold Vision,World Vision").
+    """
+    pairs: list[tuple[str, str]] = []
+    for path in (*extra, ORG_ALIASES_FILE):  # the first alias read wins
+        if not path.is_file():
+            continue
+        rows = _read_csv(path)
+        if rows and not {"alias", "name"} <= set(rows[0]):
+            raise ValueError(f"{path.name} needs the columns alias,name")
+        pairs += [(row["alias"], row["name"]) for row in rows if row["alias"] and row["name"]]
+        pairs += [(row["name"], row["name"]) for row in rows if row["name"]]
+    return AliasTable(pairs)

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import csv
-import io
 import re
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
 from ngomap import schema as s
+from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.boundaries import Boundaries, embedded_regions
 from ngomap.errors import InputFileError
+from ngomap.io.sheets import FORMULA_ERRORS, Grid, Progress, first_rows, read_grid
 from ngomap.normalise import clean_text, norm_text
-from ngomap.validate import ImportReport, clean_records
+from ngomap.schema import Severity
+from ngomap.validate import ImportReport, ProblemLog, clean_records
 
 _HXL_TAG = re.compile(r"^\s*#\s*[a-z][a-z0-9_]*", re.IGNORECASE)
 
@@ -52,11 +56,24 @@ def parse_hashtag(cell: object) -> tuple[str, frozenset[str]] | None:
     return tag, frozenset(a for a in attributes if a)
 
 
-_HXL_PARSED = {
-    parsed: field
-    for tag, field in s.HXL_FIELDS.items()
-    if (parsed := parse_hashtag(tag)) is not None
-}
+@cache
+def _column_aliases() -> tuple[dict[tuple[str, frozenset[str]], str], dict[str, str]]:
+    """data/vocab/column_aliases.csv: hashtags (lines starting with #) and header names."""
+    tags = {
+        parsed: field
+        for tag, field in s.HXL_FIELDS.items()
+        if (parsed := parse_hashtag(tag)) is not None
+    }
+    headers: dict[str, str] = {}
+    with (VOCAB_DIR / "column_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["header"].lstrip().startswith("#"):
+                parsed = parse_hashtag(row["header"])
+                if parsed is not None:
+                    tags.setdefault(parsed, row["field"])
+            else:
+                headers.setdefault(norm_text(row["header"]), row["field"])
+    return tags, headers
 
 
 def field_for_hashtag(cell: object) -> str | None:
@@ -66,7 +83,7 @@ def field_for_hashtag(cell: object) -> str | None:
         return None
     tag, attributes = parsed
     best: tuple[int, str] | None = None
-    for (known_tag, known_attributes), field in _HXL_PARSED.items():
+    for (known_tag, known_attributes), field in _column_aliases()[0].items():
         if known_tag == tag and known_attributes <= attributes:
             score = len(known_attributes)
             if best is None or score > best[0]:
@@ -74,20 +91,9 @@ def field_for_hashtag(cell: object) -> str | None:
     return None if best is None else best[1]
 
 
-@cache
-def _header_aliases() -> dict[str, str]:
-    with (VOCAB_DIR / "column_aliases.csv").open(encoding="utf-8", newline="") as handle:
-        return {norm_text(row["header"]): row["field"] for row in csv.DictReader(handle)}
-
-
 def field_for_header(header: object) -> str | None:
     """The canonical field of a column header ("Nom Organisation", "Région *", ...)."""
-    return _header_aliases().get(norm_text(header))
-
-
-def _is_hashtag_row(values: list[object]) -> bool:
-    cells = [clean_text(v) for v in values if clean_text(v)]
-    return bool(cells) and sum(1 for c in cells if _HXL_TAG.match(c)) >= max(1, len(cells) // 2)
+    return _column_aliases()[1].get(norm_text(header))
 
 
 def map_columns(
@@ -100,117 +106,273 @@ def map_columns(
     mapping: dict[str, str] = {}
     taken: set[str] = set()
     overrides = overrides or {}
-    for position, header in enumerate(headers):
-        field = overrides.get(header)
-        if field is None and hashtags is not None:
-            field = field_for_hashtag(hashtags[position])
-        if field is None:
-            field = field_for_header(header)
-        if field is not None and field not in taken:
+    for header, field in overrides.items():
+        if header in headers and field:
             mapping[header] = field
             taken.add(field)
+    for position, header in enumerate(headers):
+        if header in mapping or header in overrides:
+            continue
+        found = None
+        if hashtags is not None and position < len(hashtags):
+            found = field_for_hashtag(hashtags[position])
+        if found is None:
+            found = field_for_header(header)
+        if found and found not in taken:
+            mapping[header] = found
+            taken.add(found)
     return mapping, [h for h in headers if h not in mapping]
 
 
-_ENCODINGS = ("utf-8-sig", "cp1252")
-_SEPARATORS = (";", ",", "\t")
+def _is_hashtag_row(values: Sequence[object]) -> bool:
+    cells = [clean_text(v) for v in values if clean_text(v)]
+    tags = sum(1 for c in cells if _HXL_TAG.match(c) and c not in FORMULA_ERRORS)
+    return bool(cells) and tags >= max(1, len(cells) // 2)
 
 
-def _decode(data: bytes, name: str) -> str:
-    for encoding in _ENCODINGS:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputFileError(
-        f"{name} is neither UTF-8 nor Windows-1252 text: save it as CSV UTF-8 from Excel.",
-        f"{name} n'est ni en UTF-8 ni en Windows-1252 : enregistrez-le en « CSV UTF-8 » "
-        "depuis Excel.",
-    )
+def _known_fields(values: Sequence[object], hashtags: bool) -> int:
+    find = field_for_hashtag if hashtags else field_for_header
+    return len({f for v in values if (f := find(v)) is not None})
 
 
-def _separator(text: str) -> str:
-    """The separator of the header line: the candidate that appears most often there."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
-    counts = {sep: header.count(sep) for sep in _SEPARATORS}
-    best = max(_SEPARATORS, key=lambda sep: counts[sep])
-    return best if counts[best] else ","
+def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
+    """Where the header is among a sheet's first rows: (header index, hashtag row index).
 
-
-def _read_raw(path: Path) -> pd.DataFrame:
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".xlsx", ".xlsm"):
-            return pd.read_excel(path, dtype=str, header=None, keep_default_na=False)
-        text = _decode(path.read_bytes(), path.name)
-        if not text.strip():
-            return pd.DataFrame()
-        return pd.read_csv(
-            io.StringIO(text),
-            dtype=str,
-            header=None,
-            keep_default_na=False,
-            sep=_separator(text),
-            skip_blank_lines=True,
-        )
-    except (OSError, ValueError, pd.errors.ParserError, csv.Error) as exc:
-        raise InputFileError(
-            f"{path.name} cannot be read as a {suffix.lstrip('.') or 'data'} file ({exc}).",
-            f"{path.name} n'est pas lisible comme fichier {suffix.lstrip('.') or 'de données'} "
-            f"({exc}).",
-        ) from exc
-
-
-def read_3w(
-    path: str | Path,
-    *,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-) -> tuple[pd.DataFrame, ImportReport]:
-    """Read a 3W file into clean records and a report accounting for every row.
-
-    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
-    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested.
+    The row above the first hashtag row is the header (the hashtags alone when there is
+    none above); without hashtags, the row naming the most known columns.
     """
-    path = Path(path)
-    raw = _read_raw(path)
-    if raw.empty:
+    for index, row in enumerate(rows):
+        if _is_hashtag_row(row) and _known_fields(row, hashtags=True):
+            above = index - 1
+            if above >= 0 and any(clean_text(v) for v in rows[above]):
+                return above, index
+            return index, index
+    scores = [_known_fields(row, hashtags=False) for row in rows]
+    if not scores or max(scores) == 0:
+        return 0, None
+    return scores.index(max(scores)), None
+
+
+def _sheet_score(rows: Sequence[Sequence[object]]) -> int:
+    header, tags = find_header(rows)
+    if not rows:
+        return 0
+    found = _known_fields(rows[header], hashtags=False)
+    if tags is not None:
+        found = max(found, _known_fields(rows[tags], hashtags=True)) + 1
+    return found
+
+
+FIELDS: Final = (*s.RECORD_FIELDS,)
+
+
+@dataclass
+class Table:
+    """A sheet read and understood: its headers, hashtags, data rows and column mapping."""
+
+    grid: Grid
+    headers: list[str]
+    hashtags: list[str] | None
+    header_row: int  # the spreadsheet's row number
+    body: pd.DataFrame  # data rows only, columns 0..n-1, index = row numbers
+    mapping: dict[str, str]  # header -> field
+    unmapped: list[str]
+
+    def preview(self, rows: int = 10) -> pd.DataFrame:
+        """The first data rows under their headers, as the user wrote them."""
+        head = self.body.head(rows).copy()
+        head.columns = pd.Index(self.headers)
+        return head
+
+
+def _unique_headers(values: Sequence[object]) -> list[str]:
+    headers: list[str] = []
+    for position, value in enumerate(values):
+        header = clean_text(value) or f"column {position + 1}"
+        while header in headers:
+            header = f"{header} ({position + 1})"
+        headers.append(header)
+    return headers
+
+
+def read_table(
+    data: bytes,
+    name: str,
+    *,
+    sheet: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Progress | None = None,
+) -> Table:
+    """Read a spreadsheet's bytes: pick the sheet, find the header and hashtag rows, map columns.
+
+    Raises InputFileError, with one sentence saying what to do, for anything unusable.
+    """
+    for header, field_name in (column_map or {}).items():
+        if field_name not in FIELDS:
+            raise InputFileError(
+                f"'{field_name}' (for column '{header}') is not a field; use one of: "
+                + ", ".join(FIELDS) + ".",
+                f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
+                "utilisez l'un de : " + ", ".join(FIELDS) + ".",
+            )  # fmt: skip
+    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
+    if progress is not None:
+        progress(0.45, "columns")
+    cells = grid.cells
+    if cells.empty or not (cells != "").to_numpy().any():
         raise InputFileError(
-            f"{path.name} is empty: export the sheet with its header row and try again.",
-            f"{path.name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
+            f"{name} is empty: export the sheet with its header row and try again.",
+            f"{name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
         )
-    headers = [clean_text(h) or f"column {i + 1}" for i, h in enumerate(raw.iloc[0])]
-    first_data = 1
-    hashtags: list[str] | None = None
-    while first_data < len(raw) and _is_hashtag_row(list(raw.iloc[first_data])):
-        if hashtags is None:
-            hashtags = [clean_text(v) for v in raw.iloc[first_data]]
+    head = first_rows(grid)
+    header_index, tag_index = find_header(head)
+    headers = _unique_headers(head[header_index])
+    hashtags = None if tag_index is None else [clean_text(v) for v in head[tag_index]]
+    first_data = header_index + 1
+    while first_data < len(cells) and _is_hashtag_row(list(cells.iloc[first_data])):
         first_data += 1
     mapping, unmapped = map_columns(headers, hashtags, column_map)
     if not mapping:
         raise InputFileError(
-            f"{path.name}: no column is recognised (organisation, sector, region...). "
-            "Add HXL hashtags or map the columns by hand.",
-            f"{path.name} : aucune colonne reconnue (organisation, secteur, région...). "
-            "Ajoutez les hashtags HXL ou associez les colonnes à la main.",
+            f"{name}{f' (sheet {grid.sheet})' if grid.sheet else ''}: no column is recognised "
+            "(organisation, sector, region...). Add HXL hashtags under the headers or map the "
+            "columns by hand.",
+            f"{name}{f' (feuille {grid.sheet})' if grid.sheet else ''} : aucune colonne "
+            "reconnue (organisation, secteur, région...). Ajoutez les hashtags HXL sous les "
+            "en-têtes ou associez les colonnes à la main.",
         )
-    body = raw.iloc[first_data:]
-    body = body.loc[(body.map(clean_text) != "").any(axis=1)]  # blank lines are not rows
-    mapped = pd.DataFrame(
-        {field: body[headers.index(header)].to_numpy() for header, field in mapping.items()}
+    body = cells.iloc[first_data:]
+    body = body.loc[(body != "").any(axis=1)]  # blank lines are not rows
+    return Table(
+        grid=grid,
+        headers=headers,
+        hashtags=hashtags,
+        header_row=int(cells.index[header_index]),
+        body=body,
+        mapping=mapping,
+        unmapped=unmapped,
     )
-    mapped[s.ROW] = (body.index + 1).to_numpy()  # the spreadsheet's own row numbers
+
+
+def _source(
+    source: str | Path | bytes, name: str | None, max_bytes: int | None
+) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        data, label = source, name or "upload"
+    else:
+        path = Path(source)
+        label = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(
+                f"{label} cannot be opened ({exc.strerror}): check the path.",
+                f"{label} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+            ) from exc
+    if max_bytes is not None and len(data) > max_bytes:
+        limit = max_bytes / 1_000_000
+        raise InputFileError(
+            f"{label} is {len(data) / 1_000_000:.0f} MB, over the {limit:.0f} MB limit: keep only "
+            "the sheet and columns you need, or use the command line (ngomap validate).",
+            f"{label} fait {len(data) / 1_000_000:.0f} Mo, plus que la limite de {limit:.0f} Mo : "
+            "ne gardez que la feuille et les colonnes utiles, ou utilisez la ligne de commande "
+            "(ngomap validate).",
+        )
+    return data, label
+
+
+def read_3w(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: Path | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
+
+    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
+    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
+    ``org_aliases`` is the user's own alias,name file; ``progress(fraction, step)`` is
+    called as the import goes. The file itself is never modified.
+    """
+    data, label = _source(source, name, max_bytes)
+    table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
+    log = ProblemLog()
+    for row, position, value in table.grid.errors:
+        if row > table.header_row and position < len(table.headers):
+            log.add(
+                [row],
+                kind="cell.formula_error",
+                column=table.headers[position],
+                value=value,
+                en=f"Excel error value {value}: read as an empty cell.",
+                fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
+                severity=Severity.WARNING,
+            )
+    body = table.body
+    mapped = pd.DataFrame(
+        {
+            field: body[table.headers.index(header)].to_numpy()
+            for header, field in table.mapping.items()
+        }
+    )
+    mapped[s.ROW] = body.index.to_numpy()
+    aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
     records, report = clean_records(
         mapped,
         boundaries or embedded_regions(),
-        source=path.name,
-        headers={field: header for header, field in mapping.items()},
+        source=label,
+        headers={field: header for header, field in table.mapping.items()},
+        accept_suggestions=accept_suggestions,
+        org_aliases=aliases,
+        progress=progress,
+        log=log,
     )
-    report.columns = mapping
-    report.unmapped = unmapped
-    records[s.SOURCE] = path.name
+    report.columns = table.mapping
+    report.unmapped = table.unmapped
+    report.sheet = table.grid.sheet
+    report.header_row = table.header_row
+    records[s.SOURCE] = label
+    if progress is not None:
+        progress(1.0, "done")
     return records, report
+
+
+def import_dataset(
+    data: bytes,
+    name: str,
+    *,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: Path | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> Dataset:
+    """A user's file (bytes) as a Dataset for the page: records, report, where it came from."""
+    records, report = read_3w(
+        data,
+        name=name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
+    return Dataset(
+        records=records,
+        report=report,
+        titles={"fr": name, "en": name},
+        sources={"fr": name, "en": name},
+        updated=None,
+        is_sample=False,
+    )
 
 
 def load_sample(boundaries: Boundaries | None = None) -> Dataset:

@@ -1,0 +1,370 @@
+"""Spreadsheet bytes to a grid of text: CSV (any encoding, separator) or a workbook's sheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Final
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+from python_calamine import (
+    CalamineError,
+    CalamineSheet,
+    CalamineWorkbook,
+    PasswordError,
+    SheetVisibleEnum,
+)
+
+from ngomap.errors import InputFileError
+from ngomap.normalise import clean_text
+
+# Excel's error values: empty cells for ngomap, reported.
+FORMULA_ERRORS: Final = frozenset(
+    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+     "#GETTING_DATA", "#N/A N/A"}
+)  # fmt: skip
+_SEPARATORS: Final = (";", ",", "\t", "|")
+_OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ENCRYPTED_MARK: Final = "EncryptionInfo".encode("utf-16-le")
+SNIFF_ROWS: Final = 30  # rows of each sheet looked at to find the data and its header
+
+Progress = Callable[[float, str], None]
+
+
+@dataclass
+class Grid:
+    """A sheet as text: ``cells`` has columns 0..n-1 and the spreadsheet's row numbers."""
+
+    cells: pd.DataFrame  # str values, "" for empty; index = row number as the user sees it
+    sheet: str | None = None
+    sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
+    errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, value)
+
+
+def _fail(name: str, en: str, fr: str) -> InputFileError:
+    return InputFileError(f"{name}: {en}", f"{name} : {fr}")
+
+
+def file_kind(data: bytes, name: str) -> str:
+    """ "xlsx", "xls" or "csv", from the bytes (not the extension); or a clear error."""
+    if not data.strip():
+        raise _fail(
+            name,
+            "the file is empty. Export the sheet with its header row and try again.",
+            "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
+        )
+    if data.startswith(b"%PDF"):
+        raise _fail(
+            name,
+            "this is a PDF, not a spreadsheet. Open the original table in Excel and save it "
+            "as .xlsx or .csv.",
+            "c'est un PDF, pas un tableur. Ouvrez le tableau d'origine dans Excel et "
+            "enregistrez-le en .xlsx ou .csv.",
+        )
+    if data.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if data.startswith(_OLE2):
+        if _ENCRYPTED_MARK in data[:2_000_000]:
+            raise _fail(
+                name,
+                "the workbook is protected by a password. Open it in Excel, remove the "
+                "password (File > Info > Protect Workbook) and save it again.",
+                "le classeur est protégé par un mot de passe. Ouvrez-le dans Excel, retirez "
+                "le mot de passe (Fichier > Informations > Protéger le classeur) et "
+                "réenregistrez-le.",
+            )
+        return "xls"
+    if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _fail(
+            name,
+            "this is not a spreadsheet ngomap can read. Save it from Excel as .xlsx or .csv.",
+            "ce n'est pas un tableur lisible par ngomap. Enregistrez-le depuis Excel en .xlsx "
+            "ou .csv.",
+        )
+    return "csv"
+
+
+# --- CSV ------------------------------------------------------------------------------------
+def decode(data: bytes) -> str:
+    """Text from UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 / Latin-1."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def sniff_separator(text: str) -> str:
+    """The separator: the candidate found most often, and as often, on the first lines."""
+    lines = [line for line in text[:200_000].splitlines()[:SNIFF_ROWS] if line.strip()]
+    best, best_score = ",", 0.0
+    for sep in _SEPARATORS:
+        counts = [_count_outside_quotes(line, sep) for line in lines]
+        if not counts or max(counts) == 0:
+            continue
+        common = max(set(counts), key=counts.count)
+        score = common * counts.count(common) + 0.01 * max(counts)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _count_outside_quotes(line: str, sep: str) -> int:
+    count, quoted = 0, False
+    for char in line:
+        if char == '"':
+            quoted = not quoted
+        elif char == sep and not quoted:
+            count += 1
+    return count
+
+
+def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> Grid:
+    """A CSV file as a grid; the row numbers are the file's line numbers."""
+    text = decode(data)
+    if not text.strip():
+        raise _fail(
+            name,
+            "the file is empty. Export the sheet with its header row and try again.",
+            "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
+        )
+    sep = sniff_separator(text)
+    if progress is not None:
+        progress(0.05, "reading")
+    width = max(
+        (_count_outside_quotes(line, sep) + 1 for line in text[:200_000].splitlines()[:200]),
+        default=1,
+    )
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            names=range(width),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            engine="c",
+        )
+    except pd.errors.ParserError as exc:
+        frame = _read_csv_slowly(text, sep, name, exc)
+    frame.index = frame.index + 1
+    return Grid(cells=frame)
+
+
+def _read_csv_slowly(text: str, sep: str, name: str, first: Exception) -> pd.DataFrame:
+    """The csv module's reading, for ragged rows; broken quoting gets a clear message."""
+    message = str(first)
+    if "EOF inside string" in message or "EOF" in message:
+        line = re.search(r"row (\d+)", message)
+        where = f" near line {int(line.group(1)) + 1}" if line else ""
+        where_fr = f" vers la ligne {int(line.group(1)) + 1}" if line else ""
+        raise _fail(
+            name,
+            f'a quotation mark (") opens a cell that is never closed{where}. Fix the quotes '
+            "in that cell, or save the file again from Excel.",
+            f"un guillemet (\") ouvre une cellule qui n'est jamais fermée{where_fr}. "
+            "Corrigez les guillemets de cette cellule, ou réenregistrez le fichier depuis Excel.",
+        )
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=sep, strict=True))
+    except csv.Error as exc:
+        raise _fail(
+            name,
+            f"the CSV is malformed ({exc}). Save it again from Excel as CSV.",
+            f"le CSV est mal formé ({exc}). Réenregistrez-le depuis Excel en CSV.",
+        ) from exc
+    width = max((len(row) for row in rows), default=0)
+    return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
+
+
+# --- workbooks ------------------------------------------------------------------------------
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        if value != value:
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat()
+    if isinstance(value, date | time):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return str(value)
+
+
+def texts(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each cell as text, converting each distinct value once."""
+    out = {}
+    for column in frame.columns:
+        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        converted = np.array([_cell_text(v) for v in uniques], dtype=object)
+        out[column] = converted[codes] if len(converted) else np.array([], dtype=object)
+    return pd.DataFrame(out, index=frame.index)
+
+
+def _open_workbook(data: bytes, name: str) -> CalamineWorkbook:
+    try:
+        return CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except PasswordError as exc:
+        raise _fail(
+            name,
+            "the workbook is protected by a password. Remove the password in Excel and "
+            "save it again.",
+            "le classeur est protégé par un mot de passe. Retirez le mot de passe dans Excel "
+            "et réenregistrez-le.",
+        ) from exc
+    except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise _fail(
+            name,
+            f"the workbook cannot be read ({exc}). Open it in Excel and save it again as "
+            ".xlsx, or export the sheet as CSV.",
+            f"le classeur est illisible ({exc}). Ouvrez-le dans Excel et réenregistrez-le en "
+            ".xlsx, ou exportez la feuille en CSV.",
+        ) from exc
+
+
+def read_workbook_grid(
+    data: bytes,
+    name: str,
+    *,
+    sheet: str | None = None,
+    score: Callable[[Sequence[Sequence[object]]], int],
+    progress: Progress | None = None,
+) -> Grid:
+    """The sheet holding the data: ``sheet`` when given, else the best ``score`` of the first
+    rows (visible sheets win ties), read whole."""
+    workbook = _open_workbook(data, name)
+    names = list(workbook.sheet_names)
+    if sheet is not None and sheet not in names:
+        raise _fail(
+            name,
+            f"there is no sheet '{sheet}'; the sheets are: {', '.join(names)}.",
+            f"il n'y a pas de feuille « {sheet} » ; les feuilles sont : {', '.join(names)}.",
+        )
+    loaded: dict[str, CalamineSheet] = {}
+    try:
+        if sheet is None:
+            visible = {
+                m.name: m.visible == SheetVisibleEnum.Visible for m in workbook.sheets_metadata
+            }
+            ranked = []
+            for position, candidate in enumerate(names):
+                loaded[candidate] = workbook.get_sheet_by_name(candidate)
+                head = loaded[candidate].to_python(skip_empty_area=False, nrows=SNIFF_ROWS)
+                ranked.append((score(head), visible.get(candidate, True), -position, candidate))
+            sheet = max(ranked)[3] if ranked else None
+        if sheet is None:
+            raise _fail(name, "the workbook has no sheet.", "le classeur n'a aucune feuille.")
+        if progress is not None:
+            progress(0.05, "reading")
+        chosen = loaded.get(sheet) or workbook.get_sheet_by_name(sheet)
+        rows = chosen.to_python(skip_empty_area=False)
+    except CalamineError as exc:
+        raise _fail(
+            name,
+            f"the sheet cannot be read ({exc}). Open the file in Excel and save it again.",
+            f"la feuille est illisible ({exc}). Ouvrez le fichier dans Excel et réenregistrez-le.",
+        ) from exc
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
+    frame.index = frame.index + 1
+    grid = Grid(cells=texts(frame), sheet=sheet, sheets=names)
+    grid.errors = _formula_errors(data, sheet) if data.startswith(b"PK") else []
+    return grid
+
+
+_ERROR_CELL: Final = re.compile(
+    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^<]*</f>|<f/>)?<v>([^<]*)</v>'
+)
+_NS: Final = {
+    "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "p": "http://schemas.openxmlformats.org/package/2006/relationships",
+}
+
+
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + (letter - 64)
+    return index - 1
+
+
+def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
+    """Cells holding an Excel error value (#N/A, #REF!...) in ``sheet``: (row, column, value).
+
+    The reader turns them into empty cells; this finds them in the sheet's XML, to report.
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+            rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+            targets = {
+                r.get("Id"): r.get("Target", "") for r in rels.findall("p:Relationship", _NS)
+            }
+            rel_id = next(
+                (
+                    s.get(f"{{{_NS['r']}}}id")
+                    for s in book.findall("m:sheets/m:sheet", _NS)
+                    if s.get("name") == sheet
+                ),
+                None,
+            )
+            target = targets.get(rel_id, "")
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            xml = archive.read(path)
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
+    if b't="e"' not in xml:
+        return []
+    return [
+        (int(row), _column_index(col), value.decode("utf-8", "replace"))
+        for col, row, value in _ERROR_CELL.findall(xml)
+    ]
+
+
+def read_grid(
+    data: bytes,
+    name: str,
+    *,
+    sheet: str | None = None,
+    score: Callable[[Sequence[Sequence[object]]], int],
+    progress: Progress | None = None,
+) -> Grid:
+    """Any supported spreadsheet as a grid of text, with formula errors emptied and listed."""
+    kind = file_kind(data, name)
+    if kind == "csv":
+        grid = read_csv_grid(data, name, progress)
+    else:
+        grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
+    # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.
+    cells = grid.cells
+    for position, column in enumerate(cells.columns):
+        values = cells[column]
+        hit = values.isin(FORMULA_ERRORS)
+        if hit.any():
+            grid.errors += [(int(str(r)), position, str(v)) for r, v in values[hit].items()]
+            cells.loc[hit, column] = ""
+    return grid
+
+
+def first_rows(grid: Grid, count: int = SNIFF_ROWS) -> list[list[str]]:
+    """The grid's first rows as lists of text."""
+    return [list(map(clean_text, row)) for row in grid.cells.head(count).itertuples(index=False)]
