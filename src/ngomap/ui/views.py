@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Final
 
@@ -18,30 +17,18 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from ngomap import analysis as a
+from ngomap import captions, vocab
 from ngomap import schema as s
-from ngomap import vocab
+from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
 from ngomap.boundaries import Boundaries
 from ngomap.classes import classify_counts, classify_rates
 from ngomap.i18n import sector_label, t
-from ngomap.webmap import MapLabels, choropleth
+from ngomap.webmap import choropleth
 
 VIEWS: Final = ("density", "overlap", "gaps", "zones")
 _URL_RESTORED: Final = "_ngomap_url_restored"
 _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
 _INT_KEYS: Final = ("min_overlap", "max_gap")
-
-
-@dataclass(frozen=True)
-class ViewOptions:
-    """Everything the sidebar decides; hashable so each view is cached on it."""
-
-    view: str = "density"
-    level: str = "adm1"
-    filters: a.Filters = field(default_factory=a.Filters)
-    min_overlap: int = 2
-    max_gap: int = 1
-    zone_orgs: tuple[str, ...] = ()
-    per_capita: bool = False
 
 
 # --- caching: frames and boundaries are keyed by identity, which st.cache_resource keeps ---
@@ -73,23 +60,8 @@ def view_table(
     lang: str,
 ) -> pd.DataFrame:
     """The chosen view's table: one row per area with VALUE, ORGANISATIONS, DETAILS."""
-    common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
-    if options.view == "overlap":
-        table = a.overlap_by_area(records, boundaries, min_actors=options.min_overlap, **common)
-        table[a.DETAILS] = table[a.SECTORS].map(
-            lambda codes: ", ".join(sector_label(c, lang) for c in codes)
-        )
-        return table
-    if options.view == "gaps":
-        return a.gaps(
-            records, boundaries, max_actors=options.max_gap, population=population, **common
-        )
-    if options.view == "zones":
-        table = a.zones(records, boundaries, organisations=options.zone_orgs, **common)
-        table[a.DETAILS] = table[a.DETAILS].map(lambda items: _zone_text(items, lang))
-        return table
-    chosen = population if options.per_capita else None
-    return a.density(records, boundaries, population=chosen, **common)
+    table = a.view(records, boundaries, options, population=population, lang=lang)
+    return captions.with_details_text(table, options.view, lang)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
@@ -106,21 +78,6 @@ def side_tables(
         tables["cells"] = a.overlaps(records, boundaries, min_actors=options.min_overlap, **common)
         tables["pairs"] = a.pairs(records, boundaries, **common)
     return tables
-
-
-def _zone_text(items: list[dict[str, Any]], lang: str) -> str:
-    parts = []
-    for item in items:
-        sectors = ", ".join(sector_label(c, lang) for c in item[a.SECTORS])
-        presence = ", ".join(vocab.presence_modes().label(p, lang) for p in item[s.PRESENCE])
-        partners = ", ".join(item[s.PARTNER])
-        text = f"{item['organisation']}: {sectors}"
-        if presence:
-            text += f" ({presence})"
-        if partners:
-            text += f" — {t('partners', lang)}: {partners}"
-        parts.append(text)
-    return " · ".join(parts)
 
 
 # --- the URL ---------------------------------------------------------------------------
@@ -342,64 +299,9 @@ def _period_bounds(records: pd.DataFrame) -> tuple[date, date] | None:
 # --- the main area -----------------------------------------------------------------------
 
 
-def title(options: ViewOptions, lang: str, organisations: dict[str, str]) -> str:
-    """The map's title: the view, then the filters it obeys."""
-    if options.view == "overlap":
-        head = t("title_overlap", lang, n=options.min_overlap)
-    elif options.view == "gaps":
-        head = t("title_gaps", lang, n=options.max_gap)
-    elif options.view == "zones":
-        names = ", ".join(organisations.get(k, k) for k in options.zone_orgs) or "—"
-        head = t("title_zones", lang, names=names)
-    elif options.per_capita:
-        head = t("title_density_per_capita", lang)
-    else:
-        head = t("title_density", lang)
-    return f"{head} — {describe_filters(options.filters, lang, organisations)}"
-
-
-def describe_filters(filters: a.Filters, lang: str, organisations: dict[str, str]) -> str:
-    """The filters in words, for titles and exports."""
-    sectors = filters.sectors
-    if sectors is None:
-        parts = [t("all_sectors", lang)]
-    elif len(sectors) <= 3:
-        parts = [", ".join(sector_label(c, lang) for c in sectors)]
-    else:
-        parts = [t("n_sectors", lang, n=len(sectors))]
-    if filters.org_types:
-        parts.append(", ".join(vocab.org_types().label(c, lang) for c in filters.org_types))
-    if filters.presence:
-        parts.append(", ".join(vocab.presence_modes().label(c, lang) for c in filters.presence))
-    if filters.organisations:
-        parts.append(", ".join(organisations.get(k, k) for k in filters.organisations))
-    if filters.statuses:
-        parts.append(", ".join(filters.statuses))
-    if filters.period:
-        first, last = filters.period
-        parts.append(f"{first or '…'} → {last or '…'}")
-    return " · ".join(parts)
-
-
-def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLabels:
-    """The map's words for this view."""
-    legend = {
-        "overlap": t("legend_overlap", lang),
-        "zones": t("legend_zones", lang),
-    }.get(options.view, t("legend_title", lang))
-    if options.view == "density" and options.per_capita:
-        legend = t("legend_per_capita", lang)
-    return MapLabels(
-        area=t("area", lang),
-        count=legend,
-        organisations=t("organisations", lang),
-        legend_title=legend,
-        zero=t("zero", lang),
-        boundaries_credit=boundaries_credit,
-        more=t("more", lang),
-        details=t("overlap_details", lang) if options.view == "overlap" else t("details", lang),
-        no_data=t("no_data", lang),
-    )
+title = captions.title
+describe_filters = captions.describe_filters
+map_labels = captions.map_labels
 
 
 def show_map(
