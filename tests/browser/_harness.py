@@ -133,6 +133,10 @@ def start_app(log_path: Path, *, timeout: float = START_TIMEOUT_S) -> AppServer:
         "false",
         "--server.enableStaticServing",
         "true",
+        # No file watcher: it would watch .venv too (slow start) and rerun the page when
+        # sources change under a running test.
+        "--server.fileWatcherType",
+        "none",
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("wb")
@@ -318,12 +322,38 @@ def shapes(frame: Frame) -> list[Shape]:
     return sorted(found, key=lambda s: s.area, reverse=True)
 
 
+NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+
+
 @dataclass(frozen=True)
 class Tooltip:
-    """A region's tooltip, line by line ("Région : Mopti" -> {"Région": "Mopti"})."""
+    """A region's tooltip as "label : value" lines: area first, then the value, names last.
+
+    Only the structure is read, not the labels (the value's label follows the view).
+    """
 
     text: str
-    fields: dict[str, str]
+    lines: tuple[tuple[str, str], ...]
+
+    @property
+    def area(self) -> str:
+        """The first line's label and value ("Région", "Mopti")."""
+        return self.lines[0][1] if self.lines else ""
+
+    @property
+    def value(self) -> float | None:
+        """The first numeric value after the area's name (the map's value), if any."""
+        for _, value in self.lines[1:]:
+            if NUMBER.fullmatch(value):
+                return float(value.replace(",", "."))
+        return None
+
+    @property
+    def names(self) -> str:
+        """The last line's value when it is not the number: the organisations' names."""
+        if len(self.lines) < 3 or NUMBER.fullmatch(self.lines[-1][1]):
+            return ""
+        return self.lines[-1][1]
 
 
 def tooltip_of(frame: Frame, shape: Shape, timeout_ms: int = 10_000) -> Tooltip:
@@ -331,19 +361,12 @@ def tooltip_of(frame: Frame, shape: Shape, timeout_ms: int = 10_000) -> Tooltip:
     shape.hover()
     tip = frame.locator(".leaflet-tooltip").last
     tip.wait_for(state="visible", timeout=timeout_ms)
-    lines = tip.locator(".ngomap-tooltip > div").all_inner_texts()
-    fields: dict[str, str] = {}
-    for line in lines:
+    lines = []
+    for line in tip.locator(".ngomap-tooltip > div").all_inner_texts():
         label, sep, value = line.partition(":")
         if sep:
-            fields[label.strip()] = value.strip()
-    return Tooltip(text=tip.inner_text(), fields=fields)
-
-
-def count_of(tip: Tooltip) -> int:
-    """The tooltip's organisation count ("Organisations : 12"), or -1 if it has none."""
-    match = re.fullmatch(r"\d+", tip.fields.get("Organisations", ""))
-    return int(match.group()) if match else -1
+            lines.append((label.strip(), value.strip()))
+    return Tooltip(text=tip.inner_text(), lines=tuple(lines))
 
 
 def hover_showcase(frame: Frame) -> Tooltip:
@@ -351,8 +374,8 @@ def hover_showcase(frame: Frame) -> Tooltip:
     seen = [(shape, tooltip_of(frame, shape)) for shape in shapes(frame)]
     if not seen:
         raise AssertionError("no region shape can be hovered")
-    mopti = [pair for pair in seen if pair[1].fields.get("Région") == "Mopti"]
-    shape, _ = mopti[0] if mopti else max(seen, key=lambda pair: count_of(pair[1]))
+    mopti = [pair for pair in seen if pair[1].area == "Mopti"]
+    shape, _ = mopti[0] if mopti else max(seen, key=lambda pair: pair[1].value or 0.0)
     return tooltip_of(frame, shape)
 
 

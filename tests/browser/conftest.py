@@ -26,7 +26,11 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         server = _harness.start_app(log_path)
     except _harness.SetupError as error:
-        pytest.fail(str(error), pytrace=False)
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(problem, pytrace=False)
     try:
         yield server.url
     finally:
@@ -39,7 +43,11 @@ def browser() -> Iterator[Browser]:
     try:
         _harness.chromium_path()
     except _harness.SetupError as error:
-        pytest.fail(str(error), pytrace=False)
+        problem = str(error)
+    else:
+        problem = ""
+    if problem:
+        pytest.fail(problem, pytrace=False)
     playwright = sync_playwright().start()
     try:
         launched = _harness.launch_browser(playwright)
