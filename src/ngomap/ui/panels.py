@@ -42,7 +42,7 @@ def area_notes(dataset: Dataset, lang: str) -> None:
     for problem in dataset.report.problems:
         if problem.kind == "area.moved":
             message = problem.message(lang)
-            notes[message] = notes.get(message, 0) + 1
+            notes[message] = notes.get(message, 0) + problem.count
     if notes:
         with st.expander(t("notes_title", lang), expanded=True):
             for message, count in notes.items():

@@ -155,7 +155,13 @@ def _labels_of(values: pd.Series, label: Callable[[str], str]) -> dict[str, str]
 
 
 def _multi(
-    key: str, title: str, choices: dict[str, str], *, all_by_default: bool, help_text: str = ""
+    key: str,
+    title: str,
+    choices: dict[str, str],
+    lang: str,
+    *,
+    all_by_default: bool,
+    help_text: str = "",
 ) -> tuple[str, ...] | None:
     """A multiselect over ``choices``; None when every choice (or, if allowed, none) is kept."""
     options = list(choices)
@@ -166,6 +172,7 @@ def _multi(
         format_func=lambda code: choices.get(code, code),
         key=key,
         help=help_text or None,
+        placeholder=t("choose", lang),
     )
     if all_by_default and set(chosen) == set(options):
         return None
@@ -203,14 +210,17 @@ def controls(
         types = _labels_of(records[s.ORG_TYPE], lambda c: vocab.org_types().label(c, lang))
         if len(types) > 1:
             filters = _replace(
-                filters, org_types=_multi("types", t("org_types", lang), types, all_by_default=True)
+                filters,
+                org_types=_multi("types", t("org_types", lang), types, lang, all_by_default=True),
             )
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
         if len(modes) > 1:
             filters = _replace(
                 filters,
-                presence=_multi("presence", t("presence_modes", lang), modes, all_by_default=True),
+                presence=_multi(
+                    "presence", t("presence_modes", lang), modes, lang, all_by_default=True
+                ),
             )
     organisations = organisation_names(records)
     filters = _replace(
@@ -219,6 +229,7 @@ def controls(
             "orgs",
             t("organisations_filter", lang),
             organisations,
+            lang,
             all_by_default=False,
             help_text=t("organisations_filter_help", lang),
         ),
@@ -228,7 +239,7 @@ def controls(
         if len(statuses) > 1:
             filters = _replace(
                 filters,
-                statuses=_multi("status", t("statuses", lang), statuses, all_by_default=True),
+                statuses=_multi("status", t("statuses", lang), statuses, lang, all_by_default=True),
             )
     period = _period_bounds(records)
     if period is not None:
@@ -259,6 +270,7 @@ def controls(
             options=list(organisations),
             format_func=lambda k: organisations.get(k, k),
             key="zone_orgs",
+            placeholder=t("choose", lang),
         )
         options = _replace(options, zone_orgs=tuple(zone))
     elif view == "density":
