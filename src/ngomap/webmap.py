@@ -17,6 +17,7 @@ from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
 from ngomap.classes import Classes, classify_counts
 from ngomap.webassets import Assets, local_assets
+from ngomap.webtopo import TopoGeoJson
 
 # GeoJSON feature properties of a choropleth.
 P_CODE = "code"
@@ -180,6 +181,7 @@ def choropleth(
     classes: Classes | None = None,
     assets: Assets | None = None,
     tiles: bool = True,
+    topology: bool = False,
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
@@ -220,8 +222,8 @@ def choropleth(
             "fillOpacity": 0.5 if no_data else 0.8,
         }
 
-    layer = folium.GeoJson(
-        features.__geo_interface__,
+    layer = (TopoGeoJson if topology else folium.GeoJson)(  # TopoJSON: shared borders once
+        features if topology else features.__geo_interface__,
         name=labels.legend_title,
         style_function=style,
         highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
