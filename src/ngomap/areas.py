@@ -295,7 +295,14 @@ class AreaMatcher:
         if is_iso_subdivision(code) and code in self._iso:
             code, rule = self._iso[code], "iso"
         elif code not in self._known:
-            entry = next((e for e in self.boundaries.crosswalk if e.code == code), None)
+            entry = next(
+                (
+                    e
+                    for e in self.boundaries.crosswalk
+                    if e.code and (e.code == code or self._prefix_of(e.code, code))
+                ),
+                None,
+            )
             if entry is not None and entry.target in self._known:
                 notes.append(
                     AreaNote("area.moved", Severity.WARNING, code_field, text, entry.note_en,
@@ -337,6 +344,14 @@ class AreaMatcher:
                 )
             )
         return _Candidate(actual, code, rule, code_field, True)
+
+    def _prefix_of(self, prefix: str, code: str) -> bool:
+        """True when ``code`` is a finer P-code under ``prefix`` (ML1001 under ML10)."""
+        return (
+            code.startswith(prefix)
+            and self._prefix_parent(code) is None
+            and not is_iso_subdivision(prefix)
+        )
 
     def _prefix_parent(self, code: str) -> str | None:
         for end in range(len(code) - 1, 1, -1):

@@ -18,6 +18,7 @@ from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.threew import load_sample, read_3w
+from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
 
@@ -68,6 +69,28 @@ def _column_map(values: list[str] | None) -> dict[str, str]:
     return mapping
 
 
+OrgAliasOpt = Annotated[
+    Path | None,
+    typer.Option("--org-aliases", help="Your own organisation aliases: a CSV with alias,name."),
+]
+
+
+def _progress(fraction: float, step: str) -> None:
+    """Show a long import's progress on stderr, when it is a terminal."""
+    if sys.stderr.isatty():
+        end = "\n" if fraction >= 1 else ""
+        print(f"\r{step:<14} {fraction:4.0%}", end=end, file=sys.stderr, flush=True)
+
+
+def _where(problem: Problem) -> str:
+    if problem.row is None:
+        return "file"
+    rows = problem.rows or (problem.row,)
+    shown = ", ".join(str(r) for r in rows[:8])
+    more = f" (+{len(rows) - 8})" if len(rows) > 8 else ""
+    return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
+
+
 def _load(
     file: Path | None,
     *,
@@ -75,6 +98,7 @@ def _load(
     level: str | None = None,
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
+    org_aliases: Path | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """Records, their report and the boundaries they were matched on."""
     if boundaries_path is not None and not boundaries_path.is_file():
@@ -90,6 +114,8 @@ def _load(
         boundaries=boundaries,
         column_map=column_map,
         accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        progress=_progress,
     )
     return records, report, boundaries
 
@@ -150,6 +176,7 @@ def validate(
     level: LevelOpt = None,
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
+    org_aliases: OrgAliasOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
@@ -161,6 +188,7 @@ def validate(
             level=level,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
+            org_aliases=org_aliases,
         )
     except NgomapError as exc:
         if as_json:
@@ -169,7 +197,7 @@ def validate(
             typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
     if as_json:
-        typer.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
+        typer.echo(json.dumps(report.as_dict(lang), ensure_ascii=False, indent=2))
     else:
         typer.echo(
             f"{report.source}: rows_read={report.rows_read} rows_kept={report.rows_kept} "
@@ -177,9 +205,11 @@ def validate(
             f"organisations={report.organisations}"
         )
         for problem in report.problems:
-            where = f"row {problem.row}" if problem.row is not None else "file"
             column_name = f", {problem.column}" if problem.column else ""
-            typer.echo(f"{problem.severity}: {where}{column_name}: {problem.message(lang)}")
+            hint = f" [{problem.suggestion}]" if problem.suggestion else ""
+            typer.echo(
+                f"{problem.severity}: {_where(problem)}{column_name}: {problem.message(lang)}{hint}"
+            )
     raise typer.Exit(0 if report.usable else 1)
 
 
