@@ -4,16 +4,17 @@ from pathlib import Path
 
 import streamlit as st
 
+from ngomap.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import data, panels, views, widgets
+from ngomap.ui import boundaries_panel, data, panels, views, widgets
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
 views.restore_from_url()
 
 lang = widgets.language()
-dataset = data.sample()
-boundaries = data.regions()
+boundaries = boundaries_panel.choose(lang)
+dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
 records = dataset.records
 
 st.title(t("app_title", lang))
@@ -36,7 +37,7 @@ map_column, panel_column = st.columns([3, 1])
 with map_column:
     clicked = views.show_map(
         table,
-        boundaries.level_areas(options.level),
+        light_areas(boundaries, options.level),
         options,
         lang,
         t("boundaries_credit", lang, source=boundaries.source),

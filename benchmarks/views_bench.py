@@ -11,6 +11,7 @@ rendered the same way. Both are timed alternately in the same loop; the median i
 from __future__ import annotations
 
 import html
+import inspect
 import statistics
 import time
 from collections.abc import Callable
@@ -66,7 +67,7 @@ def _at_level(boundaries: Boundaries, level: str) -> Boundaries:
 
 
 def map_areas(boundaries: Boundaries, level: str) -> tuple[gpd.GeoDataFrame, str]:
-    """The areas the page draws, and which geometry that is ("light" or "full").
+    """The areas the map draws, and which geometry that is ("light" or "full").
 
     The light geometry (``ngomap.geometry.light_areas``) is computed once per boundaries and
     cached on them, as the page does; it is not part of a filter change.
@@ -77,6 +78,18 @@ def map_areas(boundaries: Boundaries, level: str) -> tuple[gpd.GeoDataFrame, str
         return light_areas(boundaries, level), "light (geometry.light_areas)"
     except ImportError:
         return boundaries.level_areas(level), "full (boundaries.level_areas)"
+
+
+def map_options() -> dict[str, Any]:
+    """Options of ``choropleth`` the benchmark turns on when this ngomap has them."""
+    if "topology" in inspect.signature(choropleth).parameters:
+        return {"topology": True}
+    return {}
+
+
+def map_config(geometry: str) -> str:
+    """How the map ships its areas, for the row's details."""
+    return geometry + (", TopoJSON" if map_options().get("topology") else ", GeoJSON")
 
 
 @dataclass
@@ -108,7 +121,9 @@ def ngomap_change(
         a.overlap_by_area(records, boundaries, filters=filters)
         t2 = time.perf_counter()
         classes = classify_counts([float(v) for v in table[a.VALUE]])
-        fmap = choropleth(areas, table, labels=LABELS, value_column=a.VALUE, classes=classes)
+        fmap = choropleth(
+            areas, table, labels=LABELS, value_column=a.VALUE, classes=classes, **map_options()
+        )
         t3 = time.perf_counter()
         page = fmap.get_root().render()
         t4 = time.perf_counter()
@@ -129,7 +144,9 @@ def _naive_color(count: int, top: int) -> str:
     return f"#{shade:02x}{shade:02x}ff"
 
 
-def naive_map(records: pd.DataFrame, areas: gpd.GeoDataFrame, sectors: tuple[str, ...]) -> str:
+def naive_folium_map(
+    records: pd.DataFrame, areas: gpd.GeoDataFrame, sectors: tuple[str, ...]
+) -> folium.Map:
     """The newcomer's folium map: raw geometry, a GeoJson and a Popup of every actor per area."""
     chosen = records.loc[records[s.SECTOR].isin(sectors)]
     by_area = chosen.groupby(s.AREA_CODE)[s.ORG_NAME].unique()
@@ -146,7 +163,12 @@ def naive_map(records: pd.DataFrame, areas: gpd.GeoDataFrame, sectors: tuple[str
         listing = "<br>".join(html.escape(str(name)) for name in actors) or "—"
         folium.Popup(f"<b>{html.escape(str(code))}</b><br>{listing}", max_width=400).add_to(layer)
         layer.add_to(fmap)
-    return fmap.get_root().render()
+    return fmap
+
+
+def naive_map(records: pd.DataFrame, areas: gpd.GeoDataFrame, sectors: tuple[str, ...]) -> str:
+    """The naive map rendered to the HTML page folium sends to the browser."""
+    return str(naive_folium_map(records, areas, sectors).get_root().render())
 
 
 def naive_change(
@@ -189,7 +211,7 @@ def measure_level(
         "level": level,
         "areas": count,
         "organisations": int(records[s.ORG_KEY].nunique()),
-        "geometry": geometry,
+        "geometry": map_config(geometry),
         "parts_s": parts.medians(runs),
         "samples_s": list(timing.samples),
         "baseline_samples_s": list(timing.baseline_samples),
@@ -217,7 +239,7 @@ def measure_level(
             unit="bytes",
             baseline_name="naive folium",
             runs=1,
-            details={"level": level, "n": n, "geometry": geometry},
+            details={"level": level, "n": n, "geometry": map_config(geometry)},
         ),
     ]
 

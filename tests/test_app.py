@@ -28,6 +28,12 @@ def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
     """The GeoJSON features sent to the st_folium component."""
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
+    topo = re.search(
+        r"ngomapTopoFeatures\((\{\"type\":\"Topology\".*?\}), \"areas\"\)", args["script"]
+    )
+    if topo is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
+        shapes = json.loads(topo.group(1))["objects"]["areas"]["geometries"]
+        return [{"properties": g["properties"]} for g in shapes]
     found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
     assert found is not None
     return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]

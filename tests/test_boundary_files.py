@@ -304,3 +304,21 @@ def test_levels_the_boundaries_lack_are_refused(tmp_path: Path) -> None:
     assert load_boundaries(path, level="adm1").codes() == ["XX01"]
     with pytest.raises(BoundaryError, match="only have regions"):
         load_boundaries(None, level="adm2")
+
+
+def test_uploads_are_kept_only_when_they_can_be_read(tmp_path: Path) -> None:
+    from ngomap.io import boundary_store
+
+    source = tmp_path / "cercles.geojson"
+    two_areas().to_file(source)
+    root = tmp_path / "store"
+    with pytest.raises(BoundaryError, match="not valid JSON"):
+        boundary_store.keep([("broken.geojson", b"{")], root=root)
+    assert boundary_store.stored(root) == []
+    entry, bounds = boundary_store.keep([("../cercles.geojson", source.read_bytes())], root=root)
+    assert bounds.codes() == ["XX0101", "XX0102"]
+    (kept,) = boundary_store.stored(root)
+    assert kept == entry
+    assert (kept.name, kept.source, kept.levels) == ("cercles.geojson", "COD-AB", ("adm1", "adm2"))
+    assert all(path.parent == root for path in kept.paths(root))
+    assert load_boundaries(kept.paths(root)).codes() == ["XX0101", "XX0102"]

@@ -43,8 +43,12 @@ FileArg = Annotated[
 
 
 BoundariesOpt = Annotated[
-    Path | None,
-    typer.Option("--boundaries", help="A boundary file; the embedded regions when left out."),
+    list[Path] | None,
+    typer.Option(
+        "--boundaries",
+        help="A boundary file (GeoJSON, GeoPackage, zipped shapefile, TopoJSON); repeatable, "
+        "one file per level. The embedded regions when left out.",
+    ),
 ]
 LevelOpt = Annotated[
     str | None, typer.Option("--level", help="adm1, adm2 or adm3 (the map's level).")
@@ -94,16 +98,18 @@ def _where(problem: Problem) -> str:
 def _load(
     file: Path | None,
     *,
-    boundaries_path: Path | None = None,
+    boundaries_path: list[Path] | Path | None = None,
     level: str | None = None,
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """Records, their report and the boundaries they were matched on."""
-    if boundaries_path is not None and not boundaries_path.is_file():
-        raise typer.BadParameter(f"{boundaries_path} does not exist", param_hint="--boundaries")
-    boundaries = load_boundaries(boundaries_path, level=level)
+    paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
+    for path in paths:
+        if not path.is_file():
+            raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
+    boundaries = load_boundaries(paths or None, level=level)
     if file is None:
         dataset = load_sample(boundaries)
         return dataset.records, dataset.report, boundaries

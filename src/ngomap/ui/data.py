@@ -24,6 +24,6 @@ def regions() -> Boundaries:
 
 
 @st.cache_resource(show_spinner=False)
-def sample() -> Dataset:
-    """The embedded sample (read once, never mutated)."""
-    return load_sample(regions())
+def sample(key: str = "", _boundaries: Boundaries | None = None) -> Dataset:
+    """The embedded sample matched on the page's boundaries (``key`` names them)."""
+    return load_sample(_boundaries or regions())

@@ -1,0 +1,128 @@
+"""Sidebar: which admin boundaries the page uses (embedded, kept, or uploaded) and at what level.
+
+``$NGOMAP_BOUNDARIES`` (paths separated by ``os.pathsep``) and ``$NGOMAP_LEVEL`` set the
+page's default boundaries and level, for a deployment or a browser test.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from ngomap.boundaries import LEVELS, Boundaries
+from ngomap.errors import BoundaryError
+from ngomap.i18n import t
+from ngomap.io import boundary_store
+from ngomap.io.boundary_files import at_level, load_boundaries
+
+EMBEDDED = "embedded"
+FROM_ENV = "env"
+UPLOAD_TYPES = ["geojson", "json", "topojson", "gpkg", "zip"]
+
+
+def _stamps(paths: tuple[str, ...]) -> tuple[float, ...]:
+    return tuple(Path(p).stat().st_mtime if Path(p).is_file() else 0.0 for p in paths)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _read(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Boundaries:
+    """Boundaries read once per set of files (and their modification times)."""
+    del stamps  # part of the cache key only
+    return load_boundaries(list(paths) or None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _at(paths: tuple[str, ...], stamps: tuple[float, ...], level: str) -> Boundaries:
+    """The same boundaries drawn at ``level`` (light geometry cache shared)."""
+    return at_level(_read(paths, stamps), level)
+
+
+def _env_paths() -> tuple[str, ...]:
+    value = os.environ.get("NGOMAP_BOUNDARIES", "")
+    return tuple(p for p in value.split(os.pathsep) if p.strip())
+
+
+def _choices(lang: str) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """{choice key: (label, paths)}: embedded, the deployment's default, kept uploads."""
+    choices: dict[str, tuple[str, tuple[str, ...]]] = {
+        EMBEDDED: (t("boundaries_embedded", lang), ())
+    }
+    env = _env_paths()
+    if env:
+        names = ", ".join(Path(p).name for p in env)
+        choices[FROM_ENV] = (t("boundaries_default", lang, names=names), env)
+    root = boundary_store.store_dir()
+    for entry in boundary_store.stored(root):
+        label = t("boundaries_kept", lang, name=entry.name, source=entry.source, date=entry.added)
+        choices[entry.id] = (label, tuple(str(p) for p in entry.paths(root)))
+    return choices
+
+
+def _upload(lang: str) -> str | None:
+    """Keep the uploaded files when they can be read; the new choice's key, if any."""
+    files = st.sidebar.file_uploader(
+        t("boundaries_upload", lang),
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        help=t("boundaries_upload_help", lang),
+        key="boundaries_upload",
+    )
+    if not files:
+        return None
+    seen = tuple(sorted(f.file_id for f in files))
+    if st.session_state.get("boundaries_seen") == seen:
+        return None  # kept on an earlier run: the choice is the user's now
+    st.session_state["boundaries_seen"] = seen
+    try:
+        entry, _ = boundary_store.keep([(f.name, f.getvalue()) for f in files])
+    except BoundaryError as exc:
+        st.session_state["boundaries_error"] = exc.message(lang)
+        return None
+    st.session_state.pop("boundaries_error", None)
+    return entry.id
+
+
+def choose(lang: str) -> Boundaries:
+    """The boundaries the page uses, at the level the user chose."""
+    st.sidebar.subheader(t("boundaries_title", lang))
+    uploaded = _upload(lang)
+    choices = _choices(lang)
+    keys = list(choices)
+    if "boundaries_error" in st.session_state:
+        st.sidebar.error(st.session_state["boundaries_error"])
+    if uploaded:
+        st.session_state["boundaries_choice"] = uploaded
+    elif st.session_state.get("boundaries_choice") not in keys:
+        st.session_state["boundaries_choice"] = FROM_ENV if FROM_ENV in choices else EMBEDDED
+    choice = st.sidebar.selectbox(
+        t("boundaries_pick", lang),
+        options=keys,
+        format_func=lambda key: choices[key][0],
+        key="boundaries_choice",
+    )
+    paths = choices[str(choice)][1]
+    stamps = _stamps(paths)
+    try:
+        boundaries = _read(paths, stamps)
+    except BoundaryError as exc:
+        st.sidebar.error(exc.message(lang))
+        paths, stamps = (), ()
+        boundaries = _read(paths, stamps)
+    levels = boundaries.levels
+    wanted = os.environ.get("NGOMAP_LEVEL", "")
+    start = wanted if wanted in levels else boundaries.level
+    level = st.sidebar.radio(
+        t("boundaries_level", lang),
+        options=levels,
+        index=levels.index(start),
+        format_func=lambda lvl: t(f"level_{lvl}", lang),
+        horizontal=True,
+        key=f"boundaries_level_{'_'.join(levels)}",
+    )
+    if boundaries.notes:
+        with st.sidebar.expander(t("boundaries_notes", lang, n=len(boundaries.notes))):
+            for note in boundaries.notes:
+                st.caption(note.message(lang))
+    return _at(paths, stamps, str(level)) if level in LEVELS else boundaries
