@@ -6,7 +6,7 @@ import streamlit as st
 
 from ngomap.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, panels, views, widgets
+from ngomap.ui import boundaries_panel, data, panels, upload, views, widgets
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -15,6 +15,7 @@ views.restore_from_url()
 lang = widgets.language()
 boundaries = boundaries_panel.choose(lang)
 dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
+dataset = upload.dataset_or_sample(dataset, boundaries, lang)
 records = dataset.records
 
 st.title(t("app_title", lang))

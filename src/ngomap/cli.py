@@ -17,7 +17,7 @@ from ngomap._paths import APP_SCRIPT
 from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.threew import load_sample, read_3w
+from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
@@ -231,6 +231,7 @@ def run_app(
         "--server.port", str(port),
         "--server.headless", "true",
         "--server.enableStaticServing", "true",
+        "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise typer.Exit(subprocess.call(command))

@@ -164,6 +164,7 @@ def _sheet_score(rows: Sequence[Sequence[object]]) -> int:
 
 
 FIELDS: Final = (*s.RECORD_FIELDS,)
+UPLOAD_LIMIT_MB: Final = 50  # the page's upload limit (.streamlit/config.toml maxUploadSize)
 
 
 @dataclass

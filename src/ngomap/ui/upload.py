@@ -1,0 +1,182 @@
+"""The upload panel: a user's 3W file in, a preview, the column mapping, the report, the data.
+
+The uploaded bytes live in ``st.session_state["upload"]`` ({"name", "data"}) for this
+user's session only; the file itself is never modified.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from ngomap import schema as s
+from ngomap.boundaries import Boundaries
+from ngomap.errors import NgomapError
+from ngomap.i18n import t
+from ngomap.io.report import report_csv, report_frame, report_xlsx
+from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+
+UPLOAD_KEY = "upload"
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _table(data: bytes, name: str) -> Table:
+    """The file read and understood (sheet, header, mapping), once per file."""
+    return read_table(data, name)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _import(
+    data: bytes,
+    name: str,
+    column_map: tuple[tuple[str, str], ...],
+    accept: bool,
+    boundaries_key: str,
+    _boundaries: Boundaries,
+    _progress: Any = None,
+) -> Dataset:
+    """The import, once per file, mapping, choice and boundaries (never mutated)."""
+    del boundaries_key  # part of the cache key only
+    return import_dataset(
+        data,
+        name,
+        boundaries=_boundaries,
+        column_map=dict(column_map),
+        accept_suggestions=accept,
+        progress=_progress,
+        max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
+    )
+
+
+def _field_label(field: str, lang: str) -> str:
+    return field or t("upload_ignore", lang)
+
+
+def _sidebar_upload(lang: str) -> None:
+    with st.sidebar.expander(t("upload_title", lang), expanded=UPLOAD_KEY not in st.session_state):
+        file = st.file_uploader(
+            t("upload_label", lang),
+            type=UPLOAD_TYPES,
+            key="upload_file",
+            help=t("upload_help", lang, mb=UPLOAD_LIMIT_MB),
+        )
+        st.caption(t("upload_limit", lang, mb=UPLOAD_LIMIT_MB))
+        if file is not None:
+            st.session_state[UPLOAD_KEY] = {"name": file.name, "data": file.getvalue()}
+        if UPLOAD_KEY in st.session_state and st.button(t("upload_reset", lang), key="reset"):
+            del st.session_state[UPLOAD_KEY]
+            st.rerun()
+
+
+def _mapping(table: Table, lang: str) -> dict[str, str]:
+    """Selectboxes for the columns the file's headers and hashtags left unrecognised."""
+    chosen: dict[str, str] = {}
+    taken = set(table.mapping.values())
+    if not table.unmapped:
+        st.caption(t("upload_all_mapped", lang))
+    for header in table.unmapped:
+        options = ["", *(f for f in FIELDS if f not in taken)]
+        field = st.selectbox(
+            header,
+            options=options,
+            format_func=lambda f: _field_label(f, lang),
+            key=f"map::{header}",
+        )
+        if field:
+            chosen[header] = str(field)
+    return chosen
+
+
+def _report(dataset: Dataset, lang: str) -> None:
+    report = dataset.report
+    st.markdown(
+        t(
+            "rows_summary",
+            lang,
+            kept=report.rows_kept,
+            read=report.rows_read,
+            duplicate=report.rows_duplicate,
+            rejected=report.rows_rejected,
+            organisations=report.organisations,
+        )
+    )
+    table = report_frame(report, lang)
+    st.dataframe(table, hide_index=True, width="stretch")
+    stem = report.source.rsplit(".", 1)[0]
+    left, right = st.columns(2)
+    left.download_button(
+        t("upload_download_csv", lang),
+        data=report_csv(report, lang),
+        file_name=f"{stem}_rapport.csv",
+        mime="text/csv",
+        key="report_csv",
+    )
+    right.download_button(
+        t("upload_download_xlsx", lang),
+        data=report_xlsx(report, lang),
+        file_name=f"{stem}_rapport.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="report_xlsx",
+    )
+
+
+def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dataset:
+    """The user's uploaded data when there is one (imported and reported), else ``sample``."""
+    _sidebar_upload(lang)
+    upload = st.session_state.get(UPLOAD_KEY)
+    if not upload:
+        return sample
+    name, data = str(upload["name"]), bytes(upload["data"])
+    with st.expander(t("upload_your_data", lang, name=name), expanded=True):
+        try:
+            table = _table(data, name)
+        except NgomapError as error:
+            st.error(error.message(lang))
+            return sample
+        st.caption(t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row))
+        st.dataframe(table.preview(), hide_index=True, width="stretch")
+        st.markdown(f"**{t('upload_mapping', lang)}**")
+        recognised = pd.DataFrame(
+            {
+                t("upload_header", lang): list(table.mapping),
+                t("upload_field", lang): list(table.mapping.values()),
+            }
+        )
+        st.dataframe(recognised, hide_index=True, width="stretch")
+        column_map = _mapping(table, lang)
+        accept = st.checkbox(
+            t("upload_accept", lang), key="upload_accept", help=t("upload_accept_help", lang)
+        )
+        bar = st.progress(0.0, text=t("upload_progress", lang))
+
+        def progress(fraction: float, step: str) -> None:
+            bar.progress(
+                min(max(fraction, 0.0), 1.0), text=f"{t('upload_progress', lang)} ({step})"
+            )
+
+        try:
+            dataset = _import(
+                data,
+                name,
+                tuple(sorted({**table.mapping, **column_map}.items())),
+                bool(accept),
+                f"{boundaries.source} {boundaries.version} {boundaries.level}",
+                boundaries,
+                progress,
+            )
+        except NgomapError as error:
+            bar.empty()
+            st.error(error.message(lang))
+            return sample
+        bar.empty()
+        st.markdown(f"**{t('upload_report', lang)}**")
+        _report(dataset, lang)
+    if not dataset.report.usable:
+        st.warning(t("upload_unusable", lang))
+        return sample
+    if s.SECTOR not in dataset.records:
+        return sample
+    return dataset
