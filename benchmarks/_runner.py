@@ -177,21 +177,28 @@ SCALING_GOAL: Final = 1.5  # above this, something grows faster than n log n: lo
 def scaling_rows(rows: Iterable[Row]) -> list[Row]:
     """One row per series of rows measured at several sizes: the exponent, vs the baseline's.
 
-    A row joins a series through ``details["series"]`` and ``details["n"]``.
+    A row joins a series through ``details["series"]`` and ``details["n"]``; the parts in
+    ``details["scaling_parts"]`` ({label: seconds}) make series of their own, so a step
+    that grows fast shows up even when a constant cost dominates the total.
     """
-    series: dict[tuple[str, str], list[Row]] = {}
+    series: dict[tuple[str, str], list[tuple[float, float, float | None, Row]]] = {}
     for row in rows:
         key = row.details.get("series")
-        if key and row.details.get("n") and row.status == OK and row.value:
-            series.setdefault((row.group, str(key)), []).append(row)
+        n = row.details.get("n")
+        if not key or not n or row.status != OK or not row.value:
+            continue
+        series.setdefault((row.group, str(key)), []).append((n, row.value, row.baseline, row))
+        for label, seconds in (row.details.get("scaling_parts") or {}).items():
+            part = (row.group, f"{key}: {label}")
+            series.setdefault(part, []).append((n, float(seconds), None, row))
     out = []
     for (group, key), members in series.items():
-        members.sort(key=lambda r: r.details["n"])
-        sizes = [float(r.details["n"]) for r in members]
-        exponent = scaling_exponent(sizes, [float(r.value or 0) for r in members])
+        members.sort(key=lambda m: m[0])
+        sizes = [float(m[0]) for m in members]
+        exponent = scaling_exponent(sizes, [m[1] for m in members])
         base = None
-        if all(r.baseline for r in members):
-            base = scaling_exponent(sizes, [float(r.baseline or 0) for r in members])
+        if all(m[2] for m in members):
+            base = scaling_exponent(sizes, [float(m[2] or 0) for m in members])
         if exponent is None:
             continue
         out.append(
@@ -201,11 +208,11 @@ def scaling_rows(rows: Iterable[Row]) -> list[Row]:
                 value=exponent,
                 baseline=base,
                 unit="exp",
-                baseline_name=members[0].baseline_name,
-                goal=f"exponent ≤ {SCALING_GOAL}",
+                baseline_name=members[0][3].baseline_name if base is not None else "",
+                goal=f"≤ {SCALING_GOAL}",
                 goal_value=SCALING_GOAL,
-                runs=min(r.runs for r in members),
-                details={"n": sizes, "values": [r.value for r in members]},
+                runs=min(m[3].runs for m in members),
+                details={"n": sizes, "values": [m[1] for m in members]},
             )
         )
     return out

@@ -205,6 +205,7 @@ def measure_level(
     count = len(raw)
     label = f"{LEVEL_NAMES[level]} ({count}), {n // 1000}k records"
     goal = level == GOAL_LEVEL and n == GOAL_SIZE
+    medians = parts.medians(runs)
     details: dict[str, Any] = {
         "series": f"filter→map, {LEVEL_NAMES[level]}",
         "n": n,
@@ -212,7 +213,11 @@ def measure_level(
         "areas": count,
         "organisations": int(records[s.ORG_KEY].nunique()),
         "geometry": map_config(geometry),
-        "parts_s": parts.medians(runs),
+        "parts_s": medians,
+        "scaling_parts": {
+            "views (density + overlaps)": medians["density_s"] + medians["overlap_s"],
+            "map (build + render)": medians["build_s"] + medians["render_s"],
+        },
         "samples_s": list(timing.samples),
         "baseline_samples_s": list(timing.baseline_samples),
         "html_bytes": parts.html_bytes,
