@@ -111,4 +111,6 @@ def with_details_text(table: pd.DataFrame, view: str, lang: str) -> pd.DataFrame
 
 def data_date(updated: date | None, lang: str) -> str:
     """The data's date as a subtitle states it."""
-    return t("data_date", lang, date=updated.isoformat() if updated else t("unknown_date", lang))
+    if updated is None:
+        return t("data_date_unknown", lang)
+    return t("data_date", lang, date=updated.isoformat())

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import shutil
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Final
 
@@ -45,3 +47,14 @@ def install_static(static_dir: Path) -> Path:
         )
         tmp.replace(target)
     return target
+
+
+@cache
+def inline_assets() -> Assets:
+    """Leaflet inlined as data: URLs: one HTML file that opens with no network at all."""
+    js = base64.b64encode((LEAFLET_DIR / "leaflet.js").read_bytes()).decode("ascii")
+    css = base64.b64encode((LEAFLET_DIR / "leaflet.css").read_bytes()).decode("ascii")
+    return Assets(
+        js=(("leaflet", f"data:text/javascript;base64,{js}"),),
+        css=(("leaflet_css", f"data:text/css;base64,{css}"),),
+    )
