@@ -43,6 +43,13 @@ def norm_text(value: object) -> str:
     >>> norm_text("Abris/AME") == norm_text("Abris / AME")
     True
     """
+    if isinstance(value, str):
+        return _norm_str(value)
+    return _norm_str(clean_text(value))
+
+
+@lru_cache(maxsize=65536)
+def _norm_str(value: str) -> str:
     text = unicodedata.normalize("NFKD", clean_text(value))
     text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
     return _NON_ALNUM.sub(" ", text).strip()

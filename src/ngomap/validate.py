@@ -231,10 +231,12 @@ def _organisation_keys(
     if len(keys) < 2:
         return
     scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=ORG_FUZZY_CUTOFF)
-    spelling = {
-        str(key): str(names.value_counts().index[0])
-        for key, names in frame.groupby(s.ORG_KEY, sort=False)[s.ORG_NAME]
-    }
+    np.fill_diagonal(scores, 0)
+    if not scores.any():
+        return
+    sizes = frame.groupby([s.ORG_KEY, s.ORG_NAME], sort=False).size().sort_values(ascending=False)
+    commonest = sizes.reset_index().drop_duplicates(s.ORG_KEY)
+    spelling = dict(zip(commonest[s.ORG_KEY], commonest[s.ORG_NAME], strict=True))
     replace: dict[str, str] = {}
     for i, j in zip(*np.nonzero(scores), strict=True):
         rare, common = keys[int(i)], keys[int(j)]
@@ -308,6 +310,8 @@ def _report_types(
     if s.ORG_TYPE not in frame:
         return
     typed = frame.loc[frame[s.ORG_TYPE] != "", [s.ORG_KEY, s.ORG_TYPE, s.ROW]]
+    several = typed.groupby(s.ORG_KEY, sort=False)[s.ORG_TYPE].nunique()
+    typed = typed.loc[typed[s.ORG_KEY].isin(several.index[several > 1])]
     for key, group in typed.groupby(s.ORG_KEY, sort=False):
         types = group[s.ORG_TYPE].value_counts()
         if len(types) < 2:
