@@ -345,7 +345,7 @@ def synthetic_records(
     area_code = pd.Series(area, dtype=object)
     area_code[national] = None
     level_of = areas[LEVEL].to_dict()
-    area_level = area_code.map(lambda c: level_of.get(c) if c is not None else None)
+    area_level = area_code.map(level_of)
     start = np.datetime64(date(2019, 1, 1)) + rng.integers(0, 5 * 365, size=n).astype(
         "timedelta64[D]"
     )
@@ -360,11 +360,11 @@ def synthetic_records(
             s.FUNDER: orgs[s.FUNDER].to_numpy()[org_i],
             s.SECTOR: sectors[sector_i],
             s.STATUS: np.array(_STATUSES, dtype=object)[rng.integers(3, size=n)],
-            s.START: pd.Series(start).dt.strftime("%Y-%m-%d"),
-            s.END: pd.Series(end).dt.strftime("%Y-%m-%d"),
+            s.START: np.datetime_as_string(start, unit="D"),
+            s.END: np.datetime_as_string(end, unit="D"),
             s.ROW: np.arange(3, n + 3),
             s.ORG_KEY: orgs[s.ORG_NAME].str.casefold().to_numpy()[org_i],
-            s.SECTOR_RAW: [sector_labels_fr()[c] for c in sectors[sector_i]],
+            s.SECTOR_RAW: pd.Series(sectors[sector_i]).map(sector_labels_fr()).to_numpy(),
             s.AREA_CODE: area_code,
             s.AREA_LEVEL: area_level,
             s.AREA_RULE: np.where(national, "national", "exact"),
@@ -382,16 +382,21 @@ def _rows_for_file(n: int, boundaries: Boundaries, seed: int) -> pd.DataFrame:
     names = areas[NAME_FR].to_dict()
     parents = areas[PARENT].to_dict()
     levels = areas[LEVEL].to_dict()
-    columns: dict[str, list[str]] = {field: [] for field in (s.ADM1_CODE, s.ADM2_CODE, s.ADM3_CODE)}
-    for code in records[s.AREA_CODE]:
+    chains: dict[object, dict[str, str]] = {}
+    for code in records[s.AREA_CODE].dropna().unique():
         chain: dict[str, str] = {}
-        current = code
-        while current is not None and isinstance(current, str):
+        current: object = code
+        while isinstance(current, str) and current:
             chain[str(levels[current])] = current
-            parent = parents.get(current)
-            current = parent if isinstance(parent, str) and parent else None
-        for n_level, field in zip(LEVELS, columns, strict=True):
-            columns[field].append(chain.get(n_level, ""))
+            current = parents.get(current)
+        chains[code] = chain
+    codes = records[s.AREA_CODE]
+    columns = {
+        f"{level}_code": codes.map(
+            {code: chain[level] for code, chain in chains.items() if level in chain}
+        ).fillna("")
+        for level in LEVELS
+    }
     out = pd.DataFrame(
         {
             s.ORG_NAME: records[s.ORG_NAME],
@@ -407,8 +412,8 @@ def _rows_for_file(n: int, boundaries: Boundaries, seed: int) -> pd.DataFrame:
         }
     )
     for field, values in columns.items():
-        out[field] = values
-        out[field.replace("_code", "_name")] = [names.get(c, "") for c in values]
+        out[field] = values.to_numpy()
+        out[field.replace("_code", "_name")] = values.map(names).fillna("").to_numpy()
     national = records[s.NATIONAL].to_numpy()
     out.loc[national, s.ADM1_NAME] = "Tout le Mali"
     return out[[field for _, _, field in HEADERS]]
@@ -456,6 +461,23 @@ def cached_file(kind: str, n: int, folder: Path, *, seed: int = SEED) -> Path:
     return path
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.generate --rows N --out FILE.csv|FILE.xlsx``: a 3W file to try."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.generate", description=main.__doc__)
+    parser.add_argument("--rows", type=int, default=25_000)
+    parser.add_argument("--out", type=Path, required=True, help="a .csv or .xlsx path")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--synthetic", action="store_true", help="ignore ../shared/data")
+    args = parser.parse_args(argv)
+    mali = mali_boundaries(real=not args.synthetic)
+    writer = write_3w_xlsx if args.out.suffix.lower() == ".xlsx" else write_3w_csv
+    writer(args.out, args.rows, boundaries=mali.boundaries, seed=args.seed)
+    print(f"{args.out}: {args.rows} rows on {mali.source}")
+    return 0
+
+
 __all__ = [
     "HEADERS",
     "SEED",
@@ -472,3 +494,6 @@ __all__ = [
     "write_3w_csv",
     "write_3w_xlsx",
 ]
+
+if __name__ == "__main__":
+    raise SystemExit(main())
