@@ -146,7 +146,7 @@ def write_pages(root: Path, level: str, n: int, jquery: str | None) -> dict[str,
         value_column=a.VALUE,
         classes=classes,
         assets=assets,
-        **map_options(),
+        **map_options(),  # GeoJSON, as the page draws
     )
     raw = boundaries.level_areas(level)
     naive = naive_folium_map(records, raw, FILTER_SECTORS[0])
