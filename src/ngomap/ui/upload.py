@@ -6,6 +6,7 @@ user's session only; the file itself is never modified.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -28,27 +29,37 @@ def _table(data: bytes, name: str) -> Table:
     return read_table(data, name)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+_IMPORTS = "_upload_imports"
+
+
 def _import(
     data: bytes,
     name: str,
     column_map: tuple[tuple[str, str], ...],
     accept: bool,
     boundaries_key: str,
-    _boundaries: Boundaries,
-    _progress: Any = None,
+    boundaries: Boundaries,
+    progress: Any = None,
 ) -> Dataset:
-    """The import, once per file, mapping, choice and boundaries (never mutated)."""
-    del boundaries_key  # part of the cache key only
-    return import_dataset(
-        data,
-        name,
-        boundaries=_boundaries,
-        column_map=dict(column_map),
-        accept_suggestions=accept,
-        progress=_progress,
-        max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
-    )
+    """The import, once per file, mapping, choice and boundaries, for this session only.
+
+    Not st.cache_resource: the progress bar is an element drawn outside the function (a
+    cache hit would replay it and fail), and one user's upload is no one else's business.
+    """
+    key = (hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key)
+    memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
+    if key not in memo:
+        memo.clear()  # one import kept per session
+        memo[key] = import_dataset(
+            data,
+            name,
+            boundaries=boundaries,
+            column_map=dict(column_map),
+            accept_suggestions=accept,
+            progress=progress,
+            max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
+        )
+    return memo[key]
 
 
 def _field_label(field: str, lang: str) -> str:
