@@ -380,7 +380,7 @@ def area_panel(
         shown[t("org_type", lang)] = detail[s.ORG_TYPE].map(
             lambda v: ", ".join(vocab.org_types().label(p, lang) for p in v.split(", ") if p)
         )
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.table(shown.set_index(t("sector", lang)))
 
 
 def view_tables(
