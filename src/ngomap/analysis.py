@@ -121,8 +121,7 @@ def actors_by_area(
     """
     level = level or boundaries.level
     chosen = filter_records(records, filters, sectors=sectors)
-    areas = at_level(chosen, boundaries, level)
-    local = chosen.assign(**{s.AREA_CODE: areas}).loc[areas.notna()]
+    local = _localise(chosen, boundaries, level)
     grouped = local.groupby(s.AREA_CODE)[s.ORG_NAME].agg(_names)
     codes = boundaries.codes(level)
     organisations = [grouped.get(code, []) for code in codes]
@@ -190,8 +189,7 @@ def summary(
     """
     level = level or boundaries.level
     chosen = filter_records(records, filters, sectors=sectors)
-    areas = at_level(chosen, boundaries, level)
-    local = chosen.assign(**{s.AREA_CODE: areas}).loc[areas.notna()]
+    local = _localise(chosen, boundaries, level)
     national = chosen.loc[chosen[s.NATIONAL]]
     parts = []
     if not local.empty:
@@ -214,13 +212,17 @@ def summary(
     return table[columns].reset_index(drop=True)
 
 
+def _localise(chosen: pd.DataFrame, boundaries: Boundaries, level: str) -> pd.DataFrame:
+    """Records with AREA_CODE at ``level`` (others dropped: national, area-wide)."""
+    areas = at_level(chosen, boundaries, level)
+    return chosen.assign(**{s.AREA_CODE: areas}).loc[areas.notna()]
+
+
 def _local(
     records: pd.DataFrame, boundaries: Boundaries, filters: Filters | None, level: str
 ) -> pd.DataFrame:
-    """Filtered records with AREA_CODE at ``level`` (others dropped: national, area-wide)."""
-    chosen = filter_records(records, filters)
-    areas = at_level(chosen, boundaries, level)
-    return chosen.assign(**{s.AREA_CODE: areas}).loc[areas.notna()]
+    """Filtered records with AREA_CODE at ``level``."""
+    return _localise(filter_records(records, filters), boundaries, level)
 
 
 def density(
