@@ -64,28 +64,18 @@ def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -
             t("count", lang): by_region[analysis.ACTORS],
         }
     )
-    with left:
-        st.altair_chart(
-            charts.bar_chart(
-                sectors,
-                category=t("sector", lang),
-                value=t("count", lang),
-                title=t("chart_by_sector", lang),
-                value_title=t("count", lang),
-            ),
-            width="stretch",
+    for column, frame, category, title in (
+        (left, sectors, t("sector", lang), t("chart_by_sector", lang)),
+        (right, regions, t("region", lang), t("chart_by_region", lang)),
+    ):
+        chart = charts.bar_chart(
+            frame,
+            category=category,
+            value=t("count", lang),
+            title=title,
+            value_title=t("count", lang),
         )
-    with right:
-        st.altair_chart(
-            charts.bar_chart(
-                regions,
-                category=t("region", lang),
-                value=t("count", lang),
-                title=t("chart_by_region", lang),
-                value_title=t("count", lang),
-            ),
-            width="stretch",
-        )
+        column.altair_chart(chart, width="stretch")
 
 
 def footer(dataset: Dataset, lang: str) -> None:

@@ -73,6 +73,10 @@ def side_tables(
     tables = {
         "matrix": a.matrix(records, boundaries, total_label=t("total", lang), **common),
         "by_sector": a.actors_by_sector(records, filters=options.filters),
+        # The source page's chart is by region: the coarsest level, whatever the map's.
+        "by_region": a.actors_by_area(
+            records, boundaries, filters=options.filters, level=boundaries.levels[0], lang=lang
+        ),
     }
     if options.view == "overlap":
         tables["cells"] = a.overlaps(records, boundaries, min_actors=options.min_overlap, **common)
