@@ -1,10 +1,11 @@
-"""The command line: ngomap app | summary | validate."""
+"""The command line: ngomap app | summary | validate | export."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,11 +14,13 @@ import pandas as pd
 import typer
 
 from ngomap import analysis, vocab
+from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
+from ngomap.normalise import norm_text
 from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
@@ -217,6 +220,146 @@ def validate(
                 f"{problem.severity}: {_where(problem)}{column_name}: {problem.message(lang)}{hint}"
             )
     raise typer.Exit(0 if report.usable else 1)
+
+
+class ViewName(StrEnum):
+    """The views of `ngomap export`."""
+
+    density = "density"
+    zones = "zones"
+    overlap = "overlap"
+    gaps = "gaps"
+
+
+def _org_keys(records: pd.DataFrame, names: list[str]) -> tuple[str, ...]:
+    """Organisation keys for names, acronyms or keys as the user typed them."""
+    known: dict[str, str] = {}
+    for column in (s.ORG_ACRONYM, s.ORG_NAME, s.ORG_KEY):
+        if column in records:
+            for value, key in zip(records[column], records[s.ORG_KEY], strict=True):
+                if isinstance(value, str) and value:
+                    known[norm_text(value)] = str(key)
+    keys = []
+    for name in names:
+        key = known.get(norm_text(name))
+        if key is None:
+            raise typer.BadParameter(
+                f"no organisation named {name!r} in the data", param_hint="--org"
+            )
+        keys.append(key)
+    return tuple(dict.fromkeys(keys))
+
+
+@cli.command("export")
+def export_command(
+    file: FileArg = None,
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            help="Where to write; the format follows the extension: "
+            ".png .pdf .svg .html .csv .xlsx .geojson .gpkg",
+        ),
+    ] = Path("ngomap.pdf"),
+    boundaries: BoundariesOpt = None,
+    level: LevelOpt = None,
+    sector: Annotated[
+        list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
+    ] = None,
+    view: Annotated[ViewName, typer.Option("--view", help="The map's view.")] = ViewName.density,
+    org: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--org",
+            help="An organisation (name or acronym); repeatable. The zones view shows them; "
+            "other views count only them.",
+        ),
+    ] = None,
+    min_overlap: Annotated[int, typer.Option("--min-overlap", min=2)] = 2,
+    max_gap: Annotated[int, typer.Option("--max-gap", min=1)] = 1,
+    paper: Annotated[str, typer.Option("--paper", help="A4 or A3.")] = "A4",
+    orientation: Annotated[
+        str, typer.Option("--orientation", help="landscape or portrait.")
+    ] = "landscape",
+    dpi: Annotated[int, typer.Option("--dpi", min=30, max=1200, help="PNG resolution.")] = 150,
+    labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Area names.")] = True,
+    atlas: Annotated[
+        bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
+    ] = False,
+    table: Annotated[
+        str, typer.Option("--table", help="For .csv: records (default) or summary.")
+    ] = "records",
+    column: MapOpt = None,
+    accept_suggestions: AcceptOpt = False,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
+    from ngomap import export as ex  # matplotlib: loaded only when exporting
+    from ngomap.staticmap import PrintLayout
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in ex.FORMATS:
+        known = " ".join(f".{f}" for f in ex.FORMATS)
+        raise typer.BadParameter(
+            f"unknown extension {out.suffix!r}; use one of {known}", param_hint="--out"
+        )
+    if atlas and fmt != "pdf":
+        raise typer.BadParameter("the atlas is a PDF: use --out NAME.pdf", param_hint="--atlas")
+    if table not in ex.TABLES:
+        raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter("use fr or en", param_hint="--lang")
+    try:
+        layout = PrintLayout(
+            paper=paper.upper(), orientation=orientation.lower(), dpi=dpi, labels=labels
+        )
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    try:
+        records, _report, bounds = _load(
+            file,
+            boundaries_path=boundaries,
+            level=level,
+            column_map=_column_map(column),
+            accept_suggestions=accept_suggestions,
+        )
+        orgs = _org_keys(records, org or [])
+        if view is ViewName.zones and not orgs:
+            raise typer.BadParameter("the zones view needs --org", param_hint="--org")
+        sectors = _sector_codes(sector or [])
+        filters = analysis.Filters(
+            sectors=tuple(sectors) if sectors else None,
+            organisations=orgs if orgs and view is not ViewName.zones else None,
+        )
+        options = analysis.ViewOptions(
+            view=view.value,
+            level=level or bounds.level,
+            filters=filters,
+            min_overlap=min_overlap,
+            max_gap=max_gap,
+            zone_orgs=orgs if view is ViewName.zones else (),
+        )
+        if file is None:
+            sample = load_sample(bounds)
+            source, updated = sample.source(lang), sample.updated
+        else:  # a file says nothing of its date: its modification day stands for it
+            source = file.name
+            updated = date.fromtimestamp(file.stat().st_mtime)
+        snap = ex.Snapshot(
+            records=records,
+            boundaries=bounds,
+            options=options,
+            lang=lang,
+            data_source=source,
+            data_updated=updated,
+        )
+        data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
+    except NgomapError as exc:
+        typer.echo(exc.message(lang), err=True)
+        raise typer.Exit(1) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    typer.echo(f"{out} ({len(data):,} bytes)", err=True)
 
 
 @cli.command("app")

@@ -1,0 +1,82 @@
+"""`ngomap export`: every format from the command line, the format taken from --out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyogrio
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+from typer.testing import CliRunner
+
+from ngomap import schema as s
+from ngomap.boundaries import embedded_regions
+from ngomap.cli import cli
+from ngomap.io.threew import load_sample, read_3w
+
+runner = CliRunner()
+
+
+def _export(tmp_path: Path, name: str, *options: str) -> Path:
+    out = tmp_path / name
+    result = runner.invoke(cli, ["export", *options, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.is_file()
+    return out
+
+
+def test_png_with_paper_orientation_and_dpi(tmp_path: Path) -> None:
+    out = _export(tmp_path, "map.png", "--paper", "A4", "--orientation", "portrait", "--dpi", "60")
+    assert Image.open(out).size == (496, 701)
+
+
+def test_pdf_svg_and_atlas(tmp_path: Path) -> None:
+    pdf = PdfReader(_export(tmp_path, "map.pdf", "--sector", "WSH", "--lang", "en"))
+    text = " ".join(pdf.pages[0].extract_text().split())
+    assert "Organisations per area — Water, Sanitation and Hygiene" in text
+    assert "map: ngomap," in text
+    svg = _export(tmp_path, "map.svg", "--view", "gaps")
+    assert "<svg" in svg.read_text(encoding="utf-8")
+    atlas = PdfReader(
+        _export(tmp_path, "atlas.pdf", "--atlas", "--sector", "EDU", "--sector", "HEA")
+    )
+    assert len(atlas.pages) == 3
+
+
+def test_html_zones_of_one_organisation(tmp_path: Path) -> None:
+    page = _export(tmp_path, "zones.html", "--view", "zones", "--org", "AFLEL").read_text(
+        encoding="utf-8"
+    )
+    assert "Association Fleuve Lent" in page
+    assert 'src="http' not in page
+
+
+@pytest.mark.parametrize("name", ["records.csv", "records.xlsx"])
+def test_tables_read_back_to_the_same_records(tmp_path: Path, name: str) -> None:
+    out = _export(tmp_path, name, "--sector", "EDU")
+    back, report = read_3w(out)
+    sample = load_sample().records
+    assert report.rows_rejected == 0
+    assert len(back) == int((sample[s.SECTOR] == "EDU").sum())
+
+
+def test_summary_csv_geojson_and_geopackage(tmp_path: Path) -> None:
+    summary = _export(tmp_path, "summary.csv", "--table", "summary").read_text(encoding="utf-8-sig")
+    assert summary.splitlines()[1].startswith("#adm1+code,#adm1+name")
+    collection = json.loads(_export(tmp_path, "areas.geojson", "--view", "overlap").read_text())
+    assert len(collection["features"]) == len(embedded_regions().codes())
+    gpkg = _export(tmp_path, "layers.gpkg")
+    assert dict(pyogrio.list_layers(gpkg)) == {"areas": "MultiPolygon", "records": "Point"}
+
+
+def test_usage_errors_exit_2_and_name_the_known_extensions(tmp_path: Path) -> None:
+    result = runner.invoke(cli, ["export", "--out", str(tmp_path / "map.docx")])
+    assert result.exit_code == 2
+    for ext in (".png", ".pdf", ".svg", ".html", ".csv", ".xlsx", ".geojson", ".gpkg"):
+        assert ext in result.output
+    assert runner.invoke(cli, ["export", "--view", "zones", "--out", "z.png"]).exit_code == 2
+    assert runner.invoke(cli, ["export", "--org", "Nobody", "--out", "z.png"]).exit_code == 2
+    assert runner.invoke(cli, ["export", "--atlas", "--out", "z.png"]).exit_code == 2
+    assert not list(tmp_path.iterdir())
