@@ -531,9 +531,10 @@ def assign_areas(
     out = records.copy()
     matcher = AreaMatcher(boundaries, accept_suggestions=accept_suggestions)
     if columns:
-        combo_ids, combos = pd.MultiIndex.from_frame(
-            out[columns].fillna("").astype(str)
-        ).factorize()
+        keys = out[columns].fillna("").astype(str)
+        combo_ids = keys.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
+        first = ~pd.Series(combo_ids).duplicated().to_numpy()
+        combos = list(keys.loc[first].itertuples(index=False, name=None))
         decisions = []
         for combo in combos:
             values = dict(zip(columns, combo, strict=True))

@@ -224,10 +224,13 @@ def _organisation_keys(
         return norm_text(match.code if match is not None else name)
 
     frame[s.ORG_KEY] = _map_unique(frame[s.ORG_NAME], key_of)
-    counts = frame.loc[frame[s.ORG_KEY] != "", s.ORG_KEY].value_counts()
+    counts = {
+        str(k): int(v)
+        for k, v in frame.loc[frame[s.ORG_KEY] != "", s.ORG_KEY].value_counts().items()
+    }
     if len(counts) < 2 or len(counts) > ORG_FUZZY_MAX:
         return
-    keys = [str(k) for k in counts.index if len(str(k)) >= ORG_FUZZY_MIN_LENGTH]
+    keys = [k for k in counts if len(k) >= ORG_FUZZY_MIN_LENGTH]
     if len(keys) < 2:
         return
     scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=ORG_FUZZY_CUTOFF)
