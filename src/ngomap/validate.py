@@ -241,13 +241,15 @@ def _organisation_keys(
     commonest = sizes.reset_index().drop_duplicates(s.ORG_KEY)
     spelling = dict(zip(commonest[s.ORG_KEY], commonest[s.ORG_NAME], strict=True))
     replace: dict[str, str] = {}
+    positions = frame.groupby(s.ORG_KEY, sort=False).indices  # key -> row positions, once
+    row_numbers = frame[s.ROW].to_numpy()
     for i, j in zip(*np.nonzero(scores), strict=True):
         rare, common = keys[int(i)], keys[int(j)]
         if i == j or counts[rare] > counts[common] or (counts[rare] == counts[common] and i < j):
             continue  # suggest the rarer spelling -> the commoner one, once per pair
         if rare in replace:
             continue
-        rows = frame.loc[frame[s.ORG_KEY] == rare, s.ROW]
+        rows = row_numbers[positions[rare]].tolist()
         was, near = str(spelling[rare]), str(spelling[common])
         suggestion = f"{was} → {near} ?"
         if accept_suggestions:
