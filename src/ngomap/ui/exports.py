@@ -1,0 +1,107 @@
+"""The "Export" panel: download buttons for the current view's map and data.
+
+Each button holds a callable: the bytes are built in memory only when the user clicks
+(Streamlit's deferred download), and nothing is written on the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Final
+
+import streamlit as st
+
+from ngomap import export as ex
+from ngomap.analysis import ViewOptions
+from ngomap.boundaries import Boundaries
+from ngomap.i18n import t
+from ngomap.io.threew import Dataset
+from ngomap.staticmap import PAPERS_MM, PrintLayout
+
+DPI_CHOICES: Final = (100, 150, 200, 300)
+# (button label, format, atlas, table)
+_MAP_BUTTONS: Final = (
+    ("PNG", "png", False, "records"),
+    ("PDF", "pdf", False, "records"),
+    ("SVG", "svg", False, "records"),
+    ("HTML", "html", False, "records"),
+)
+_DATA_BUTTONS: Final = (
+    ("CSV", "csv", False, "records"),
+    ("CSV", "csv", False, "summary"),
+    ("XLSX", "xlsx", False, "records"),
+    ("GeoJSON", "geojson", False, "records"),
+    ("GeoPackage", "gpkg", False, "records"),
+)
+
+
+def _builder(
+    snap: ex.Snapshot, fmt: str, layout: PrintLayout, atlas: bool, table: str
+) -> Callable[[], bytes]:
+    def build() -> bytes:
+        return ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
+
+    return build
+
+
+def _button(
+    label: str,
+    snap: ex.Snapshot,
+    fmt: str,
+    layout: PrintLayout,
+    *,
+    atlas: bool = False,
+    table: str = "records",
+) -> None:
+    st.download_button(
+        label,
+        data=_builder(snap, fmt, layout, atlas, table),
+        file_name=ex.file_name(snap, fmt, layout=layout, atlas=atlas, table=table),
+        mime=ex.MIME[fmt],
+        key=f"export_{fmt}_{table}_{atlas}",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+
+
+def panel(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    lang: str,
+    population: dict[str, float] | None = None,
+) -> None:
+    """The expander with the print settings and one download button per format."""
+    with st.expander(t("export_title", lang)):
+        st.caption(t("export_hint", lang))
+        paper_col, orientation_col, dpi_col = st.columns(3)
+        paper = paper_col.radio(
+            t("export_paper", lang), list(PAPERS_MM), horizontal=True, key="export_paper"
+        )
+        orientation = orientation_col.radio(
+            t("export_orientation", lang),
+            ["landscape", "portrait"],
+            format_func=lambda o: t(o, lang),
+            horizontal=True,
+            key="export_orientation",
+        )
+        dpi = dpi_col.select_slider(
+            t("export_dpi", lang), options=list(DPI_CHOICES), value=150, key="export_dpi"
+        )
+        layout = PrintLayout(paper=str(paper), orientation=str(orientation), dpi=int(dpi))
+        snap = ex.Snapshot.of(dataset, boundaries, options, lang, population=population)
+        map_col, data_col = st.columns(2)
+        with map_col:
+            st.markdown(f"**{t('export_map', lang)}**")
+            for label, fmt, atlas, table in _MAP_BUTTONS:
+                _button(label, snap, fmt, layout, atlas=atlas, table=table)
+            _button(t("export_atlas", lang), snap, "pdf", layout, atlas=True)
+        with data_col:
+            st.markdown(f"**{t('export_data', lang)}**")
+            for label, fmt, atlas, table in _DATA_BUTTONS:
+                shown = label
+                if fmt == "csv":
+                    which = "export_summary" if table == "summary" else "export_records"
+                    shown = f"{label} — {t(which, lang)}"
+                _button(shown, snap, fmt, layout, atlas=atlas, table=table)
