@@ -6,6 +6,7 @@ from pathlib import Path
 
 import _harness
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Page, expect
 
 pytestmark = pytest.mark.browser
@@ -54,10 +55,21 @@ def test_a_hostile_name_shows_as_text_and_runs_nothing(
     )
     uploader.set_input_files(str(data))
     expect(opened.get_by_text("Vos données : hostile.csv")).to_be_visible(timeout=60_000)
-    frame = _harness.map_frame(opened)
-    mopti = shape_named(frame, "Mopti")
-    tooltip = _harness.tooltip_of(frame, mopti)
-    assert XSS in tooltip.names  # shown as text, angle brackets and all
+    # The page reruns while the file is imported and the map is remounted with the new
+    # data: look again until Mopti's tooltip shows the uploaded names.
+    names = ""
+    for _attempt in range(10):
+        try:
+            frame = _harness.map_frame(opened)
+            mopti = shape_named(frame, "Mopti")
+            names = _harness.tooltip_of(frame, mopti).names
+        except (PlaywrightError, AssertionError):
+            opened.wait_for_timeout(1_000)
+            continue
+        if XSS in names:
+            break
+        opened.wait_for_timeout(1_000)
+    assert XSS in names  # shown as text, angle brackets and all
     mopti.locator.click(position={"x": mopti.x, "y": mopti.y})
     expect(opened.get_by_text("Acteurs à Mopti")).to_be_visible(timeout=30_000)
     expect(opened.locator('[data-testid="stTable"]').first).to_contain_text(XSS)
