@@ -54,3 +54,17 @@ def test_validate_exit_codes(tmp_path: Path) -> None:
     assert "vide" in bad.output
     missing = runner.invoke(cli, ["validate", str(tmp_path / "nope.csv")])
     assert missing.exit_code == 2
+
+
+def test_export_density_per_100k_inhabitants(tmp_path: Path) -> None:
+    population = tmp_path / "pop.csv"
+    population.write_text("admin1Pcode,T_TL\nML05,3000000\nML09,2000000\n", encoding="utf-8")
+    out = tmp_path / "density.csv"
+    args = ["export", "--view", "density", "--table", "summary", "--out", str(out)]
+    missing = runner.invoke(cli, [*args, "--per-capita"])
+    assert missing.exit_code == 2
+    assert "--population" in missing.output
+    result = runner.invoke(cli, [*args, "--per-capita", "--population", str(population)])
+    assert result.exit_code == 0, result.output
+    assert "Kayes (ML01)" in result.output  # regions without population are said, not hidden
+    assert out.stat().st_size > 0

@@ -19,6 +19,7 @@ from ngomap._paths import APP_SCRIPT
 from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
+from ngomap.io.population import read_population
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
 from ngomap.schema import Problem
@@ -60,10 +61,32 @@ MapOpt = Annotated[
     list[str] | None,
     typer.Option("--map", help='Map a column by hand: "Header=field"; repeatable.'),
 ]
+PopulationOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--population",
+        help="A population table (OCHA COD-PS CSV: P-code and T_TL): density per 100,000 "
+        "inhabitants, gaps ranked by population.",
+    ),
+]
 AcceptOpt = Annotated[
     bool,
     typer.Option("--accept-suggestions", help="Apply the fuzzy matches the report suggests."),
 ]
+
+
+def _population(
+    path: Path | None, boundaries: Boundaries, level: str | None, lang: str
+) -> dict[str, float] | None:
+    """The population table, its mismatches with the boundaries said on stderr."""
+    if path is None:
+        return None
+    if not path.is_file():
+        raise typer.BadParameter(f"{path} does not exist", param_hint="--population")
+    population, problems = read_population(path, boundaries, level=level)
+    for problem in problems:
+        typer.echo(f"{problem.severity}: {problem.message(lang)}", err=True)
+    return population
 
 
 def _column_map(values: list[str] | None) -> dict[str, str]:
@@ -277,6 +300,11 @@ def export_command(
     ] = None,
     min_overlap: Annotated[int, typer.Option("--min-overlap", min=2)] = 2,
     max_gap: Annotated[int, typer.Option("--max-gap", min=1)] = 1,
+    population: PopulationOpt = None,
+    per_capita: Annotated[
+        bool,
+        typer.Option("--per-capita", help="Density per 100,000 inhabitants (needs --population)."),
+    ] = False,
     paper: Annotated[str, typer.Option("--paper", help="A4 or A3.")] = "A4",
     orientation: Annotated[
         str, typer.Option("--orientation", help="landscape or portrait.")
@@ -338,7 +366,11 @@ def export_command(
             min_overlap=min_overlap,
             max_gap=max_gap,
             zone_orgs=orgs if view is ViewName.zones else (),
+            per_capita=per_capita,
         )
+        if per_capita and population is None:
+            raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
+        inhabitants = _population(population, bounds, options.level, lang)
         if file is None:
             sample = load_sample(bounds)
             source, updated = sample.source(lang), sample.updated
@@ -352,6 +384,7 @@ def export_command(
             lang=lang,
             data_source=source,
             data_updated=updated,
+            population=inhabitants,
         )
         data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
     except NgomapError as exc:
