@@ -16,6 +16,7 @@ from ngomap.errors import BoundaryError
 from ngomap.i18n import t
 from ngomap.io import boundary_store
 from ngomap.io.boundary_files import at_level, load_boundaries
+from ngomap.ui.text import plain
 
 EMBEDDED = "embedded"
 FROM_ENV = "env"
@@ -91,7 +92,7 @@ def choose(lang: str) -> Boundaries:
     choices = _choices(lang)
     keys = list(choices)
     if "boundaries_error" in st.session_state:
-        st.sidebar.error(st.session_state["boundaries_error"])
+        st.sidebar.error(plain(st.session_state["boundaries_error"]))
     if uploaded:
         st.session_state["boundaries_choice"] = uploaded
     elif st.session_state.get("boundaries_choice") not in keys:
@@ -107,7 +108,7 @@ def choose(lang: str) -> Boundaries:
     try:
         boundaries = _read(paths, stamps)
     except BoundaryError as exc:
-        st.sidebar.error(exc.message(lang))
+        st.sidebar.error(plain(exc.message(lang)))
         paths, stamps = (), ()
         boundaries = _read(paths, stamps)
     levels = boundaries.levels
@@ -124,5 +125,5 @@ def choose(lang: str) -> Boundaries:
     if boundaries.notes:
         with st.sidebar.expander(t("boundaries_notes", lang, n=len(boundaries.notes))):
             for note in boundaries.notes:
-                st.caption(note.message(lang))
+                st.caption(plain(note.message(lang)))
     return _at(paths, stamps, str(level)) if level in LEVELS else boundaries

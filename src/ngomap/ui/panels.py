@@ -11,6 +11,7 @@ from ngomap.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.io.threew import Dataset
 from ngomap.ui import views
+from ngomap.ui.text import plain
 
 
 def banner(dataset: Dataset, lang: str) -> None:
@@ -25,7 +26,7 @@ def counted_apart(
     """Nationwide and area-wide organisations: shown, never spread over every area."""
     national = analysis.national_actors(records, filters=options.filters)
     if national:
-        st.caption(t("nationwide", lang, names=", ".join(national)))
+        st.caption(t("nationwide", lang, names=plain(", ".join(national))))
     wide = analysis.area_wide_actors(
         records, boundaries, filters=options.filters, level=options.level
     )
@@ -33,7 +34,7 @@ def counted_apart(
         items = "; ".join(
             f"{boundaries.name(code, lang)} : {', '.join(names)}" for code, names in wide.items()
         )
-        st.caption(t("area_wide", lang, items=items))
+        st.caption(t("area_wide", lang, items=plain(items)))
 
 
 def area_notes(dataset: Dataset, lang: str) -> None:
@@ -46,7 +47,7 @@ def area_notes(dataset: Dataset, lang: str) -> None:
     if notes:
         with st.expander(t("notes_title", lang), expanded=True):
             for message, count in notes.items():
-                st.markdown(f"- {message} — {t('n_rows', lang, n=count)}")
+                st.markdown(f"- {plain(message)} — {t('n_rows', lang, n=count)}")
 
 
 def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -> None:
@@ -83,7 +84,7 @@ def footer(dataset: Dataset, lang: str) -> None:
     when = dataset.updated.isoformat() if dataset.updated else t("unknown_date", lang)
     report = dataset.report
     st.caption(t("last_updated", lang, date=when))
-    st.caption(t("data_source", lang, source=dataset.source(lang)))
+    st.caption(t("data_source", lang, source=plain(dataset.source(lang))))
     st.caption(
         t(
             "rows_summary",

@@ -18,6 +18,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.io.report import report_csv, report_frame, report_xlsx
 from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+from ngomap.ui.text import plain
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
@@ -145,7 +146,7 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
         try:
             table = _table(data, name)
         except NgomapError as error:
-            st.error(error.message(lang))
+            st.error(plain(error.message(lang)))
             return sample
         st.caption(t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row))
         st.dataframe(table.preview(), hide_index=True, width="stretch")
@@ -180,7 +181,7 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
             )
         except NgomapError as error:
             bar.empty()
-            st.error(error.message(lang))
+            st.error(plain(error.message(lang)))
             return sample
         bar.empty()
         st.markdown(f"**{t('upload_report', lang)}**")

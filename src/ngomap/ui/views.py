@@ -23,6 +23,7 @@ from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports an
 from ngomap.boundaries import Boundaries
 from ngomap.classes import classify_counts, classify_rates
 from ngomap.i18n import sector_label, t
+from ngomap.ui.text import plain
 from ngomap.webmap import choropleth
 
 VIEWS: Final = ("density", "overlap", "gaps", "zones")
@@ -363,7 +364,7 @@ def area_panel(
     if code is None or code not in boundaries.areas.index:
         st.caption(t("click_hint", lang))
         return
-    st.markdown(f"**{t('area_panel', lang, area=boundaries.name(code, lang))}**")
+    st.markdown(f"**{t('area_panel', lang, area=plain(boundaries.name(code, lang)))}**")
     detail = a.area_actors(records, boundaries, code, filters=options.filters)
     if detail.empty:
         st.caption(t("area_panel_empty", lang))

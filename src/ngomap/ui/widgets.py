@@ -12,6 +12,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
 from ngomap.io.population import read_population
 from ngomap.schema import Problem
+from ngomap.ui.text import plain
 
 
 def language() -> str:
@@ -37,10 +38,10 @@ def population(boundaries: Boundaries, level: str, lang: str) -> dict[str, float
     try:
         table, problems = _read_population(upload.getvalue(), upload.name, boundaries, level)
     except NgomapError as exc:
-        st.sidebar.error(exc.message(lang))
+        st.sidebar.error(plain(exc.message(lang)))
         return None
     for problem in problems:
-        st.sidebar.warning(t("population_problems", lang, message=problem.message(lang)))
+        st.sidebar.warning(t("population_problems", lang, message=plain(problem.message(lang))))
     return table
 
 

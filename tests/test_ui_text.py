@@ -1,0 +1,21 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ngomap.ui.text import plain
+
+
+def test_markdown_and_latex_characters_are_escaped() -> None:
+    assert plain("[clic](http://x)") == r"\[clic\]\(http\://x\)"
+    assert plain("Fonds $olidarité 5$") == r"Fonds \$olidarité 5\$"
+    assert plain("**gras** <b>") == r"\*\*gras\*\* \<b\>"
+    assert plain("Puits Bleus") == "Puits Bleus"
+
+
+@given(st.text())
+def test_every_special_character_is_escaped(text: str) -> None:
+    escaped = plain(text)
+    unescaped = escaped.replace("\\\\", "").replace("\\", "")
+    assert len(escaped) >= len(text)
+    for char in "*_[]()$<>`#":
+        assert escaped.count(char) == escaped.count("\\" + char) or char not in text
+    assert unescaped.replace("\\", "") == text.replace("\\", "")
