@@ -8,19 +8,23 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from benchmarks._runner import (
+    README_END,
+    README_START,
     Row,
     machine,
     machine_line,
     markdown_table,
+    readme_section,
     run_group,
     scaling_rows,
 )
 
 HERE: Final = Path(__file__).resolve().parent
 DEFAULT_OUT: Final = HERE / "results" / "latest.json"
+README: Final = HERE / "README.md"
 # (group, module): colleagues' modules may be missing; their rows then say "not available".
 GROUPS: Final = (
     ("import", "benchmarks.import_bench"),
@@ -53,12 +57,35 @@ def _parser() -> argparse.ArgumentParser:
         "--only", nargs="+", choices=names, metavar="GROUP", help=f"run only these: {names}"
     )
     parser.add_argument("--skip", nargs="+", choices=names, metavar="GROUP", default=[])
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="also put the table in benchmarks/README.md (after a full run)",
+    )
+    parser.add_argument(
+        "--readme-from",
+        type=Path,
+        metavar="JSON",
+        help="put the table of an earlier run's JSON in benchmarks/README.md; measure nothing",
+    )
     return parser
+
+
+def write_readme(report: dict[str, Any]) -> None:
+    """Replace the README's latest-run section with ``report``'s table."""
+    text = README.read_text(encoding="utf-8")
+    start, end = text.index(README_START), text.index(README_END)
+    section = readme_section(report)
+    README.write_text(text[: start + len(README_START)] + "\n" + section + text[end:], "utf-8")
+    print(f"README: {README}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the groups, print the table, write the JSON; 0 unless the command line is wrong."""
     args = _parser().parse_args(argv)
+    if args.readme_from is not None:
+        write_readme(json.loads(args.readme_from.read_text(encoding="utf-8")))
+        return 0
     chosen = [(g, m) for g, m in GROUPS if (not args.only or g in args.only) and g not in args.skip]
     started = time.perf_counter()
     when = datetime.now(UTC)
@@ -96,6 +123,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{when:%Y-%m-%d %H:%M} UTC · `{command}` · {total:.0f} s")
     print(machine_line(facts))
     print(f"JSON: {args.out}")
+    if args.readme:
+        write_readme(report)
     return 0
 
 

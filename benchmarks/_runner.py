@@ -14,7 +14,7 @@ import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
@@ -457,4 +457,30 @@ def machine_line(facts: Mapping[str, Any]) -> str:
         f"{facts.get('memory_gb')} GB, Python {facts.get('python')}, "
         f"{facts.get('chromium') or 'no Chromium'}; {versions}; "
         f"commit {facts.get('commit')}{' (src modified)' if facts.get('dirty') else ''}"
+    )
+
+
+README_START: Final = "<!-- latest-run:start -->"
+README_END: Final = "<!-- latest-run:end -->"
+
+
+def rows_from_report(report: Mapping[str, Any]) -> list[Row]:
+    """The rows of a JSON report written by ``python -m benchmarks``."""
+    names = {f.name for f in fields(Row)}
+    return [Row(**{k: v for k, v in row.items() if k in names}) for row in report["rows"]]
+
+
+def readme_section(report: Mapping[str, Any]) -> str:
+    """The README's latest-run section: date, command, duration, machine, the table."""
+    rows = rows_from_report(report)
+    durations = ", ".join(
+        f"{group} {seconds:.0f} s" for group, seconds in report.get("group_durations_s", {}).items()
+    )
+    load = report["machine"].get("load_average") or []
+    load_text = f"; load average at the start {load[0]:.1f}" if load else ""
+    return (
+        f"Run on {report['date'][:10]} ({report['date']}) with `{report['command']}` "
+        f"in {report['duration_s'] / 60:.0f} min ({durations}).\n\n"
+        f"{machine_line(report['machine'])}{load_text}.\n\n"
+        f"{markdown_table(rows)}\n"
     )
