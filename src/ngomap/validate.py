@@ -15,6 +15,7 @@ from ngomap import schema as s
 from ngomap import vocab
 from ngomap.areas import assign_areas
 from ngomap.boundaries import Boundaries
+from ngomap.geometry import locate_points
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import Problem, Severity
 
@@ -336,6 +337,64 @@ def _report_types(
         )
 
 
+def _locate_points(
+    frame: pd.DataFrame, boundaries: Boundaries, log: ProblemLog, header: Callable[[str], str]
+) -> pd.Series:
+    """Records with no area from codes or names but with coordinates: point in polygon.
+
+    Looks in the finest level of the boundaries (spatial index); the area found is the
+    record's area (rule "point"). Points outside every area, and coordinates that are not
+    numbers in range, are reported. Returns the mask of the rows placed by their point.
+    """
+    placed = pd.Series(False, index=frame.index)
+    if s.LAT not in frame or s.LON not in frame:
+        return placed
+    given = (frame[s.LAT].astype(str).str.strip() != "") & (
+        frame[s.LON].astype(str).str.strip() != ""
+    )
+    candidates = given & frame[s.AREA_CODE].isna() & ~frame[s.NATIONAL]
+    if not candidates.any():
+        return placed
+    level = boundaries.levels[-1]
+    rows = frame.loc[candidates]
+    found = locate_points(boundaries.level_areas(level), rows[s.LON].tolist(), rows[s.LAT].tolist())
+    found.index = rows.index
+    x = pd.to_numeric(rows[s.LON], errors="coerce")
+    y = pd.to_numeric(rows[s.LAT], errors="coerce")
+    valid = x.between(-180, 180) & y.between(-90, 90)
+    inside = found.notna()
+    frame.loc[inside[inside].index, s.AREA_CODE] = found[inside]
+    frame.loc[inside[inside].index, s.AREA_LEVEL] = level
+    frame.loc[inside[inside].index, s.AREA_RULE] = "point"
+    placed.loc[inside[inside].index] = True
+    if (~valid).any():
+        log.add(
+            rows.loc[~valid, s.ROW],
+            kind="point.invalid",
+            column=header(s.LAT),
+            value=None,
+            en="Latitude/longitude are not numbers in range (-90..90, -180..180): row left "
+            "out. Write decimal degrees, e.g. 14.49 and -4.19.",
+            fr="Latitude/longitude hors limites ou non numériques (-90..90, -180..180) : "
+            "ligne écartée. Écrivez des degrés décimaux, par ex. 14.49 et -4.19.",
+            severity=Severity.ERROR,
+        )
+    outside = valid & ~inside
+    if outside.any():
+        log.add(
+            rows.loc[outside, s.ROW],
+            kind="point.outside",
+            column=header(s.LAT),
+            value=None,
+            en=f"The point is outside every area of the boundaries ({boundaries.source}): "
+            "row left out. Check the coordinates (latitude and longitude swapped?).",
+            fr=f"Le point est hors de toutes les zones des limites ({boundaries.source}) : "
+            "ligne écartée. Vérifiez les coordonnées (latitude et longitude inversées ?).",
+            severity=Severity.ERROR,
+        )
+    return placed
+
+
 def clean_records(
     mapped: pd.DataFrame,
     boundaries: Boundaries,
@@ -411,7 +470,8 @@ def clean_records(
 
     step(0.75, "areas")
     frame, decisions = assign_areas(frame, boundaries, accept_suggestions=accept_suggestions)
-    rows_by_decision = frame.groupby("_area", sort=False)[s.ROW].agg(list)
+    by_point = _locate_points(frame, boundaries, log, header)
+    rows_by_decision = frame.loc[~by_point].groupby("_area", sort=False)[s.ROW].agg(list)
     for index, rows in rows_by_decision.items():
         for note in decisions[int(str(index))].notes:
             log.add(
