@@ -144,3 +144,21 @@ def test_english_switch_changes_the_labels(page: AppTest) -> None:
     assert list(page.dataframe[0].value.columns)[:2] == ["Region", "Organisations"]
     assert "Timbuktu" in map_counts(page)
     assert run({"lang": "en"}).title[0].value == "Who does what where"
+
+
+def test_records_outside_the_boundaries_are_said_on_the_page() -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    data = (
+        "Nom de l'organisation,Secteur,Code région\n"
+        "#org+name,#sector,#adm1+code\n"
+        "Puits Bleus,Santé,ML05\n"
+        "Puits Bleus,Santé,ML10\n"  # Ménaka: newer than the embedded regions, counted in Gao
+        "Karité,Santé,ML99\n"  # a code no boundaries know
+    ).encode()
+    at.session_state["upload"] = {"name": "codes.csv", "data": data}
+    at.run()
+    assert not at.exception
+    notes = " ".join(m.value for m in at.markdown)
+    assert "Ménaka" in notes
+    assert "Gao" in notes
+    assert "ML99" in notes

@@ -37,17 +37,38 @@ def counted_apart(
         st.caption(t("area_wide", lang, items=plain(items)))
 
 
+_AREA_NOTE_KINDS = (
+    "area.moved",
+    "area.unknown",
+    "area.unknown_code",
+    "area.unknown_name",
+    "area.wrong_column",
+    "area.conflict",
+    "area.ambiguous",
+    "point.outside",
+)
+_MAX_NOTES = 12
+
+
 def area_notes(dataset: Dataset, lang: str) -> None:
-    """Records counted in another area than the one written (Ménaka in Gao...), said aloud."""
+    """Where records whose area is not plainly in the boundaries went, said aloud.
+
+    Ménaka counted in Gao, a code the boundaries do not know, a code in the wrong column:
+    each message once, with its number of rows; the import report has them all.
+    """
     notes: dict[str, int] = {}
     for problem in dataset.report.problems:
-        if problem.kind == "area.moved":
+        if problem.kind in _AREA_NOTE_KINDS:
             message = problem.message(lang)
             notes[message] = notes.get(message, 0) + problem.count
-    if notes:
-        with st.expander(t("notes_title", lang), expanded=True):
-            for message, count in notes.items():
-                st.markdown(f"- {plain(message)} — {t('n_rows', lang, n=count)}")
+    if not notes:
+        return
+    ranked = sorted(notes.items(), key=lambda item: -item[1])
+    with st.expander(t("notes_title", lang), expanded=len(ranked) <= 3):
+        for message, count in ranked[:_MAX_NOTES]:
+            st.markdown(f"- {plain(message)} — {t('n_rows', lang, n=count)}")
+        if len(ranked) > _MAX_NOTES:
+            st.caption(t("more_notes", lang, n=len(ranked) - _MAX_NOTES))
 
 
 def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -> None:
