@@ -35,6 +35,7 @@ from benchmarks.views_bench import (
     LABELS,
     LEVEL_NAMES,
     _at_level,
+    has_topology,
     map_areas,
     map_config,
     map_options,
@@ -138,8 +139,13 @@ def _local_leaflet(fmap: Any, assets: Assets, jquery: str | None) -> None:
     fmap.default_css = [(name, local.get(name, url)) for name, url in fmap.default_css]
 
 
-def write_pages(root: Path, level: str, n: int, jquery: str | None) -> dict[str, Any]:
-    """ngomap's and the naive map's HTML for ``level``, written under ``root``."""
+def write_pages(
+    root: Path, level: str, n: int, jquery: str | None, *, topology: bool = False
+) -> dict[str, Any]:
+    """ngomap's and the naive map's HTML for ``level``, written under ``root``.
+
+    ngomap's page is ``ngomap_<level>[_topo].html``, the naive one ``naive_<level>.html``.
+    """
     mali = generate.mali_boundaries()
     boundaries = _at_level(mali.boundaries, level)
     records = generate.synthetic_records(n, level=level, boundaries=mali.boundaries)
@@ -155,24 +161,26 @@ def write_pages(root: Path, level: str, n: int, jquery: str | None) -> dict[str,
         value_column=a.VALUE,
         classes=classes,
         assets=assets,
-        **map_options(),  # GeoJSON, as the page draws
+        **map_options(topology),  # GeoJSON unless asked: as the page draws
     )
     raw = boundaries.level_areas(level)
     naive = naive_folium_map(records, raw, FILTER_SECTORS[0])
     _local_leaflet(naive, assets, jquery)
-    pages = {"ngomap": fmap.get_root().render(), "naive": naive.get_root().render()}
+    ours = f"ngomap_{level}{'_topo' if topology else ''}"
+    pages = {ours: fmap.get_root().render(), f"naive_{level}": naive.get_root().render()}
     sizes = {}
     for name, page in pages.items():
         data = page.encode("utf-8")
-        (root / f"{name}_{level}.html").write_bytes(data)
+        (root / f"{name}.html").write_bytes(data)
         sizes[name] = len(data)
     return {
         "shapes": int((~areas.geometry.is_empty).sum()),
         "naive_shapes": int((~raw.geometry.is_empty).sum()),
         "areas": len(raw),
-        "geometry": map_config(geometry),
-        "html_bytes": sizes["ngomap"],
-        "baseline_html_bytes": sizes["naive"],
+        "geometry": map_config(geometry, topology),
+        "page": f"{ours}.html",
+        "html_bytes": sizes[ours],
+        "baseline_html_bytes": sizes[f"naive_{level}"],
         "boundaries": mali.source,
     }
 
@@ -205,22 +213,38 @@ def _alternate(
 
 
 def map_page_rows(
-    browser: Any, harness: Any, *, levels: tuple[str, ...], runs: int, records: int, warmup: int
+    browser: Any,
+    harness: Any,
+    *,
+    levels: tuple[str, ...],
+    runs: int,
+    records: int,
+    warmup: int,
+    topology: bool = False,
 ) -> list[Row]:
-    """Navigation to shapes drawn, ngomap's map page against the naive one, per level."""
+    """Navigation to shapes drawn, ngomap's map page against the naive one, per level.
+
+    With ``topology``, the finest level's TopoJSON page (decoded in the browser) too.
+    """
+    plan = [(level, False) for level in levels]
+    if topology and has_topology():
+        plan.append((levels[-1], True))
     rows = []
     with tempfile.TemporaryDirectory(prefix="ngomap-bench-") as tmp:
         root = Path(tmp)
         install_static(root / "static")
         assert (root / "static" / STATIC_SUBDIR / "leaflet.js").is_file()
         jquery = local_jquery(root)
-        facts = {level: write_pages(root, level, records, jquery) for level in levels}
+        facts = {
+            (level, topo): write_pages(root, level, records, jquery, topology=topo)
+            for level, topo in plan
+        }
         with static_server(root) as base:
-            for level in levels:
-                info = facts[level]
+            for level, topo in plan:
+                info = facts[level, topo]
                 ours, naive = _alternate(
-                    lambda lv=level, n=info["shapes"]: _time_page(
-                        browser, harness, f"{base}/ngomap_{lv}.html", n
+                    lambda page=info["page"], n=info["shapes"]: _time_page(
+                        browser, harness, f"{base}/{page}", n
                     ),
                     (
                         lambda lv=level, n=info["naive_shapes"]: _time_page(
@@ -235,7 +259,8 @@ def map_page_rows(
                 rows.append(
                     Row(
                         group="browser",
-                        name=f"map page drawn, {LEVEL_NAMES[level]} ({info['areas']}), offline",
+                        name=f"map page drawn, {LEVEL_NAMES[level]} ({info['areas']}), offline"
+                        + (", TopoJSON map" if topo else ""),
                         value=statistics.median(ours),
                         baseline=statistics.median(naive) if naive else None,
                         unit="s",
@@ -331,6 +356,7 @@ def run(*, quick: bool = False) -> list[Row]:
                 runs=runs,
                 records=QUICK_RECORDS if quick else RECORDS,
                 warmup=0 if quick else 1,
+                topology=not quick,
             )
         )
         if quick:
