@@ -17,3 +17,12 @@ def make_records(rows: list[dict[str, object]]) -> pd.DataFrame:
     if s.AREA_CODE not in frame:
         frame[s.AREA_CODE] = None
     return frame
+
+
+def map_properties(script: str) -> list[dict[str, object]] | None:
+    """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order."""
+    import json
+    import re
+
+    found = re.search(r"_props = (\[.*?\]);\n", script, re.S)
+    return None if found is None else json.loads(found.group(1))  # type: ignore[no-any-return]

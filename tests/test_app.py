@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from helpers import map_properties
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -28,12 +29,9 @@ def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
     """The GeoJSON features sent to the st_folium component."""
     (component,) = at.get("component_instance")
     args = json.loads(component.proto.json_args)
-    topo = re.search(
-        r"ngomapTopoFeatures\((\{\"type\":\"Topology\".*?\}), \"areas\"\)", args["script"]
-    )
-    if topo is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
-        shapes = json.loads(topo.group(1))["objects"]["areas"]["geometries"]
-        return [{"properties": g["properties"]} for g in shapes]
+    properties = map_properties(args["script"])
+    if properties is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
+        return [{"properties": props} for props in properties]
     found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
     assert found is not None
     return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]

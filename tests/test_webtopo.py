@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from helpers import make_records
+from helpers import make_records, map_properties
 
 from ngomap import analysis
 from ngomap import schema as s
@@ -42,6 +42,10 @@ def test_topology_map_draws_the_same_areas_in_fewer_bytes(regions: Boundaries) -
     assert found is not None
     topo = json.loads(found.group(1))
     decoded = topology_features(topo)
+    properties = map_properties(html)
+    assert properties is not None
+    for column in ("code", "count", "names"):
+        decoded[column] = [p[column] for p in properties]
     props = decoded.set_index("code")
     assert list(props.index) == regions.codes()
     assert props.at["ML05", "count"] == 2

@@ -10,6 +10,7 @@ per distinct style, each area carrying the index of its own.
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Final
 
@@ -49,6 +50,31 @@ function ngomapTopoFeatures(topo, name) {
 """
 
 
+# Topologies of geometry sequences already encoded: the same light areas (cached per
+# boundaries and level) are drawn on every rerun with new properties only. The key is the
+# identity of the geometry objects, which the entry keeps alive so no id is reused.
+_TOPOLOGIES: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], dict[str, Any], Markup]] = (
+    OrderedDict()
+)
+_TOPOLOGIES_KEPT: Final = 16
+
+
+def _geometry_topology(features: gpd.GeoDataFrame, decimals: int) -> tuple[dict[str, Any], Markup]:
+    """The TopoJSON of ``features``' geometry alone (no properties), and its JSON text."""
+    geometries = tuple(features.geometry.values)
+    key = (decimals, *map(id, geometries))
+    if key in _TOPOLOGIES:
+        _TOPOLOGIES.move_to_end(key)
+    else:
+        plain = gpd.GeoDataFrame(geometry=list(geometries), crs=features.crs)
+        topology = to_topology(plain, decimals=decimals, ids=False)
+        _TOPOLOGIES[key] = (geometries, topology, compact_json(topology))
+        while len(_TOPOLOGIES) > _TOPOLOGIES_KEPT:
+            _TOPOLOGIES.popitem(last=False)
+    _, topology, text = _TOPOLOGIES[key]
+    return topology, text
+
+
 def compact_json(value: Any) -> Markup:
     """JSON without spaces, safe inside a <script> element (<, >, & and ' escaped)."""
     text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
@@ -72,8 +98,13 @@ class TopoGeoJson(Layer):
         {{ this.decoder }}
         var {{ this.get_name() }}_styles = {{ this.styles|tojson }};
         var {{ this.get_name() }}_highlight = {{ this.highlight|tojson }};
+        var {{ this.get_name() }}_data = ngomapTopoFeatures({{ this.topology_json }}, "areas");
+        var {{ this.get_name() }}_props = {{ this.properties_json }};
+        {{ this.get_name() }}_data.features.forEach(function (feature, i) {
+            feature.properties = {{ this.get_name() }}_props[i];
+        });
         var {{ this.get_name() }} = L.geoJson(
-            ngomapTopoFeatures({{ this.topology_json }}, "areas"),
+            {{ this.get_name() }}_data,
             {
                 style: function (feature) {
                     return {{ this.get_name() }}_styles[feature.properties._s];
@@ -113,17 +144,15 @@ class TopoGeoJson(Layer):
             if style not in styles:
                 styles.append(style)
             indexes.append(styles.index(style))
-        frame = features.assign(**{STYLE_PROPERTY: indexes})
         self.styles = styles
         self.highlight = (
             highlight_function({"type": "Feature", "properties": {}})
             if highlight_function
             else None
         )
-        self.topology = to_topology(
-            frame, properties=[*columns, STYLE_PROPERTY], decimals=decimals, ids=False
-        )
-        self.topology_json = compact_json(self.topology)
+        self.topology, self.topology_json = _geometry_topology(features, decimals)
+        properties = features[columns].assign(**{STYLE_PROPERTY: indexes})
+        self.properties_json = compact_json(properties.to_dict(orient="records"))
         self.decoder = DECODER
 
     def _get_self_bounds(self) -> list[list[float | None]]:
