@@ -92,6 +92,18 @@ def _names(group: pd.Series) -> list[str]:
     return sorted(set(group), key=str.casefold)
 
 
+def _names_by(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Distinct organisation names per group of ``keys``, sorted as ``_names`` sorts them.
+
+    Same result as ``groupby(keys)[ORG_NAME].agg(_names)``, with the de-duplication and the
+    sorting done once on the whole frame (a filter change at 100k records stays fast).
+    """
+    pairs = frame[[*keys, s.ORG_NAME]].drop_duplicates()
+    order = pairs[s.ORG_NAME].map(str.casefold, na_action="ignore")
+    pairs = pairs.assign(_order=order).sort_values(["_order", s.ORG_NAME], kind="stable")
+    return pairs.groupby(keys, sort=True)[s.ORG_NAME].agg(list)
+
+
 def at_level(records: pd.DataFrame, boundaries: Boundaries, level: str) -> pd.Series:
     """Each record's area at ``level``: its own area or the ancestor containing it.
 
@@ -122,10 +134,10 @@ def actors_by_area(
     level = level or boundaries.level
     chosen = filter_records(records, filters, sectors=sectors)
     local = _localise(chosen, boundaries, level)
-    grouped = local.groupby(s.AREA_CODE)[s.ORG_NAME].agg(_names)
+    grouped = _names_by(local, [s.AREA_CODE])
     codes = boundaries.codes(level)
     organisations = [grouped.get(code, []) for code in codes]
-    covered = set(at_level(records, boundaries, level).dropna())
+    covered = set(at_level(records, boundaries, level).dropna().unique())
     return pd.DataFrame(
         {
             s.AREA_CODE: codes,
@@ -193,7 +205,7 @@ def summary(
     national = chosen.loc[chosen[s.NATIONAL]]
     parts = []
     if not local.empty:
-        grouped = local.groupby([s.AREA_CODE, s.SECTOR])[s.ORG_NAME].agg(_names).reset_index()
+        grouped = _names_by(local, [s.AREA_CODE, s.SECTOR]).reset_index()
         grouped[AREA_NAME] = grouped[s.AREA_CODE].map(lambda c: boundaries.name(c, lang))
         grouped[LEVEL] = level
         parts.append(grouped)
@@ -260,7 +272,7 @@ def overlaps(
     """Area x sector cells where at least ``min_actors`` organisations work, with who."""
     level = level or boundaries.level
     local = _local(records, boundaries, filters, level)
-    cells = local.groupby([s.AREA_CODE, s.SECTOR])[s.ORG_NAME].agg(_names).reset_index()
+    cells = _names_by(local, [s.AREA_CODE, s.SECTOR]).reset_index()
     cells[ACTORS] = cells[s.ORG_NAME].map(len)
     cells = cells.loc[cells[ACTORS] >= min_actors].rename(columns={s.ORG_NAME: ORGANISATIONS})
     cells.insert(1, AREA_NAME, cells[s.AREA_CODE].map(lambda c: boundaries.name(c, lang)))

@@ -95,21 +95,27 @@ class Boundaries:
         """The P-codes of one level (the map's level by default), in order."""
         return [str(code) for code in self.level_areas(level).index]
 
+    def _column(self, column: str) -> dict[str, Any]:
+        """{P-code: value} of one column, built once (lookups by .at cost ~100 µs each)."""
+        key = ("column", column)
+        if key not in self.cache:
+            self.cache[key] = dict(zip(map(str, self.areas.index), self.areas[column], strict=True))
+        found: dict[str, Any] = self.cache[key]
+        return found
+
     def name(self, code: str, lang: str = "fr") -> str:
         """The area's name in ``lang``, or the code itself when unknown."""
-        if code not in self.areas.index:
-            return code
-        return str(self.areas.at[code, NAME_FR if lang == "fr" else NAME_EN])
+        names = self._column(NAME_FR if lang == "fr" else NAME_EN)
+        return str(names[code]) if code in names else code
 
     def level_of(self, code: str) -> str | None:
         """The level of a known P-code."""
-        return str(self.areas.at[code, LEVEL]) if code in self.areas.index else None
+        level = self._column(LEVEL).get(code)
+        return None if level is None else str(level)
 
     def parent(self, code: str) -> str | None:
         """The P-code one level up, when known."""
-        if code not in self.areas.index:
-            return None
-        parent = self.areas.at[code, PARENT]
+        parent = self._column(PARENT).get(code)
         return None if parent is None or pd.isna(parent) or not parent else str(parent)
 
     def ancestor(self, code: str, level: str) -> str | None:

@@ -150,19 +150,21 @@ def choropleth_features(
     more: str = "+{n}",
 ) -> gpd.GeoDataFrame:
     """The areas with what the map shows: code, name, value, names, details, colour."""
-    rows = table.set_index(s.AREA_CODE)
     codes = [str(code) for code in areas.index]
-    values = [float(rows[value_column].get(c, float("nan"))) for c in codes]
-    names = [list(rows[ORGANISATIONS].get(c, [])) for c in codes]
+    keys = list(table[s.AREA_CODE])
+    value_of = dict(zip(keys, table[value_column], strict=True))
+    names_of = dict(zip(keys, table[ORGANISATIONS], strict=True))
+    area_of = dict(zip(keys, table[AREA_NAME], strict=True))
+    details_of = dict(zip(keys, table[details_column], strict=True)) if details_column else {}
+    values = [float(value_of.get(c, float("nan"))) for c in codes]
+    names = [list(names_of.get(c, [])) for c in codes]
     return gpd.GeoDataFrame(
         {
             P_CODE: codes,
-            P_NAME: [str(rows[AREA_NAME].get(c, c)) for c in codes],
+            P_NAME: [str(area_of.get(c, c)) for c in codes],
             P_COUNT: [_shown(v, classes.integer) for v in values],
             P_NAMES: [_short_list(n, max_names, more) for n in names],
-            P_DETAILS: [
-                str(rows[details_column].get(c, "")) if details_column else "" for c in codes
-            ],
+            P_DETAILS: [str(details_of.get(c, "")) for c in codes],
             P_COLOR: [classes.color(v) for v in values],
             P_NO_DATA: [math.isnan(v) for v in values],
         },
