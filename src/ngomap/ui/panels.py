@@ -12,6 +12,7 @@ from ngomap.i18n import sector_label, t
 from ngomap.io.threew import Dataset
 from ngomap.ui import views
 from ngomap.ui.text import plain
+from ngomap.validate import ImportReport
 
 
 def banner(dataset: Dataset, lang: str) -> None:
@@ -100,20 +101,23 @@ def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -
         column.altair_chart(chart, width="stretch")
 
 
+def rows_summary(report: ImportReport, lang: str) -> str:
+    """What the import did with every row, in one sentence."""
+    return t(
+        "rows_summary",
+        lang,
+        kept=report.rows_kept,
+        read=report.rows_read,
+        duplicate=report.rows_duplicate,
+        rejected=report.rows_rejected,
+        organisations=report.organisations,
+    )
+
+
 def footer(dataset: Dataset, lang: str) -> None:
     """When the data was last updated, where it comes from, and what the import kept."""
     when = dataset.updated.isoformat() if dataset.updated else t("unknown_date", lang)
     report = dataset.report
     st.caption(t("last_updated", lang, date=when))
     st.caption(t("data_source", lang, source=plain(dataset.source(lang))))
-    st.caption(
-        t(
-            "rows_summary",
-            lang,
-            kept=report.rows_kept,
-            read=report.rows_read,
-            duplicate=report.rows_duplicate,
-            rejected=report.rows_rejected,
-            organisations=report.organisations,
-        )
-    )
+    st.caption(rows_summary(report, lang))

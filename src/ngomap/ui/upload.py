@@ -18,6 +18,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.io.report import report_csv, report_frame, report_xlsx
 from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 
 UPLOAD_KEY = "upload"
@@ -104,17 +105,7 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
 
 def _report(dataset: Dataset, lang: str) -> None:
     report = dataset.report
-    st.markdown(
-        t(
-            "rows_summary",
-            lang,
-            kept=report.rows_kept,
-            read=report.rows_read,
-            duplicate=report.rows_duplicate,
-            rejected=report.rows_rejected,
-            organisations=report.organisations,
-        )
-    )
+    st.markdown(rows_summary(report, lang))
     table = report_frame(report, lang)
     st.dataframe(table, hide_index=True, width="stretch")
     stem = report.source.rsplit(".", 1)[0]
