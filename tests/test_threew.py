@@ -88,3 +88,21 @@ def test_sample_matches_the_embassy_split() -> None:
     assert records[s.SECTOR].str.startswith("other").sum() == 0
     assert dataset.is_sample
     assert dataset.updated is not None
+
+
+def test_an_uploaded_workbook_gives_its_last_saved_day(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from ngomap.io.threew import import_dataset
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom de l'organisation", "Secteur", "Région"])
+    sheet.append(["Puits Bleus", "Santé", "Mopti"])
+    path = tmp_path / "3w.xlsx"
+    book.save(path)
+    dataset = import_dataset(path.read_bytes(), "3w.xlsx")
+    assert dataset.updated is not None  # openpyxl stamps docProps/core.xml when saving
+    csv_dataset = import_dataset(b"Organisation,Secteur,Region\nA,Sante,Mopti\n", "3w.csv")
+    assert csv_dataset.updated is None

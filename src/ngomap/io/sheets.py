@@ -368,3 +368,22 @@ def read_grid(
 def first_rows(grid: Grid, count: int = SNIFF_ROWS) -> list[list[str]]:
     """The grid's first rows as lists of text."""
     return [list(map(clean_text, row)) for row in grid.cells.head(count).itertuples(index=False)]
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})")
+
+
+def workbook_modified(data: bytes) -> date | None:
+    """The day a workbook was last saved (its docProps/core.xml), when it says so."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            core = archive.read("docProps/core.xml")
+    except (KeyError, zipfile.BadZipFile, OSError):
+        return None
+    found = _MODIFIED.search(core)
+    if found is None:
+        return None
+    try:
+        return date.fromisoformat(found.group(1).decode("ascii"))
+    except ValueError:
+        return None

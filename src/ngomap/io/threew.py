@@ -19,7 +19,14 @@ from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.boundaries import Boundaries, embedded_regions
 from ngomap.errors import InputFileError
-from ngomap.io.sheets import FORMULA_ERRORS, Grid, Progress, first_rows, read_grid
+from ngomap.io.sheets import (
+    FORMULA_ERRORS,
+    Grid,
+    Progress,
+    first_rows,
+    read_grid,
+    workbook_modified,
+)
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
 from ngomap.validate import ImportReport, ProblemLog, clean_records
@@ -371,7 +378,7 @@ def import_dataset(
         report=report,
         titles={"fr": name, "en": name},
         sources={"fr": name, "en": name},
-        updated=None,
+        updated=workbook_modified(data),  # a CSV says nothing of its date
         is_sample=False,
     )
 
