@@ -84,6 +84,24 @@ def filter_records(
     return records.loc[mask]
 
 
+def organisation_names(records: pd.DataFrame) -> dict[str, str]:
+    """{organisation key: display name}, sorted by name (for pickers and titles)."""
+    pairs = records[[s.ORG_KEY, s.ORG_NAME]].drop_duplicates(s.ORG_KEY)
+    ordered = sorted(zip(pairs[s.ORG_KEY], pairs[s.ORG_NAME], strict=True), key=lambda p: p[1])
+    return dict(ordered)
+
+
+def period_bounds(records: pd.DataFrame) -> tuple[date, date] | None:
+    """The first and last dates of the records' start and end columns, if any parse."""
+    columns = [c for c in (s.START, s.END) if c in records]
+    if not columns:
+        return None
+    dates = pd.concat([_parsed_dates(records[c]) for c in columns]).dropna()
+    if dates.empty:
+        return None
+    return dates.min().date(), dates.max().date()
+
+
 def _joined(values: pd.Series) -> str:
     return ", ".join(sorted({str(v) for v in values} - {""}))
 

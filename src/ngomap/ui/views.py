@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import replace
 from typing import Any, Final
 
 import pandas as pd
@@ -214,21 +214,21 @@ def controls(
     if s.ORG_TYPE in records:
         types = _labels_of(records[s.ORG_TYPE], lambda c: vocab.org_types().label(c, lang))
         if len(types) > 1:
-            filters = _replace(
+            filters = replace(
                 filters,
                 org_types=_multi("types", t("org_types", lang), types, lang, all_by_default=True),
             )
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
         if len(modes) > 1:
-            filters = _replace(
+            filters = replace(
                 filters,
                 presence=_multi(
                     "presence", t("presence_modes", lang), modes, lang, all_by_default=True
                 ),
             )
     organisations = organisation_names(records)
-    filters = _replace(
+    filters = replace(
         filters,
         organisations=_multi(
             "orgs",
@@ -242,18 +242,18 @@ def controls(
     if s.STATUS in records:
         statuses = _labels_of(records[s.STATUS], str)
         if len(statuses) > 1:
-            filters = _replace(
+            filters = replace(
                 filters,
                 statuses=_multi("status", t("statuses", lang), statuses, lang, all_by_default=True),
             )
-    period = _period_bounds(records)
+    period = a.period_bounds(records)
     if period is not None:
         _initial("period", period)
         picked = st.sidebar.date_input(
             t("period", lang), min_value=period[0], max_value=period[1], key="period"
         )
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
-            filters = _replace(filters, period=(picked[0], picked[1]))
+            filters = replace(filters, period=(picked[0], picked[1]))
 
     options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
     if view == "overlap":
@@ -261,13 +261,13 @@ def controls(
         n = st.sidebar.number_input(
             t("min_overlap", lang), min_value=2, max_value=50, step=1, key="min_overlap"
         )
-        options = _replace(options, min_overlap=int(n))
+        options = replace(options, min_overlap=int(n))
     elif view == "gaps":
         _initial("max_gap", 1)
         n = st.sidebar.number_input(
             t("max_gap", lang), min_value=1, max_value=50, step=1, key="max_gap"
         )
-        options = _replace(options, max_gap=int(n))
+        options = replace(options, max_gap=int(n))
     elif view == "zones":
         _initial("zone_orgs", [], _subset(list(organisations)))
         zone = st.sidebar.multiselect(
@@ -277,40 +277,15 @@ def controls(
             key="zone_orgs",
             placeholder=t("choose", lang),
         )
-        options = _replace(options, zone_orgs=tuple(zone))
+        options = replace(options, zone_orgs=tuple(zone))
     elif view == "density":
         _initial("per_capita", False)
         per_capita = st.sidebar.toggle(t("per_capita", lang), key="per_capita")
-        options = _replace(options, per_capita=bool(per_capita))
+        options = replace(options, per_capita=bool(per_capita))
     return options
 
 
-def _replace(obj: Any, **changes: Any) -> Any:
-    from dataclasses import replace
-
-    return replace(obj, **changes)
-
-
-def organisation_names(records: pd.DataFrame) -> dict[str, str]:
-    """{organisation key: display name}, sorted by name."""
-    pairs = records[[s.ORG_KEY, s.ORG_NAME]].drop_duplicates(s.ORG_KEY)
-    ordered = sorted(zip(pairs[s.ORG_KEY], pairs[s.ORG_NAME], strict=True), key=lambda p: p[1])
-    return dict(ordered)
-
-
-def _period_bounds(records: pd.DataFrame) -> tuple[date, date] | None:
-    if s.START not in records and s.END not in records:
-        return None
-    dates = pd.concat(
-        [
-            pd.to_datetime(records[c], errors="coerce", format="mixed", dayfirst=True)
-            for c in (s.START, s.END)
-            if c in records
-        ]
-    ).dropna()
-    if dates.empty:
-        return None
-    return dates.min().date(), dates.max().date()
+organisation_names = a.organisation_names
 
 
 # --- the main area -----------------------------------------------------------------------
