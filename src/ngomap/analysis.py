@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -133,6 +134,29 @@ def at_level(records: pd.DataFrame, boundaries: Boundaries, level: str) -> pd.Se
     return codes.map(mapping)
 
 
+def _covered(records: pd.DataFrame, boundaries: Boundaries, level: str) -> set[str]:
+    """Areas of ``level`` with records in any sector, whatever the filters (cached).
+
+    Kept on the boundaries per records frame (checked by identity through a weak
+    reference, so a new frame at a reused address is never mistaken for an old one).
+    """
+    key = ("covered", level, id(records))
+    found = boundaries.cache.get(key)
+    if found is not None and found[0]() is records:
+        covered: set[str] = found[1]
+        return covered
+    covered = {str(c) for c in at_level(records, boundaries, level).dropna().unique()}
+    dead = [
+        k
+        for k, v in boundaries.cache.items()
+        if isinstance(k, tuple) and k[0] == "covered" and v[0]() is None
+    ]
+    for old in dead:
+        del boundaries.cache[old]  # frames no longer alive
+    boundaries.cache[key] = (weakref.ref(records), covered)
+    return covered
+
+
 def actors_by_area(
     records: pd.DataFrame,
     boundaries: Boundaries,
@@ -155,7 +179,7 @@ def actors_by_area(
     grouped = _names_by(local, [s.AREA_CODE])
     codes = boundaries.codes(level)
     organisations = [grouped.get(code, []) for code in codes]
-    covered = set(at_level(records, boundaries, level).dropna().unique())
+    covered = _covered(records, boundaries, level)
     return pd.DataFrame(
         {
             s.AREA_CODE: codes,

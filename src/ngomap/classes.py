@@ -62,7 +62,7 @@ class Classes:
 # Fisher-Jenks is quadratic in the number of values (pure Python without numba: 1.5 s for
 # Mali's 701 communes). Above this many values, the breaks are computed on evenly spaced
 # quantiles of the data: deterministic, and the same shape of distribution.
-_JENKS_MAX_VALUES: Final = 128
+_JENKS_MAX_VALUES: Final = 64
 
 
 def _breaks(data: np.ndarray, k: int) -> list[float]:
