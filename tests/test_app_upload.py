@@ -79,7 +79,7 @@ def test_report_downloads_are_built_in_memory(tmp_path: Path) -> None:
 
     import pandas as pd
 
-    sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None)
+    sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
     assert list(sheets) == ["Summary", "Problems"]
     summary = dict(zip(sheets["Summary"]["Measure"], sheets["Summary"]["Value"], strict=True))
     assert summary["Rows read"] == 4
