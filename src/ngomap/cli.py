@@ -20,6 +20,7 @@ from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.population import read_population
+from ngomap.io.sheets import workbook_modified
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
 from ngomap.schema import Problem
@@ -374,9 +375,11 @@ def export_command(
         if file is None:
             sample = load_sample(bounds)
             source, updated = sample.source(lang), sample.updated
-        else:  # a file says nothing of its date: its modification day stands for it
+        else:  # a workbook's last-saved day, else the file's modification day
             source = file.name
-            updated = date.fromtimestamp(file.stat().st_mtime)
+            updated = workbook_modified(file.read_bytes()) or date.fromtimestamp(
+                file.stat().st_mtime
+            )
         snap = ex.Snapshot(
             records=records,
             boundaries=bounds,
