@@ -148,11 +148,11 @@ def _covered(records: pd.DataFrame, boundaries: Boundaries, level: str) -> set[s
     covered = {str(c) for c in at_level(records, boundaries, level).dropna().unique()}
     dead = [
         k
-        for k, v in boundaries.cache.items()
+        for k, v in list(boundaries.cache.items())  # a copy: other sessions' threads write too
         if isinstance(k, tuple) and k[0] == "covered" and v[0]() is None
     ]
     for old in dead:
-        del boundaries.cache[old]  # frames no longer alive
+        boundaries.cache.pop(old, None)  # frames no longer alive
     boundaries.cache[key] = (weakref.ref(records), covered)
     return covered
 

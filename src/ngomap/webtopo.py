@@ -10,6 +10,7 @@ per distinct style, each area carrying the index of its own.
 from __future__ import annotations
 
 import json
+import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, Final
@@ -57,21 +58,25 @@ _TOPOLOGIES: OrderedDict[tuple[int, ...], tuple[tuple[Any, ...], dict[str, Any],
     OrderedDict()
 )
 _TOPOLOGIES_KEPT: Final = 16
+_TOPOLOGIES_LOCK: Final = threading.Lock()
 
 
 def _geometry_topology(features: gpd.GeoDataFrame, decimals: int) -> tuple[dict[str, Any], Markup]:
     """The TopoJSON of ``features``' geometry alone (no properties), and its JSON text."""
     geometries = tuple(features.geometry.values)
     key = (decimals, *map(id, geometries))
-    if key in _TOPOLOGIES:
-        _TOPOLOGIES.move_to_end(key)
-    else:
-        plain = gpd.GeoDataFrame(geometry=list(geometries), crs=features.crs)
-        topology = to_topology(plain, decimals=decimals, ids=False)
-        _TOPOLOGIES[key] = (geometries, topology, compact_json(topology))
+    with _TOPOLOGIES_LOCK:  # a Streamlit server runs every user's session in its own thread
+        found = _TOPOLOGIES.get(key)
+        if found is not None:
+            _TOPOLOGIES.move_to_end(key)
+            return found[1], found[2]
+    plain = gpd.GeoDataFrame(geometry=list(geometries), crs=features.crs)
+    topology = to_topology(plain, decimals=decimals, ids=False)
+    text = compact_json(topology)
+    with _TOPOLOGIES_LOCK:
+        _TOPOLOGIES[key] = (geometries, topology, text)
         while len(_TOPOLOGIES) > _TOPOLOGIES_KEPT:
             _TOPOLOGIES.popitem(last=False)
-    _, topology, text = _TOPOLOGIES[key]
     return topology, text
 
 
