@@ -6,8 +6,10 @@ import csv
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Final
 
 from ngomap._paths import VOCAB_DIR
+from ngomap.errors import InputFileError
 from ngomap.normalise import AliasTable, clean_text
 
 
@@ -74,21 +76,81 @@ def presence_modes() -> Vocabulary:
 
 
 ORG_ALIASES_FILE = VOCAB_DIR / "organisations_aliases.csv"
+_ALIAS_COLUMNS: Final = {"alias": "alias", "name": "name", "nom": "name"}
+_ALIAS_EXAMPLE: Final = "Wold Vision,World Vision"
+
+
+def _alias_error(name: str, en: str, fr: str) -> InputFileError:
+    return InputFileError(f"{name}: {en}", f"{name} : {fr}")
+
+
+def _alias_text(data: bytes, name: str) -> str:
+    if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
+        raise _alias_error(
+            name,
+            "this is not a CSV text file. Save it as CSV with the columns alias,name and try "
+            "again.",
+            "ce n'est pas un fichier texte CSV. Enregistrez-le en CSV avec les colonnes "
+            "alias,nom et réessayez.",
+        )
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
+    """(alias, name) pairs from a user's alias file (bytes), or an error naming the file.
+
+    The file is CSV (comma, semicolon or tab; UTF-8 or Windows) with the columns
+    ``alias,name`` (``alias,nom`` too): each row counts a spelling under the name given.
+    """
+    lines = [line for line in _alias_text(data, name).splitlines() if line.strip()]
+    header = lines[0] if lines else ""
+    separator = max((",", ";", "\t"), key=header.count)
+    rows = list(csv.reader(lines, delimiter=separator))
+    columns = [_ALIAS_COLUMNS.get(clean_text(c).lower(), "") for c in rows[0]] if rows else []
+    if "alias" not in columns or "name" not in columns:
+        raise _alias_error(
+            name,
+            "no 'alias' and 'name' columns. Put alias,name on the first line, then one row "
+            f"per spelling: the spelling, then the name to count it under ({_ALIAS_EXAMPLE}).",
+            "pas de colonnes « alias » et « nom ». Mettez alias,nom sur la première ligne, "
+            "puis une ligne par orthographe : l'orthographe, puis le nom sous lequel la "
+            f"compter ({_ALIAS_EXAMPLE}).",
+        )
+    at_alias, at_name = columns.index("alias"), columns.index("name")
+    cells = [row + [""] * (len(columns) - len(row)) for row in rows[1:]]
+    pairs = [(clean_text(row[at_alias]), clean_text(row[at_name])) for row in cells]
+    pairs = [(alias or to, to) for alias, to in pairs if to]  # a name alone is its own alias
+    if not pairs:
+        raise _alias_error(
+            name,
+            "the file has no alias. Under the alias,name line, add one row per spelling: the "
+            f"spelling, then the name to count it under ({_ALIAS_EXAMPLE}).",
+            "le fichier ne contient aucun alias. Sous la ligne alias,nom, ajoutez une ligne "
+            "par orthographe : l'orthographe, puis le nom sous lequel la compter "
+            f"({_ALIAS_EXAMPLE}).",
+        )
+    return pairs
 
 
 def organisation_aliases(*extra: Path) -> AliasTable:
-    """Organisation aliases (alias -> the name to use), ngomap's then the user's files.
+    """Organisation aliases (alias -> the name to use), the user's files then ngomap's.
 
-    Each file has the columns ``alias,name``. A user's file comes after ngomap's and wins
-    over it, so a planner can settle a case for good ("Wold Vision,World Vision").
+    Each file has the columns ``alias,name``. A user's file comes first and wins over
+    ngomap's, so a planner can settle a case for good ("Wold Vision,World Vision"). A
+    user's file that is missing, not CSV, without those columns or without any alias
+    raises an InputFileError saying what to do.
     """
     pairs: list[tuple[str, str]] = []
     for path in (*extra, ORG_ALIASES_FILE):  # the first alias read wins
         if not path.is_file():
-            continue
-        rows = _read_csv(path)
-        if rows and not {"alias", "name"} <= set(rows[0]):
-            raise ValueError(f"{path.name} needs the columns alias,name")
-        pairs += [(row["alias"], row["name"]) for row in rows if row["alias"] and row["name"]]
-        pairs += [(row["name"], row["name"]) for row in rows if row["name"]]
+            raise _alias_error(
+                str(path),
+                "organisation alias file not found. Check its path.",
+                "fichier d'alias d'organisations introuvable. Vérifiez son chemin.",
+            )
+        found = read_organisation_aliases(path.read_bytes(), path.name)
+        pairs += found + [(to, to) for _, to in found]
     return AliasTable(pairs)
