@@ -71,3 +71,49 @@ def test_summary_works_on_an_imported_file(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     mopti = next(r for r in rows if r["area_code"] == "ML05")
     assert mopti["actors"] == "2"
+
+
+WORLD_VISION = (
+    "Organisation,Secteur,Région\n"
+    "World Vision,EHA,Gao\n"
+    "World Vision,EHA,Kayes\n"
+    "Wold Vision,EHA,Mopti\n"
+)
+
+
+def test_org_aliases_settle_spellings_in_every_command(tmp_path: Path) -> None:
+    path = write(tmp_path, WORLD_VISION)
+    aliases = write(tmp_path, "alias;nom\nWold Vision;World Vision\n", "mes_alias.csv")
+    unsettled = json.loads(runner.invoke(cli, ["validate", str(path), "--json"]).stdout)
+    assert unsettled["organisations"] == 2
+    assert any(p["suggestion"] == "Wold Vision → World Vision ?" for p in unsettled["problems"])
+    with_aliases = [str(path), "--org-aliases", str(aliases)]
+    validated = runner.invoke(cli, ["validate", *with_aliases, "--json"])
+    assert validated.exit_code == 0, validated.output
+    settled = json.loads(validated.stdout)
+    assert settled["organisations"] == 1
+    assert not [p for p in settled["problems"] if p["suggestion"]]
+    summary = runner.invoke(cli, ["summary", *with_aliases, "--format", "json"])
+    assert summary.exit_code == 0, summary.output
+    mopti = next(r for r in json.loads(summary.stdout) if r["area_code"] == "ML05")
+    assert "World Vision" in mopti["organisations"]
+    out = tmp_path / "records.csv"
+    export = runner.invoke(cli, ["export", *with_aliases, "--out", str(out)])
+    assert export.exit_code == 0, export.output
+    assert "Wold Vision" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_bad_or_missing_alias_file_is_one_sentence(tmp_path: Path) -> None:
+    path = write(tmp_path, WORLD_VISION)
+    bad = write(tmp_path, "Organisation,Nom complet\nWold Vision,World Vision\n", "alias.csv")
+    result = runner.invoke(cli, ["validate", str(path), "--org-aliases", str(bad)])
+    assert result.exit_code == 1
+    assert "alias.csv" in result.output
+    assert "Traceback" not in result.output
+    assert "alias,nom" in result.output
+    english = runner.invoke(cli, ["summary", str(path), "--org-aliases", str(bad), "--lang", "en"])
+    assert english.exit_code == 1
+    assert "alias,name" in english.output
+    missing = runner.invoke(cli, ["export", str(path), "--org-aliases", str(tmp_path / "no.csv")])
+    assert missing.exit_code == 2
+    assert "--org-aliases" in missing.output

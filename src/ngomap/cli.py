@@ -136,6 +136,8 @@ def _load(
     for path in paths:
         if not path.is_file():
             raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
+    if org_aliases is not None and not org_aliases.is_file():
+        raise typer.BadParameter(f"{org_aliases} does not exist", param_hint="--org-aliases")
     boundaries = load_boundaries(paths or None, level=level)
     if file is None:
         dataset = load_sample(boundaries)
@@ -179,6 +181,7 @@ def summary(
     fmt: Annotated[Format, typer.Option("--format", help="csv or json.")] = Format.csv,
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
+    org_aliases: OrgAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
@@ -189,6 +192,7 @@ def summary(
             level=level,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
+            org_aliases=org_aliases,
         )
         table = analysis.summary(
             records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
@@ -320,6 +324,7 @@ def export_command(
     ] = "records",
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
+    org_aliases: OrgAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
@@ -351,6 +356,7 @@ def export_command(
             level=level,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
+            org_aliases=org_aliases,
         )
         orgs = _org_keys(records, org or [])
         if view is ViewName.zones and not orgs:
