@@ -92,3 +92,55 @@ def test_upload_limit_is_said_on_the_page(lang: str) -> None:
     at.run()
     assert not at.exception, at.exception
     assert any("50" in c.value for c in at.sidebar.caption)
+
+
+WORLD_VISION = (
+    "Organisation,Secteur,Région\n"
+    "World Vision,EHA,Gao\n"
+    "World Vision,EHA,Kayes\n"
+    "Wold Vision,EHA,Mopti\n"
+).encode()
+ALIASES = ("mes_alias.csv", b"alias,nom\nWold Vision,World Vision\n", "text/csv")
+
+
+def suggestions(at: AppTest) -> set[str]:
+    report = next(d.value for d in at.dataframe if "Suggestion" in d.value.columns)
+    return {str(v) for v in report["Suggestion"] if v}
+
+
+def test_an_alias_file_settles_organisation_spellings_and_reimports() -> None:
+    at = run_with(WORLD_VISION, "partenaires.csv")
+    assert not at.exception, at.exception
+    assert "3 lues (0 doublons fusionnés, 0 écartées), 2 organisations." in texts(at)
+    assert "Wold Vision → World Vision ?" in suggestions(at)
+    uploader = at.file_uploader(key="upload_aliases_file")
+    assert uploader.label == "Fichier d'alias d'organisations (alias,nom)"
+    assert "Wold Vision,World Vision" in uploader.help
+    uploader.set_value(ALIASES).run()
+    assert not at.exception, at.exception
+    assert not at.error
+    shown = texts(at).replace("\\", "")  # names are shown markdown-escaped
+    assert "3 lues (0 doublons fusionnés, 0 écartées), 1 organisations." in shown
+    assert "Alias d'organisations appliqués : mes_alias.csv" in shown
+    assert "Wold Vision → World Vision ?" not in suggestions(at)
+    at.file_uploader(key="upload_aliases_file").clear().run()  # removed: imported again
+    assert "2 organisations." in texts(at)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("fr", "pas de colonnes « alias » et « nom »"), ("en", "no 'alias' and 'name' columns")],
+)
+def test_a_bad_alias_file_gets_one_sentence_naming_it(lang: str, words: str) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["lang"] = lang
+    at.session_state["upload"] = {"name": "partenaires.csv", "data": WORLD_VISION}
+    at.run()
+    bad = ("alias.csv", b"Organisation;Nom complet\nWold Vision;World Vision\n", "text/csv")
+    at.file_uploader(key="upload_aliases_file").set_value(bad).run()
+    assert not at.exception, at.exception
+    (error,) = at.error
+    sentence = error.value.replace("\\", "")  # markdown-escaped
+    assert sentence.startswith("alias.csv")
+    assert words in sentence
+    assert "Traceback" not in sentence

@@ -1,12 +1,15 @@
 """The upload panel: a user's 3W file in, a preview, the column mapping, the report, the data.
 
 The uploaded bytes live in ``st.session_state["upload"]`` ({"name", "data"}) for this
-user's session only; the file itself is never modified.
+user's session only; the file itself is never modified. An optional organisation alias
+file (alias,name) is read from its own uploader and applied to the import.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -23,6 +26,8 @@ from ngomap.ui.text import plain
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
+ALIASES_KEY = "upload_aliases_file"
+ALIASES_TYPES = ["csv", "txt"]
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -42,25 +47,35 @@ def _import(
     boundaries_key: str,
     boundaries: Boundaries,
     progress: Any = None,
+    aliases: tuple[str, bytes] | None = None,
 ) -> Dataset:
-    """The import, once per file, mapping, choice and boundaries, for this session only.
+    """The import, once per file, mapping, choice, boundaries and alias file, for this session.
 
     Not st.cache_resource: the progress bar is an element drawn outside the function (a
     cache hit would replay it and fail), and one user's upload is no one else's business.
+    ``aliases`` is the user's alias file (name, bytes): written under its own name to a
+    folder removed after the import, so an error about it names the user's file.
     """
-    key = (hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key)
+    alias_key = (aliases[0], hashlib.sha256(aliases[1]).hexdigest()) if aliases else None
+    key = (hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key, alias_key)
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
-        memo[key] = import_dataset(
-            data,
-            name,
-            boundaries=boundaries,
-            column_map=dict(column_map),
-            accept_suggestions=accept,
-            progress=progress,
-            max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
-        )
+        with tempfile.TemporaryDirectory(prefix="ngomap-aliases-") as folder:
+            alias_path = None
+            if aliases is not None:
+                alias_path = Path(folder) / (Path(aliases[0]).name or "aliases.csv")
+                alias_path.write_bytes(aliases[1])
+            memo[key] = import_dataset(
+                data,
+                name,
+                boundaries=boundaries,
+                column_map=dict(column_map),
+                accept_suggestions=accept,
+                org_aliases=alias_path,
+                progress=progress,
+                max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
+            )
     return memo[key]
 
 
@@ -68,7 +83,8 @@ def _field_label(field: str, lang: str) -> str:
     return field or t("upload_ignore", lang)
 
 
-def _sidebar_upload(lang: str) -> None:
+def _sidebar_upload(lang: str) -> tuple[str, bytes] | None:
+    """The upload widgets; the organisation alias file (name, bytes) when one is given."""
     with st.sidebar.expander(t("upload_title", lang), expanded=UPLOAD_KEY not in st.session_state):
         file = st.file_uploader(
             t("upload_label", lang),
@@ -77,11 +93,18 @@ def _sidebar_upload(lang: str) -> None:
             help=t("upload_help", lang, mb=UPLOAD_LIMIT_MB),
         )
         st.caption(t("upload_limit", lang, mb=UPLOAD_LIMIT_MB))
+        aliases = st.file_uploader(
+            t("upload_aliases_label", lang),
+            type=ALIASES_TYPES,
+            key=ALIASES_KEY,
+            help=t("upload_aliases_help", lang),
+        )
         if file is not None:
             st.session_state[UPLOAD_KEY] = {"name": file.name, "data": file.getvalue()}
         if UPLOAD_KEY in st.session_state and st.button(t("upload_reset", lang), key="reset"):
             del st.session_state[UPLOAD_KEY]
             st.rerun()
+    return (aliases.name, aliases.getvalue()) if aliases is not None else None
 
 
 def _mapping(table: Table, lang: str) -> dict[str, str]:
@@ -128,7 +151,7 @@ def _report(dataset: Dataset, lang: str) -> None:
 
 def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dataset:
     """The user's uploaded data when there is one (imported and reported), else ``sample``."""
-    _sidebar_upload(lang)
+    aliases = _sidebar_upload(lang)
     upload = st.session_state.get(UPLOAD_KEY)
     if not upload:
         return sample
@@ -169,12 +192,15 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
                 f"{boundaries.source} {boundaries.version} {boundaries.level}",
                 boundaries,
                 progress,
+                aliases,
             )
         except NgomapError as error:
             bar.empty()
             st.error(plain(error.message(lang)))
             return sample
         bar.empty()
+        if aliases is not None:
+            st.caption(t("upload_aliases_used", lang, name=plain(aliases[0])))
         st.markdown(f"**{t('upload_report', lang)}**")
         _report(dataset, lang)
     if not dataset.report.usable:
