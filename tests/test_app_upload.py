@@ -1,7 +1,8 @@
-"""The upload flow in the page, driven by AppTest through the session state.
+"""The upload flow in the page, driven by AppTest.
 
-AppTest cannot drive st.file_uploader, so the tests put the uploaded bytes where the
-panel keeps them (st.session_state["upload"]) and run the page.
+Most tests put the uploaded bytes where the panel keeps them (st.session_state["upload"])
+and run the page; the alias file and the reset go through the uploaders themselves
+(AppTest drives st.file_uploader in the Streamlit this project pins).
 """
 
 from __future__ import annotations
@@ -113,7 +114,7 @@ def test_an_alias_file_settles_organisation_spellings_and_reimports() -> None:
     assert not at.exception, at.exception
     assert "3 lues (0 doublons fusionnés, 0 écartées), 2 organisations." in texts(at)
     assert "Wold Vision → World Vision ?" in suggestions(at)
-    uploader = at.file_uploader(key="upload_aliases_file")
+    uploader = at.file_uploader(key="upload_aliases_file_0")
     assert uploader.label == "Fichier d'alias d'organisations (alias,nom)"
     assert "Wold Vision,World Vision" in uploader.help
     uploader.set_value(ALIASES).run()
@@ -123,7 +124,7 @@ def test_an_alias_file_settles_organisation_spellings_and_reimports() -> None:
     assert "3 lues (0 doublons fusionnés, 0 écartées), 1 organisations." in shown
     assert "Alias d'organisations appliqués : mes_alias.csv" in shown
     assert "Wold Vision → World Vision ?" not in suggestions(at)
-    at.file_uploader(key="upload_aliases_file").clear().run()  # removed: imported again
+    at.file_uploader(key="upload_aliases_file_0").clear().run()  # removed: imported again
     assert "2 organisations." in texts(at)
 
 
@@ -137,10 +138,25 @@ def test_a_bad_alias_file_gets_one_sentence_naming_it(lang: str, words: str) -> 
     at.session_state["upload"] = {"name": "partenaires.csv", "data": WORLD_VISION}
     at.run()
     bad = ("alias.csv", b"Organisation;Nom complet\nWold Vision;World Vision\n", "text/csv")
-    at.file_uploader(key="upload_aliases_file").set_value(bad).run()
+    at.file_uploader(key="upload_aliases_file_0").set_value(bad).run()
     assert not at.exception, at.exception
     (error,) = at.error
     sentence = error.value.replace("\\", "")  # markdown-escaped
     assert sentence.startswith("alias.csv")
     assert words in sentence
     assert "Traceback" not in sentence
+
+
+def test_reset_empties_the_uploaders_and_brings_the_sample_back() -> None:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.file_uploader(key="upload_file_0").set_value(("partenaires.csv", WORLD_VISION, "text/csv"))
+    at.file_uploader(key="upload_aliases_file_0").set_value(ALIASES)
+    at.run()
+    assert not at.exception, at.exception
+    assert "1 organisations." in texts(at)
+    at.button(key="reset").click().run()
+    assert not at.exception, at.exception
+    assert "upload" not in at.session_state
+    assert any("Données d'exemple" in w.value for w in at.warning)
+    assert at.file_uploader(key="upload_file_1").value is None
+    assert at.file_uploader(key="upload_aliases_file_1").value is None

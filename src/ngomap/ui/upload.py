@@ -26,8 +26,8 @@ from ngomap.ui.text import plain
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
-ALIASES_KEY = "upload_aliases_file"
 ALIASES_TYPES = ["csv", "txt"]
+_ROUND = "_upload_round"  # in the uploaders' keys: the reset button empties them with a new one
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -84,25 +84,31 @@ def _field_label(field: str, lang: str) -> str:
 
 
 def _sidebar_upload(lang: str) -> tuple[str, bytes] | None:
-    """The upload widgets; the organisation alias file (name, bytes) when one is given."""
+    """The upload widgets; the organisation alias file (name, bytes) when one is given.
+
+    An uploader keeps its file across reruns: the reset button gives both uploaders new
+    keys, so they come back empty instead of uploading the same file again.
+    """
+    round_ = int(st.session_state.get(_ROUND, 0))
     with st.sidebar.expander(t("upload_title", lang), expanded=UPLOAD_KEY not in st.session_state):
         file = st.file_uploader(
             t("upload_label", lang),
             type=UPLOAD_TYPES,
-            key="upload_file",
+            key=f"upload_file_{round_}",
             help=t("upload_help", lang, mb=UPLOAD_LIMIT_MB),
         )
         st.caption(t("upload_limit", lang, mb=UPLOAD_LIMIT_MB))
         aliases = st.file_uploader(
             t("upload_aliases_label", lang),
             type=ALIASES_TYPES,
-            key=ALIASES_KEY,
+            key=f"upload_aliases_file_{round_}",
             help=t("upload_aliases_help", lang),
         )
         if file is not None:
             st.session_state[UPLOAD_KEY] = {"name": file.name, "data": file.getvalue()}
         if UPLOAD_KEY in st.session_state and st.button(t("upload_reset", lang), key="reset"):
             del st.session_state[UPLOAD_KEY]
+            st.session_state[_ROUND] = round_ + 1
             st.rerun()
     return (aliases.name, aliases.getvalue()) if aliases is not None else None
 
