@@ -106,3 +106,30 @@ def test_an_uploaded_workbook_gives_its_last_saved_day(tmp_path: Path) -> None:
     assert dataset.updated is not None  # openpyxl stamps docProps/core.xml when saving
     csv_dataset = import_dataset(b"Organisation,Secteur,Region\nA,Sante,Mopti\n", "3w.csv")
     assert csv_dataset.updated is None
+
+
+def test_a_real_password_protected_workbook_says_so_and_what_to_do() -> None:
+    """An .xlsx encrypted as Excel does (ECMA-376 agile), made here with msoffcrypto-tool."""
+    import io
+
+    from msoffcrypto.format.ooxml import OOXMLFile
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Nom de l'organisation", "Secteur", "Région"])
+    sheet.append(["Puits Bleus", "Santé", "Mopti"])
+    clear, locked = io.BytesIO(), io.BytesIO()
+    book.save(clear)
+    clear.seek(0)
+    OOXMLFile(clear).encrypt("motdepasse", locked)
+    data = locked.getvalue()
+    assert data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")  # an OLE2 container, not a zip
+    with pytest.raises(InputFileError) as caught:
+        read_3w(data, name="protege.xlsx")
+    french, english = caught.value.message("fr"), caught.value.message("en")
+    assert french.startswith("protege.xlsx : le classeur est protégé par un mot de passe.")
+    assert "retirez le mot de passe" in french
+    assert english.startswith("protege.xlsx: the workbook is protected by a password.")
+    assert "remove the password" in english
