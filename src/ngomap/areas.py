@@ -7,8 +7,10 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Final
+from typing import Any, Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pycountry
 from rapidfuzz import fuzz, process
@@ -16,6 +18,7 @@ from rapidfuzz import fuzz, process
 from ngomap import schema as s
 from ngomap._paths import VOCAB_DIR
 from ngomap.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, PARENT, Boundaries
+from ngomap.coded import Coded, group
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
 
@@ -516,40 +519,67 @@ def _finest(candidates: Iterable[_Candidate]) -> _Candidate | None:
     return best
 
 
+def match_areas(
+    columns: Mapping[str, Coded],
+    length: int,
+    boundaries: Boundaries,
+    *,
+    accept_suggestions: bool = False,
+) -> tuple[npt.NDArray[np.int64], list[AreaDecision]]:
+    """One decision per distinct combination of the admin codes and names in ``columns``.
+
+    Returns each row's position in the list of decisions, and the decisions (their notes
+    are the report's). A million rows cost a few thousand look-ups.
+    """
+    code_fields = {lvl: pair[0] for lvl, pair in s.ADMIN_LEVELS.items() if pair[0] in columns}
+    name_fields = {lvl: pair[1] for lvl, pair in s.ADMIN_LEVELS.items() if pair[1] in columns}
+    fields = list(code_fields.values()) + list(name_fields.values())
+    matcher = AreaMatcher(boundaries, accept_suggestions=accept_suggestions)
+    if not fields:
+        return np.zeros(length, dtype=np.int64), [matcher.match({}, {})]
+    combo_ids, first = group([columns[f] for f in fields])
+    values = {f: columns[f].values[columns[f].codes[first]] for f in fields}
+    decisions = [
+        matcher.match(
+            {lvl: values[f][i] for lvl, f in code_fields.items()},
+            {lvl: values[f][i] for lvl, f in name_fields.items()},
+        )
+        for i in range(len(first))
+    ]
+    return combo_ids, decisions
+
+
 def assign_areas(
     records: pd.DataFrame, boundaries: Boundaries, *, accept_suggestions: bool = False
 ) -> tuple[pd.DataFrame, list[AreaDecision]]:
-    """Add AREA_CODE, AREA_LEVEL, AREA_RULE and NATIONAL to each record.
+    """Add AREA_CODE, AREA_LEVEL, AREA_RULE and NATIONAL to each record of a frame.
 
-    Works on distinct combinations of codes and names, so a million rows cost a few
-    thousand look-ups. Returns the frame, with a private ``_area`` column giving each
-    row's position in the returned list of decisions (their notes are the report's).
+    Returns the frame, with a private ``_area`` column giving each row's position in the
+    returned list of decisions (see ``match_areas``).
     """
-    code_fields = {lvl: pair[0] for lvl, pair in s.ADMIN_LEVELS.items() if pair[0] in records}
-    name_fields = {lvl: pair[1] for lvl, pair in s.ADMIN_LEVELS.items() if pair[1] in records}
-    columns = list(code_fields.values()) + list(name_fields.values())
+    admin = {f for pair in s.ADMIN_LEVELS.values() for f in pair if f in records}
+    columns = {f: Coded.of(records[f].fillna("").astype(str).to_numpy()) for f in admin}
+    combo_ids, decisions = match_areas(
+        columns, len(records), boundaries, accept_suggestions=accept_suggestions
+    )
     out = records.copy()
-    matcher = AreaMatcher(boundaries, accept_suggestions=accept_suggestions)
-    if columns:
-        keys = out[columns].fillna("").astype(str)
-        combo_ids = keys.groupby(columns, sort=False, dropna=False).ngroup().to_numpy()
-        first = ~pd.Series(combo_ids).duplicated().to_numpy()
-        combos = list(keys.loc[first].itertuples(index=False, name=None))
-        decisions = []
-        for combo in combos:
-            values = dict(zip(columns, combo, strict=True))
-            decisions.append(
-                matcher.match(
-                    {lvl: values[col] for lvl, col in code_fields.items()},
-                    {lvl: values[col] for lvl, col in name_fields.items()},
-                )
-            )
-    else:
-        combo_ids = pd.Series(0, index=out.index).to_numpy()
-        decisions = [matcher.match({}, {})]
     out["_area"] = combo_ids
-    out[s.AREA_CODE] = pd.Series([d.code for d in decisions], dtype=object).take(combo_ids).values
-    out[s.AREA_LEVEL] = pd.Series([d.level for d in decisions], dtype=object).take(combo_ids).values
-    out[s.AREA_RULE] = pd.Series([d.rule for d in decisions], dtype=object).take(combo_ids).values
-    out[s.NATIONAL] = pd.Series([d.national for d in decisions], dtype=bool).take(combo_ids).values
+    for column, values in decision_columns(decisions, combo_ids).items():
+        out[column] = values
     return out, decisions
+
+
+def decision_columns(
+    decisions: list[AreaDecision], combo_ids: npt.NDArray[np.int64]
+) -> dict[str, npt.NDArray[Any]]:
+    """AREA_CODE, AREA_LEVEL, AREA_RULE and NATIONAL, row by row, from the decisions."""
+
+    def column(values: list[Any], dtype: Any = object) -> npt.NDArray[Any]:
+        return np.asarray(values, dtype=dtype)[combo_ids]
+
+    return {
+        s.AREA_CODE: column([d.code for d in decisions]),
+        s.AREA_LEVEL: column([d.level for d in decisions]),
+        s.AREA_RULE: column([d.rule for d in decisions]),
+        s.NATIONAL: column([d.national for d in decisions], bool),
+    }

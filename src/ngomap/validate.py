@@ -8,13 +8,15 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ngomap import schema as s
 from ngomap import vocab
-from ngomap.areas import assign_areas
+from ngomap.areas import decision_columns, match_areas
 from ngomap.boundaries import Boundaries
+from ngomap.coded import Coded, group, positions_by_code, span
 from ngomap.geometry import locate_points
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import Problem, Severity
@@ -81,7 +83,8 @@ class ProblemLog:
     """Collects problems, one per (kind, column, value, message), with every row concerned."""
 
     def __init__(self) -> None:
-        self._rows: dict[tuple[str, str | None, str | None, str], list[int]] = defaultdict(list)
+        self._rows: dict[tuple[str, str | None, str | None, str], list[npt.NDArray[np.int64]]]
+        self._rows = defaultdict(list)
         self._first: dict[tuple[str, str | None, str | None, str], Problem] = {}
 
     def add(
@@ -100,13 +103,16 @@ class ProblemLog:
         key = (kind, column, value, en)
         if key not in self._first:
             self._first[key] = Problem(None, column, value, en, fr, severity, suggestion, kind)
-        self._rows[key].extend(int(r) for r in rows)
+        if not isinstance(rows, np.ndarray):
+            rows = np.fromiter((int(r) for r in rows), dtype=np.int64)
+        self._rows[key].append(rows.astype(np.int64, copy=False))
 
     def problems(self) -> list[Problem]:
         """Every problem, file-wide ones first, then by first row."""
         out = []
         for key, problem in self._first.items():
-            rows = tuple(sorted(set(self._rows[key])))
+            parts = self._rows[key]
+            rows = tuple(np.unique(np.concatenate(parts)).tolist()) if parts else ()
             out.append(
                 Problem(
                     rows[0] if rows else None,
@@ -124,46 +130,55 @@ class ProblemLog:
         return out
 
 
-def _map_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
-    """``series.map(function)``, calling ``function`` once per distinct value."""
-    codes, uniques = pd.factorize(series, use_na_sentinel=False)
-    mapped = np.array([function(value) for value in uniques], dtype=object)
-    return pd.Series(mapped[codes] if len(mapped) else [], index=series.index, dtype=object)
+class _RowFinder:
+    """The row numbers carrying each code of a column: a scan for a few codes, then one sort."""
 
+    SCANS: Final = 8
 
-def _rows_by_value(frame: pd.DataFrame, column: str) -> dict[Any, list[int]]:
-    return {
-        value: list(rows) for value, rows in frame.groupby(column, sort=False, dropna=False)[s.ROW]
-    }
+    def __init__(self, codes: npt.NDArray[np.int64], rows: npt.NDArray[np.int64]) -> None:
+        self.codes, self.rows = codes, rows
+        self._scans = 0
+        self._split: list[npt.NDArray[np.int64]] | None = None
+
+    def __call__(self, code: int) -> npt.NDArray[np.int64]:
+        if self._split is None and self._scans < self.SCANS:
+            self._scans += 1
+            return self.rows[np.flatnonzero(self.codes == code)]
+        if self._split is None:
+            count = int(self.codes.max()) + 1 if len(self.codes) else 0
+            self._split = positions_by_code(self.codes, count)
+        return self.rows[self._split[code]] if code < len(self._split) else self.rows[:0]
 
 
 def _code_column(
-    frame: pd.DataFrame,
+    columns: dict[str, Coded],
     column: str,
     vocabulary: vocab.Vocabulary,
     header: str,
     log: ProblemLog,
+    rows: npt.NDArray[np.int64],
     *,
     unknown_prefix: str = "",
     accept_suggestions: bool = False,
 ) -> None:
     """Replace a column's values by vocabulary codes; report each unknown value with its rows."""
-    if column not in frame:
+    if column not in columns:
         return
     names = {"sectors": ("sector", "secteur"), "org_types": ("organisation type",
              "type d'organisation"), "presence": ("presence mode", "mode de présence")}  # fmt: skip
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
     aliases = {norm_text(alias): alias for alias in vocabulary.aliases.aliases()}
-    coded: dict[str, str] = {}
-    rows = _rows_by_value(frame, column)
-    for value, value_rows in rows.items():
+    values = columns[column].unique()
+    rows_of = _RowFinder(values.codes, rows)
+    coded: list[str] = []
+    for code, value in enumerate(values.values):
         text = clean_text(value)
         match = vocabulary.aliases.lookup(text)
         if not text:
-            coded[value] = ""
+            coded.append("")
             continue
         if match is not None:
-            coded[value] = match.code
+            coded.append(match.code)
             continue
         best = process.extractOne(
             norm_text(text), list(aliases), scorer=fuzz.ratio, score_cutoff=SECTOR_FUZZY_CUTOFF
@@ -175,9 +190,9 @@ def _code_column(
                 label = vocabulary.label(near.code, "en")
                 suggestion = f"{text} → {aliases[best[0]]} ({near.code}) ?"
                 if accept_suggestions:
-                    coded[value] = near.code
+                    coded.append(near.code)
                     log.add(
-                        value_rows,
+                        rows_of(code),
                         kind=f"{vocabulary.name}.fuzzy",
                         column=header,
                         value=text,
@@ -190,11 +205,11 @@ def _code_column(
                         suggestion=suggestion,
                     )
                     continue
-        coded[value] = unknown_prefix + text
+        coded.append(unknown_prefix + text)
         kept = f"kept as '{unknown_prefix}{text}'" if unknown_prefix else "kept as it is"
         kept_fr = f"conservé comme « {unknown_prefix}{text} »" if unknown_prefix else "conservé"
         log.add(
-            value_rows,
+            rows_of(code),
             kind=f"{vocabulary.name}.unknown",
             column=header,
             value=text,
@@ -207,56 +222,69 @@ def _code_column(
             severity=Severity.WARNING,
             suggestion=suggestion,
         )
-    frame[column] = frame[column].map(coded).fillna("")
+    columns[column] = Coded(values.codes, np.asarray(coded, dtype=object)).unique(used=True)
+
+
+def _commonest(
+    keys: Coded, names: Coded
+) -> tuple[dict[str, list[tuple[str, int, int]]], npt.NDArray[np.int64]]:
+    """Each key's spellings, commonest first: {key: [(name, rows, pair id), ...]}, pair ids."""
+    pair_ids, first = group([keys, names])
+    sizes = np.bincount(pair_ids, minlength=len(first))
+    pair_keys = keys.values[keys.codes[first]]
+    pair_names = names.values[names.codes[first]]
+    by_key: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+    for pair, (key, name) in enumerate(zip(pair_keys, pair_names, strict=True)):
+        by_key[str(key)].append((str(name), int(sizes[pair]), pair))
+    for spellings in by_key.values():
+        spellings.sort(key=lambda item: -item[1])  # stable: first seen wins a tie
+    return by_key, pair_ids
 
 
 def _organisation_keys(
-    frame: pd.DataFrame,
+    names: Coded,
+    rows: npt.NDArray[np.int64],
     aliases: AliasTable,
     header: str,
     log: ProblemLog,
     *,
     accept_suggestions: bool,
-) -> None:
-    """ORG_KEY: one key per organisation (aliases, then case, accents and spacing ignored)."""
+) -> Coded:
+    """One key per organisation (aliases, then case, accents and spacing ignored)."""
 
     def key_of(name: object) -> str:
         match = aliases.lookup(name)
         return norm_text(match.code if match is not None else name)
 
-    frame[s.ORG_KEY] = _map_unique(frame[s.ORG_NAME], key_of)
-    counts = {
-        str(k): int(v)
-        for k, v in frame.loc[frame[s.ORG_KEY] != "", s.ORG_KEY].value_counts().items()
-    }
+    keys = names.map(key_of)
+    sizes = keys.counts()
+    order = np.argsort(-sizes, kind="stable")
+    counts = {str(keys.values[i]): int(sizes[i]) for i in order if keys.values[i] != ""}
     if len(counts) < 2 or len(counts) > ORG_FUZZY_MAX:
-        return
-    keys = [k for k in counts if len(k) >= ORG_FUZZY_MIN_LENGTH]
-    if len(keys) < 2:
-        return
-    scores = process.cdist(keys, keys, scorer=fuzz.ratio, score_cutoff=ORG_FUZZY_CUTOFF)
+        return keys
+    candidates = [k for k in counts if len(k) >= ORG_FUZZY_MIN_LENGTH]
+    if len(candidates) < 2:
+        return keys
+    scores = process.cdist(candidates, candidates, scorer=fuzz.ratio, score_cutoff=ORG_FUZZY_CUTOFF)
     np.fill_diagonal(scores, 0)
     if not scores.any():
-        return
-    sizes = frame.groupby([s.ORG_KEY, s.ORG_NAME], sort=False).size().sort_values(ascending=False)
-    commonest = sizes.reset_index().drop_duplicates(s.ORG_KEY)
-    spelling = dict(zip(commonest[s.ORG_KEY], commonest[s.ORG_NAME], strict=True))
+        return keys
+    spellings, _pairs = _commonest(keys, names)
+    code_of = {str(v): i for i, v in enumerate(keys.values)}
+    rows_of = _RowFinder(keys.codes, rows)
     replace: dict[str, str] = {}
-    positions = frame.groupby(s.ORG_KEY, sort=False).indices  # key -> row positions, once
-    row_numbers = frame[s.ROW].to_numpy()
     for i, j in zip(*np.nonzero(scores), strict=True):
-        rare, common = keys[int(i)], keys[int(j)]
+        rare, common = candidates[int(i)], candidates[int(j)]
         if i == j or counts[rare] > counts[common] or (counts[rare] == counts[common] and i < j):
             continue  # suggest the rarer spelling -> the commoner one, once per pair
         if rare in replace:
             continue
-        rows = row_numbers[positions[rare]].tolist()
-        was, near = str(spelling[rare]), str(spelling[common])
+        was, near = spellings[rare][0][0], spellings[common][0][0]
         suggestion = f"{was} → {near} ?"
         if accept_suggestions:
             replace[rare] = common
             log.add(
-                rows,
+                rows_of(code_of[rare]),
                 kind="org.fuzzy",
                 column=header,
                 value=was,
@@ -268,7 +296,7 @@ def _organisation_keys(
         else:
             replace.setdefault(rare, rare)
             log.add(
-                rows,
+                rows_of(code_of[rare]),
                 kind="org.suggestion",
                 column=header,
                 value=was,
@@ -280,96 +308,103 @@ def _organisation_keys(
                 suggestion=suggestion,
             )
     merged = {rare: common for rare, common in replace.items() if rare != common}
-    if merged:
-        frame[s.ORG_KEY] = frame[s.ORG_KEY].replace(merged)
+    return keys.map(lambda k: merged.get(k, k)) if merged else keys
 
 
-def _report_spellings(frame: pd.DataFrame, header: str, log: ProblemLog) -> dict[str, str]:
+def _report_spellings(
+    keys: Coded, names: Coded, rows: npt.NDArray[np.int64], header: str, log: ProblemLog
+) -> dict[str, str]:
     """The display name of each organisation (its commonest spelling); variants reported."""
-    pairs = frame.groupby([s.ORG_KEY, s.ORG_NAME], sort=False)[s.ROW].agg(list)
-    by_key: dict[str, list[tuple[str, list[int]]]] = defaultdict(list)
-    pair_list: list[tuple[object, object]] = pairs.index.to_list()
-    for (key, name), rows in zip(pair_list, pairs.to_list(), strict=True):
-        by_key[str(key)].append((str(name), list(rows)))
+    spellings, pair_ids = _commonest(keys, names)
+    rows_of = _RowFinder(pair_ids, rows)
     display: dict[str, str] = {}
-    for key, spellings in by_key.items():
-        spellings.sort(key=lambda item: -len(item[1]))
-        display[key] = spellings[0][0]
-        if len(spellings) > 1:
-            main = spellings[0][0]
-            for name, rows in spellings[1:]:
-                log.add(
-                    rows,
-                    kind="org.variant",
-                    column=header,
-                    value=name,
-                    en=f"'{name}' is counted as the same organisation as '{main}'.",
-                    fr=f"« {name} » est comptée comme la même organisation que « {main} ».",
-                    severity=Severity.INFO,
-                )
+    for key, found in spellings.items():
+        main = found[0][0]
+        display[key] = main
+        for name, _size, pair in found[1:]:
+            log.add(
+                rows_of(pair),
+                kind="org.variant",
+                column=header,
+                value=name,
+                en=f"'{name}' is counted as the same organisation as '{main}'.",
+                fr=f"« {name} » est comptée comme la même organisation que « {main} ».",
+                severity=Severity.INFO,
+            )
     return display
 
 
 def _report_types(
-    frame: pd.DataFrame, header: str, log: ProblemLog, display: dict[str, str]
+    keys: Coded,
+    types: Coded,
+    rows: npt.NDArray[np.int64],
+    header: str,
+    log: ProblemLog,
+    display: dict[str, str],
 ) -> None:
-    if s.ORG_TYPE not in frame:
+    typed = types.mask(lambda v: v != "")
+    keys, types, rows = keys.take(typed), types.take(typed), rows[typed]
+    spellings, pair_ids = _commonest(keys, types)
+    several = {key: found for key, found in spellings.items() if len(found) > 1}
+    if not several:
         return
-    typed = frame.loc[frame[s.ORG_TYPE] != "", [s.ORG_KEY, s.ORG_TYPE, s.ROW]]
-    several = typed.groupby(s.ORG_KEY, sort=False)[s.ORG_TYPE].nunique()
-    typed = typed.loc[typed[s.ORG_KEY].isin(several.index[several > 1])]
-    for key, group in typed.groupby(s.ORG_KEY, sort=False):
-        types = group[s.ORG_TYPE].value_counts()
-        if len(types) < 2:
-            continue
-        name = display.get(str(key), str(key))
-        listed = ", ".join(f"{t} ({n})" for t, n in types.items())
-        rare = group.loc[group[s.ORG_TYPE] != types.index[0], s.ROW]
+    rows_of = _RowFinder(pair_ids, rows)
+    for key, found in several.items():
+        name = display.get(key, key)
+        listed = ", ".join(f"{t} ({n})" for t, n, _pair in found)
+        rare = np.concatenate([rows_of(pair) for _t, _n, pair in found[1:]])
         log.add(
             rare,
             kind="org.types",
             column=header,
             value=name,
-            en=f"{name} is given {len(types)} types: {listed}. Settle it in the file.",
-            fr=f"{name} a {len(types)} types : {listed}. Corrigez-le dans le fichier.",
+            en=f"{name} is given {len(found)} types: {listed}. Settle it in the file.",
+            fr=f"{name} a {len(found)} types : {listed}. Corrigez-le dans le fichier.",
             severity=Severity.WARNING,
-            suggestion=f"{s.ORG_TYPE} = {types.index[0]}",
+            suggestion=f"{s.ORG_TYPE} = {found[0][0]}",
         )
 
 
 def _locate_points(
-    frame: pd.DataFrame, boundaries: Boundaries, log: ProblemLog, header: Callable[[str], str]
-) -> pd.Series:
+    columns: dict[str, Coded],
+    rows: npt.NDArray[np.int64],
+    areas: dict[str, npt.NDArray[Any]],
+    boundaries: Boundaries,
+    log: ProblemLog,
+    header: Callable[[str], str],
+) -> npt.NDArray[np.bool_]:
     """Records with no area from codes or names but with coordinates: point in polygon.
 
     Looks in the finest level of the boundaries (spatial index); the area found is the
-    record's area (rule "point"). Points outside every area, and coordinates that are not
-    numbers in range, are reported. Returns the mask of the rows placed by their point.
+    record's area (rule "point", written into ``areas``). Points outside every area, and
+    coordinates that are not numbers in range, are reported. Returns the mask of the rows
+    placed by their point.
     """
-    placed = pd.Series(False, index=frame.index)
-    if s.LAT not in frame or s.LON not in frame:
+    placed = np.zeros(len(rows), dtype=bool)
+    if s.LAT not in columns or s.LON not in columns:
         return placed
-    given = (frame[s.LAT].astype(str).str.strip() != "") & (
-        frame[s.LON].astype(str).str.strip() != ""
-    )
-    candidates = given & frame[s.AREA_CODE].isna() & ~frame[s.NATIONAL]
-    if not candidates.any():
+    given = columns[s.LAT].mask(lambda v: str(v).strip() != "")
+    given &= columns[s.LON].mask(lambda v: str(v).strip() != "")
+    no_area = np.asarray(pd.isna(areas[s.AREA_CODE]), dtype=bool)
+    candidates = np.flatnonzero(given & no_area & ~areas[s.NATIONAL])
+    if not len(candidates):
         return placed
     level = boundaries.levels[-1]
-    rows = frame.loc[candidates]
-    found = locate_points(boundaries.level_areas(level), rows[s.LON].tolist(), rows[s.LAT].tolist())
-    found.index = rows.index
-    x = pd.to_numeric(rows[s.LON], errors="coerce")
-    y = pd.to_numeric(rows[s.LAT], errors="coerce")
-    valid = x.between(-180, 180) & y.between(-90, 90)
-    inside = found.notna()
-    frame.loc[inside[inside].index, s.AREA_CODE] = found[inside]
-    frame.loc[inside[inside].index, s.AREA_LEVEL] = level
-    frame.loc[inside[inside].index, s.AREA_RULE] = "point"
-    placed.loc[inside[inside].index] = True
+    lon = columns[s.LON].take(candidates).array()
+    lat = columns[s.LAT].take(candidates).array()
+    found = locate_points(boundaries.level_areas(level), lon.tolist(), lat.tolist())
+    x = pd.to_numeric(pd.Series(lon, dtype=object), errors="coerce")
+    y = pd.to_numeric(pd.Series(lat, dtype=object), errors="coerce")
+    valid = (x.between(-180, 180) & y.between(-90, 90)).to_numpy()
+    inside = found.notna().to_numpy()
+    hits = candidates[inside]
+    areas[s.AREA_CODE][hits] = found.to_numpy(dtype=object)[inside]
+    areas[s.AREA_LEVEL][hits] = level
+    areas[s.AREA_RULE][hits] = "point"
+    placed[hits] = True
     if (~valid).any():
         log.add(
-            rows.loc[~valid, s.ROW],
+            rows[candidates[~valid]],
             kind="point.invalid",
             column=header(s.LAT),
             value=None,
@@ -382,7 +417,7 @@ def _locate_points(
     outside = valid & ~inside
     if outside.any():
         log.add(
-            rows.loc[outside, s.ROW],
+            rows[candidates[outside]],
             kind="point.outside",
             column=header(s.LAT),
             value=None,
@@ -395,8 +430,42 @@ def _locate_points(
     return placed
 
 
+# Columns that only spell a record differently: ignored when looking for duplicates.
+_SPELLING: Final = frozenset(
+    {s.ORG_NAME, s.ORG_ACRONYM, s.SECTOR_RAW, s.ORG_KEY, s.AREA_RULE, s.AREA_LEVEL}
+    | {f for pair in s.ADMIN_LEVELS.values() for f in pair}
+)
+
+
+def _duplicates(
+    record: list[Coded], others: list[Coded], rows: npt.NDArray[np.int64], log: ProblemLog
+) -> npt.NDArray[np.bool_]:
+    """Rows that repeat an earlier row's record (organisation key, sector, area, and the
+    other fields ignoring case, accents and spacing); each reported with the row it repeats."""
+    ids, first = group(record + [column.map(norm_text) for column in others], len(rows))
+    duplicated: npt.NDArray[np.bool_] = np.asarray(first[ids] != np.arange(len(ids)), dtype=bool)
+    if not duplicated.any():
+        return duplicated
+    dup_positions = np.flatnonzero(duplicated)
+    first_rows = rows[first[ids[dup_positions]]]
+    order = np.argsort(first_rows, kind="stable")
+    firsts, starts = np.unique(first_rows[order], return_index=True)
+    for first_row, chunk in zip(firsts.tolist(), np.split(order, starts[1:]), strict=True):
+        log.add(
+            rows[dup_positions[chunk]],
+            kind="row.duplicate",
+            column=None,
+            value=None,
+            en=f"Same record as row {first_row}: merged with it.",
+            fr=f"Même enregistrement que la ligne {first_row} : fusionné avec elle.",
+            severity=Severity.INFO,
+        )
+    return duplicated
+
+
 def clean_records(
-    mapped: pd.DataFrame,
+    columns: dict[str, Coded],
+    rows: npt.NDArray[np.int64],
     boundaries: Boundaries,
     *,
     source: str,
@@ -406,37 +475,37 @@ def clean_records(
     progress: Progress | None = None,
     log: ProblemLog | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
-    """Turn rows already renamed to canonical fields into records, and account for every row.
+    """Turn columns already named by canonical fields into records, accounting for every row.
 
-    ``mapped`` holds canonical columns (see schema) and ``s.ROW``; ``headers`` maps each
-    field back to the user's column header, for the report. ``log`` may already hold the
-    reader's problems (formula errors...).
+    ``columns`` holds one ``Coded`` column per canonical field (see schema) and ``rows`` the
+    row numbers as the user sees them; ``headers`` maps each field back to the user's
+    column header, for the report. ``log`` may already hold the reader's problems. Every
+    step works once per distinct value or per distinct combination of values.
     """
 
     def step(fraction: float, what: str) -> None:
         if progress is not None:
             progress(fraction, what)
 
-    report = ImportReport(source=source, rows_read=len(mapped))
+    length = len(rows)
+    report = ImportReport(source=source, rows_read=length)
     log = log or ProblemLog()
-    frame = mapped.copy()
-    for column in frame.columns:
-        if column != s.ROW:
-            frame[column] = _map_unique(frame[column], clean_text)
+    columns = {name: column.map(clean_text) for name, column in columns.items()}
+    fields = list(columns)
 
     def header(field_name: str) -> str:
         return headers.get(field_name, field_name)
 
     step(0.55, "organisations")
-    if s.ORG_NAME not in frame and s.ORG_ACRONYM in frame:
-        frame[s.ORG_NAME] = frame[s.ORG_ACRONYM]
-    if s.ORG_NAME not in frame:
-        frame[s.ORG_NAME] = ""
-    elif s.ORG_ACRONYM in frame:  # a row with only the acronym is still an organisation
-        frame[s.ORG_NAME] = frame[s.ORG_NAME].mask(frame[s.ORG_NAME] == "", frame[s.ORG_ACRONYM])
+    if s.ORG_NAME not in columns:
+        columns[s.ORG_NAME] = columns.get(s.ORG_ACRONYM, Coded.constant("", length))
+    elif s.ORG_ACRONYM in columns:  # a row with only the acronym is still an organisation
+        names = columns[s.ORG_NAME]
+        columns[s.ORG_NAME] = names.where(names.mask(lambda v: v == ""), columns[s.ORG_ACRONYM])
     org_header = header(s.ORG_NAME) if s.ORG_NAME in headers else header(s.ORG_ACRONYM)
-    _organisation_keys(
-        frame,
+    keys = _organisation_keys(
+        columns[s.ORG_NAME],
+        rows,
         org_aliases if org_aliases is not None else vocab.organisation_aliases(),
         org_header,
         log,
@@ -444,21 +513,15 @@ def clean_records(
     )
 
     step(0.65, "sectors")
-    if s.SECTOR in frame:
-        frame[s.SECTOR_RAW] = frame[s.SECTOR]
+    sector_raw = columns.get(s.SECTOR)
     _code_column(
-        frame,
-        s.SECTOR,
-        vocab.sectors(),
-        header(s.SECTOR),
-        log,
-        unknown_prefix=OTHER_SECTOR_PREFIX,
-        accept_suggestions=accept_suggestions,
-    )
-    _code_column(frame, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log)
-    _code_column(frame, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log)
-    if s.SECTOR not in frame:
-        frame[s.SECTOR] = ""
+        columns, s.SECTOR, vocab.sectors(), header(s.SECTOR), log, rows,
+        unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
+    )  # fmt: skip
+    _code_column(columns, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log, rows)
+    _code_column(columns, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log, rows)
+    if s.SECTOR not in columns:
+        columns[s.SECTOR] = Coded.constant("", length)
         log.add(
             [],
             kind="sector.missing",
@@ -469,28 +532,33 @@ def clean_records(
         )
 
     step(0.75, "areas")
-    frame, decisions = assign_areas(frame, boundaries, accept_suggestions=accept_suggestions)
-    by_point = _locate_points(frame, boundaries, log, header)
-    rows_by_decision = frame.loc[~by_point].groupby("_area", sort=False)[s.ROW].agg(list)
-    for index, rows in rows_by_decision.items():
-        for note in decisions[int(str(index))].notes:
-            log.add(
-                rows,
-                kind=note.kind,
-                column=header(note.field) if note.field else None,
-                value=note.value,
-                en=note.en,
-                fr=note.fr,
-                severity=note.severity,
-                suggestion=note.suggestion,
-            )
-    frame = frame.drop(columns="_area")
+    combo_ids, decisions = match_areas(
+        columns, length, boundaries, accept_suggestions=accept_suggestions
+    )
+    areas = decision_columns(decisions, combo_ids)
+    by_point = _locate_points(columns, rows, areas, boundaries, log, header)
+    noted = [i for i, decision in enumerate(decisions) if decision.notes]
+    if noted:
+        rows_of = _RowFinder(np.where(by_point, len(decisions), combo_ids), rows)
+        for index in noted:
+            decision_rows = rows_of(index)
+            for note in decisions[index].notes:
+                log.add(
+                    decision_rows,
+                    kind=note.kind,
+                    column=header(note.field) if note.field else None,
+                    value=note.value,
+                    en=note.en,
+                    fr=note.fr,
+                    severity=note.severity,
+                    suggestion=note.suggestion,
+                )
 
     step(0.85, "duplicates")
-    no_org = frame[s.ORG_KEY] == ""
+    no_org = keys.mask(lambda v: v == "")
     if no_org.any():
         log.add(
-            frame.loc[no_org, s.ROW],
+            rows[no_org],
             kind="org.missing",
             column=org_header if s.ORG_NAME in headers or s.ORG_ACRONYM in headers else None,
             value=None,
@@ -498,44 +566,54 @@ def clean_records(
             fr="Pas de nom d'organisation : ligne écartée.",
             severity=Severity.ERROR,
         )
-    no_area = frame[s.AREA_CODE].isna() & ~frame[s.NATIONAL]
-    rejected = no_org | no_area
+    national = areas[s.NATIONAL]
+    rejected = no_org | (np.asarray(pd.isna(areas[s.AREA_CODE]), dtype=bool) & ~national)
     report.rows_rejected = int(rejected.sum())
-    kept = frame.loc[~rejected]
+    kept_positions = np.flatnonzero(~rejected)
+    kept = span(kept_positions)
 
-    # Duplicates: the same record once normalised (organisation key, sector and area codes,
-    # other fields ignoring case, accents and spacing) is merged and counted.
-    spelling = {s.ORG_NAME, s.ORG_ACRONYM, s.SECTOR_RAW, s.ROW, s.ORG_KEY, s.AREA_RULE}
-    spelling |= {s.AREA_LEVEL} | {f for pair in s.ADMIN_LEVELS.values() for f in pair}
-    record_cols = [s.ORG_KEY, s.SECTOR, s.AREA_CODE, s.NATIONAL]
-    keys = kept[record_cols].astype(str)
-    for column in kept.columns:
-        if column not in spelling and column not in record_cols:
-            keys[f"_key_{column}"] = _map_unique(kept[column], norm_text)
-    group = keys.groupby(list(keys.columns), sort=False, dropna=False).ngroup()
-    duplicated = group.duplicated(keep="first")
-    if duplicated.any():
-        first_row = kept[s.ROW].groupby(group).transform("first")
-        dup_rows = kept.loc[duplicated, s.ROW].groupby(first_row[duplicated]).agg(list)
-        for first_key, rows in dup_rows.items():
-            first = int(str(first_key))
-            log.add(
-                rows,
-                kind="row.duplicate",
-                column=None,
-                value=None,
-                en=f"Same record as row {first}: merged with it.",
-                fr=f"Même enregistrement que la ligne {first} : fusionné avec elle.",
-                severity=Severity.INFO,
-            )
+    area = Coded.of(areas[s.AREA_CODE]) if by_point.any() else Coded(
+        combo_ids, np.asarray([d.code for d in decisions], dtype=object)
+    )  # fmt: skip
+    record = [keys, columns[s.SECTOR], area, Coded(national.astype(np.int64), np.array([0, 1]))]
+    others = [c for f, c in columns.items() if f not in _SPELLING and f != s.SECTOR]
+    duplicated = _duplicates(
+        [c.take(kept) for c in record], [c.take(kept) for c in others], rows[kept], log
+    )
     report.rows_duplicate = int(duplicated.sum())
-    records = kept.loc[~duplicated].reset_index(drop=True)
-    report.rows_kept = len(records)
+    out = span(kept_positions[~duplicated])
+    report.rows_kept = int((~duplicated).sum())
 
-    display = _report_spellings(frame.loc[~no_org], org_header, log)
-    _report_types(frame.loc[~no_org], header(s.ORG_TYPE), log, display)
-    records[s.ORG_NAME] = records[s.ORG_KEY].map(display)
-    report.organisations = records[s.ORG_KEY].nunique()
+    valid = span(np.flatnonzero(~no_org))
+    display = _report_spellings(
+        keys.take(valid), columns[s.ORG_NAME].take(valid), rows[valid], org_header, log
+    )
+    if s.ORG_TYPE in columns:
+        _report_types(
+            keys.take(valid), columns[s.ORG_TYPE].take(valid), rows[valid],
+            header(s.ORG_TYPE), log, display,
+        )  # fmt: skip
+    names = keys.map(lambda k: display.get(k, k))
+
+    def text(column: Coded) -> pd.Series:
+        return column.take(out).series()
+
+    data: dict[str, pd.Series] = {f: text(columns[f]) for f in fields if f != s.ORG_NAME}
+    if s.ORG_NAME in fields:
+        data = {f: text(names) if f == s.ORG_NAME else data[f] for f in fields}
+    data[s.ROW] = pd.Series(rows[out], dtype=np.int64)
+    if s.ORG_NAME not in fields:
+        data[s.ORG_NAME] = text(names)
+    data[s.ORG_KEY] = text(keys)
+    if sector_raw is not None:
+        data[s.SECTOR_RAW] = text(sector_raw)
+    if s.SECTOR not in fields:
+        data[s.SECTOR] = text(columns[s.SECTOR])
+    for name in (s.AREA_CODE, s.AREA_LEVEL, s.AREA_RULE):
+        data[name] = pd.Series(areas[name][out], dtype=object)
+    data[s.NATIONAL] = pd.Series(national[out], dtype=bool)
+    records = pd.DataFrame(data, copy=False)  # one block per column: no 2-D copy
+    report.organisations = len(np.unique(keys.codes[out]))
     report.problems = log.problems()
     step(0.95, "report")
     return records, report

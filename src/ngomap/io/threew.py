@@ -12,18 +12,21 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.boundaries import Boundaries, embedded_regions
+from ngomap.coded import Coded, span
 from ngomap.errors import InputFileError
 from ngomap.io.sheets import (
     FORMULA_ERRORS,
+    SNIFF_ROWS,
     Grid,
     Progress,
-    first_rows,
     read_grid,
     workbook_modified,
 )
@@ -182,13 +185,22 @@ class Table:
     headers: list[str]
     hashtags: list[str] | None
     header_row: int  # the spreadsheet's row number
-    body: pd.DataFrame  # data rows only, columns 0..n-1, index = row numbers
+    body: npt.NDArray[np.int64]  # positions in the grid of the data rows (blank lines left out)
     mapping: dict[str, str]  # header -> field
     unmapped: list[str]
 
+    @property
+    def rows(self) -> npt.NDArray[np.int64]:
+        """The data rows' numbers as the user sees them in the spreadsheet."""
+        return self.grid.rows[self.body]
+
+    def column(self, header: str) -> Coded:
+        """The data rows of one column."""
+        return self.grid.columns[self.headers.index(header)].take(span(self.body))
+
     def preview(self, rows: int = 10) -> pd.DataFrame:
         """The first data rows under their headers, as the user wrote them."""
-        head = self.body.head(rows).copy()
+        head = self.grid.frame(self.body[:rows])
         head.columns = pd.Index(self.headers)
         return head
 
@@ -226,18 +238,18 @@ def read_table(
     grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
     if progress is not None:
         progress(0.45, "columns")
-    cells = grid.cells
-    if cells.empty or not (cells != "").to_numpy().any():
+    non_empty = grid.non_empty()
+    if not non_empty.any():
         raise InputFileError(
             f"{name} is empty: export the sheet with its header row and try again.",
             f"{name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
         )
-    head = first_rows(grid)
+    head = grid.head(SNIFF_ROWS)
     header_index, tag_index = find_header(head)
     headers = _unique_headers(head[header_index])
     hashtags = None if tag_index is None else [clean_text(v) for v in head[tag_index]]
     first_data = header_index + 1
-    while first_data < len(cells) and _is_hashtag_row(list(cells.iloc[first_data])):
+    while first_data < len(grid) and _is_hashtag_row(grid.row(first_data)):
         first_data += 1
     mapping, unmapped = map_columns(headers, hashtags, column_map)
     if not mapping:
@@ -249,14 +261,13 @@ def read_table(
             "reconnue (organisation, secteur, région...). Ajoutez les hashtags HXL sous les "
             "en-têtes ou associez les colonnes à la main.",
         )
-    body = cells.iloc[first_data:]
-    body = body.loc[(body != "").any(axis=1)]  # blank lines are not rows
+    body = np.flatnonzero(non_empty[first_data:]) + first_data  # blank lines are not rows
     return Table(
         grid=grid,
         headers=headers,
         hashtags=hashtags,
-        header_row=int(cells.index[header_index]),
-        body=body,
+        header_row=int(grid.rows[header_index]),
+        body=body.astype(np.int64),
         mapping=mapping,
         unmapped=unmapped,
     )
@@ -322,17 +333,11 @@ def read_3w(
                 fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
                 severity=Severity.WARNING,
             )
-    body = table.body
-    mapped = pd.DataFrame(
-        {
-            field: body[table.headers.index(header)].to_numpy()
-            for header, field in table.mapping.items()
-        }
-    )
-    mapped[s.ROW] = body.index.to_numpy()
+    columns = {field: table.column(header) for header, field in table.mapping.items()}
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
     records, report = clean_records(
-        mapped,
+        columns,
+        table.rows,
         boundaries or embedded_regions(),
         source=label,
         headers={field: header for header, field in table.mapping.items()},
