@@ -9,11 +9,14 @@ import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Final
+from typing import Any, Final
 from xml.etree import ElementTree
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from python_calamine import (
     CalamineError,
     CalamineSheet,
@@ -22,6 +25,7 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from ngomap.coded import Coded
 from ngomap.errors import InputFileError
 from ngomap.normalise import clean_text
 
@@ -40,12 +44,51 @@ Progress = Callable[[float, str], None]
 
 @dataclass
 class Grid:
-    """A sheet as text: ``cells`` has columns 0..n-1 and the spreadsheet's row numbers."""
+    """A sheet as text: one ``Coded`` column per sheet column, "" for an empty cell.
 
-    cells: pd.DataFrame  # str values, "" for empty; index = row number as the user sees it
+    ``rows`` holds each row's number as the user sees it in the spreadsheet.
+    """
+
+    columns: list[Coded]
+    rows: npt.NDArray[np.int64]
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, value)
+
+    @classmethod
+    def of_frame(cls, frame: pd.DataFrame, **kwargs: Any) -> Grid:
+        """A grid from a frame of text cells (index = row numbers)."""
+        return cls(
+            columns=[Coded.of(frame[c].to_numpy(dtype=object)) for c in frame.columns],
+            rows=frame.index.to_numpy(dtype=np.int64),
+            **kwargs,
+        )
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def head(self, count: int) -> list[list[str]]:
+        """The first ``count`` rows as lists of text."""
+        stop = min(count, len(self.rows))
+        columns = [column.values[column.codes[:stop]] for column in self.columns]
+        return [[clean_text(c[i]) for c in columns] for i in range(stop)]
+
+    def row(self, position: int) -> list[str]:
+        """One row's cells as text."""
+        return [clean_text(c.values[c.codes[position]]) for c in self.columns]
+
+    def frame(self, positions: npt.NDArray[np.int64]) -> pd.DataFrame:
+        """The rows at ``positions`` as a frame of text (columns 0..n-1, index = row numbers)."""
+        return pd.DataFrame(
+            {i: column.take(positions).series() for i, column in enumerate(self.columns)}
+        ).set_axis(pd.Index(self.rows[positions]), axis=0)
+
+    def non_empty(self) -> npt.NDArray[np.bool_]:
+        """Rows with at least one non-empty cell."""
+        out = np.zeros(len(self.rows), dtype=bool)
+        for column in self.columns:
+            out |= column.mask(lambda v: v != "")
+        return out
 
 
 def _fail(name: str, en: str, fr: str) -> InputFileError:
@@ -54,7 +97,7 @@ def _fail(name: str, en: str, fr: str) -> InputFileError:
 
 def file_kind(data: bytes, name: str) -> str:
     """ "xlsx", "xls" or "csv", from the bytes (not the extension); or a clear error."""
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():
         raise _fail(
             name,
             "the file is empty. Export the sheet with its header row and try again.",
@@ -131,9 +174,18 @@ def _count_outside_quotes(line: str, sep: str) -> int:
     return count
 
 
+def _head_text(data: bytes, size: int = 200_000) -> str:
+    """The file's first ``size`` bytes as text, cut at a line end (for sniffing)."""
+    head = data[:size]
+    if len(data) > size and b"\n" in head:
+        head = head[: head.rindex(b"\n")]
+    return decode(head)
+
+
 def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> Grid:
-    """A CSV file as a grid; the row numbers are the file's line numbers."""
-    text = decode(data)
+    """A CSV file as a grid; the row numbers are the file's record numbers (line numbers,
+    unless a quoted cell holds a line break)."""
+    text = _head_text(data)
     if not text.strip():
         raise _fail(
             name,
@@ -144,16 +196,22 @@ def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> G
     if progress is not None:
         progress(0.05, "reading")
     width = max(
-        (_count_outside_quotes(line, sep) + 1 for line in text[:200_000].splitlines()[:200]),
-        default=1,
+        (_count_outside_quotes(line, sep) + 1 for line in text.splitlines()[:200]), default=1
     )
+    grid = _read_csv_arrow(data, sep, width)
+    return grid if grid is not None else read_csv_carefully(data, name, sep, width)
+
+
+def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
+    """pandas' reader, then the csv module's for ragged rows: every line is a row."""
+    text = decode(data)
     try:
         frame = pd.read_csv(
             io.StringIO(text),
             sep=sep,
             header=None,
             names=range(width),
-            dtype=object,  # plain Python strings: no Arrow round trips while cleaning
+            dtype=object,
             keep_default_na=False,
             na_filter=False,
             skip_blank_lines=False,
@@ -162,7 +220,47 @@ def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> G
     except pd.errors.ParserError as exc:
         frame = _read_csv_slowly(text, sep, name, exc)
     frame.index = frame.index + 1
-    return Grid(cells=frame)
+    return Grid.of_frame(frame)
+
+
+def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
+    """Arrow's multithreaded CSV reader, every column as text, dictionary-encoded.
+
+    Returns None when the file needs the careful reader: rows of uneven length, broken
+    quoting, a column wider than the first lines said.
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = decode(data).encode("utf-8")
+    body = data.removeprefix(b"\xef\xbb\xbf")
+    text_type = pa.string()
+    convert = pa_csv.ConvertOptions(
+        column_types={f"f{i}": text_type for i in range(width + 64)},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+    )
+    # Blank lines are read as empty rows, as the careful reader does: row numbers hold.
+    parse = pa_csv.ParseOptions(delimiter=sep, newlines_in_values=True, ignore_empty_lines=False)
+    read = pa_csv.ReadOptions(autogenerate_column_names=True, use_threads=True)
+    for attempt in range(2):
+        try:
+            table = pa_csv.read_csv(
+                pa.BufferReader(body), read_options=read, parse_options=parse,
+                convert_options=convert,
+            )  # fmt: skip
+            break
+        except pa.ArrowInvalid as exc:
+            if attempt or "UTF8" not in str(exc).upper().replace("-", ""):
+                return None
+            body = decode(data).encode("utf-8")  # Windows-1252 / Latin-1 as French Excel saves
+    if any(not pa.types.is_string(f.type) for f in table.schema):
+        return None
+    columns = []
+    for chunks in table.columns:
+        encoded = chunks.dictionary_encode().combine_chunks()
+        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        values = np.asarray(encoded.dictionary.to_pylist(), dtype=object)
+        columns.append(Coded(codes, values))
+    return Grid(columns=columns, rows=np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
 def _read_csv_slowly(text: str, sep: str, name: str, first: Exception) -> pd.DataFrame:
@@ -210,14 +308,14 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def texts(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each cell as text, converting each distinct value once."""
-    out = {}
+def texts(frame: pd.DataFrame) -> list[Coded]:
+    """Each column's cells as text, converting each distinct value once."""
+    out = []
     for column in frame.columns:
-        codes, uniques = pd.factorize(frame[column], use_na_sentinel=False)
-        converted = np.array([_cell_text(v) for v in uniques], dtype=object)
-        out[column] = converted[codes] if len(converted) else np.array([], dtype=object)
-    return pd.DataFrame(out, index=frame.index)
+        codes, uniques = pd.factorize(frame[column].to_numpy(dtype=object), use_na_sentinel=False)
+        converted = np.asarray([_cell_text(v) for v in uniques], dtype=object)
+        out.append(Coded(codes.astype(np.int64), converted).unique())
+    return out
 
 
 def _open_workbook(data: bytes, name: str) -> CalamineWorkbook:
@@ -284,8 +382,12 @@ def read_workbook_grid(
             f"la feuille est illisible ({exc}). Ouvrez le fichier dans Excel et réenregistrez-le.",
         ) from exc
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    frame.index = frame.index + 1
-    grid = Grid(cells=texts(frame), sheet=sheet, sheets=names)
+    grid = Grid(
+        columns=texts(frame),
+        rows=np.arange(1, len(frame) + 1, dtype=np.int64),
+        sheet=sheet,
+        sheets=names,
+    )
     grid.errors = _formula_errors(data, sheet) if data.startswith(b"PK") else []
     return grid
 
@@ -355,19 +457,15 @@ def read_grid(
     else:
         grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.
-    cells = grid.cells
-    for position, column in enumerate(cells.columns):
-        values = cells[column]
-        hit = values.isin(FORMULA_ERRORS)
+    for position, column in enumerate(grid.columns):
+        hit = column.mask(lambda v: v in FORMULA_ERRORS)
         if hit.any():
-            grid.errors += [(int(str(r)), position, str(v)) for r, v in values[hit].items()]
-            cells.loc[hit, column] = ""
+            grid.errors += [
+                (int(row), position, str(value))
+                for row, value in zip(grid.rows[hit], column.take(hit).array(), strict=True)
+            ]
+            grid.columns[position] = column.map(lambda v: "" if v in FORMULA_ERRORS else v)
     return grid
-
-
-def first_rows(grid: Grid, count: int = SNIFF_ROWS) -> list[list[str]]:
-    """The grid's first rows as lists of text."""
-    return [list(map(clean_text, row)) for row in grid.cells.head(count).itertuples(index=False)]
 
 
 _MODIFIED = re.compile(rb"<dcterms:modified[^>]*>(\d{4}-\d{2}-\d{2})")
