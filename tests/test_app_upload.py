@@ -48,6 +48,10 @@ def test_uploaded_data_replaces_the_sample_and_is_reported() -> None:
     assert list(preview.columns) == ["Nom Organisation", "Cluster", "Région *", "Colonne7"]
     report = next(f for f in frames if "Suggestion" in f.columns)
     assert "Kays → Kayes ?" in set(report["Suggestion"])
+    kinds_at = next(i for i, f in enumerate(frames) if "Problème" in f.columns)
+    assert kinds_at < next(i for i, f in enumerate(frames) if "Suggestion" in f.columns)
+    kinds = frames[kinds_at]  # one line per kind, above the detail
+    assert "Doublon fusionné" in set(kinds["Problème"])
     assert [s.label for s in at.selectbox if s.label == "Colonne7"]  # map it by hand
     assert at.checkbox(key="upload_accept").value is False
 
@@ -81,7 +85,7 @@ def test_report_downloads_are_built_in_memory(tmp_path: Path) -> None:
     import pandas as pd
 
     sheets = pd.read_excel(io.BytesIO(xlsx), sheet_name=None, engine="openpyxl")
-    assert list(sheets) == ["Summary", "Problems"]
+    assert list(sheets) == ["Summary", "By kind", "Problems"]
     summary = dict(zip(sheets["Summary"]["Measure"], sheets["Summary"]["Value"], strict=True))
     assert summary["Rows read"] == 4
 

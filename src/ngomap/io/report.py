@@ -7,6 +7,7 @@ from typing import Final
 
 import pandas as pd
 
+from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 
 _COLUMNS: Final = {
@@ -34,6 +35,41 @@ _SUMMARY: Final = {
     "rows_duplicate": ("Doublons fusionnés", "Duplicates merged"),
     "rows_rejected": ("Lignes écartées", "Rows left out"),
     "organisations": ("Organisations", "Organisations"),
+}
+
+# What each kind of problem is, for the summary that groups them (one line per kind).
+_KINDS: Final = {
+    "cell.formula_error": ("Valeur d'erreur Excel (#N/A...)", "Excel error value (#N/A...)"),
+    "sectors.unknown": ("Secteur inconnu", "Unknown sector"),
+    "sectors.fuzzy": ("Secteur lu par orthographe proche", "Sector read by close spelling"),
+    "sector.missing": ("Pas de colonne de secteur", "No sector column"),
+    "org_types.unknown": ("Type d'organisation inconnu", "Unknown organisation type"),
+    "presence.unknown": ("Mode de présence inconnu", "Unknown presence mode"),
+    "org.missing": ("Pas de nom d'organisation", "No organisation name"),
+    "org.variant": ("Variante d'un nom d'organisation", "Organisation name variant"),
+    "org.suggestion": ("Organisation proche d'une autre", "Organisation close to another"),
+    "org.fuzzy": ("Organisations fusionnées (proches)", "Organisations merged (close)"),
+    "org.types": ("Organisation à plusieurs types", "Organisation given several types"),
+    "area.moved": ("Zone comptée dans une autre", "Area counted in another"),
+    "area.unknown": ("Zone introuvable", "Area not found"),
+    "area.unknown_code": ("Code de zone inconnu", "Unknown area code"),
+    "area.unknown_name": ("Nom de zone inconnu", "Unknown area name"),
+    "area.wrong_column": ("Code dans la mauvaise colonne", "Code in the wrong column"),
+    "area.conflict": ("Code et nom en désaccord", "Code and name disagree"),
+    "area.ambiguous": ("Nom de zone ambigu", "Ambiguous area name"),
+    "area.suggestion": ("Nom de zone proche", "Area name close to a known one"),
+    "area.fuzzy": ("Zone lue par orthographe proche", "Area read by close spelling"),
+    "area.missing": ("Pas de zone", "No area"),
+    "point.invalid": ("Coordonnées invalides", "Invalid coordinates"),
+    "point.outside": ("Point hors des limites", "Point outside the boundaries"),
+    "row.duplicate": ("Doublon fusionné", "Duplicate merged"),
+}
+_KIND_COLUMNS: Final = {
+    "kind": ("Problème", "Problem"),
+    "severity": ("Gravité", "Severity"),
+    "rows": ("Lignes", "Rows"),
+    "cases": ("Cas distincts", "Distinct cases"),
+    "example": ("Exemple", "Example"),
 }
 
 
@@ -67,6 +103,33 @@ def report_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     return frame.rename(columns={k: _pick(v, lang) for k, v in _COLUMNS.items()})
 
 
+def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
+    """One line per kind of problem: how many rows, how many distinct cases, an example.
+
+    879 "same record as row N" become one line; errors first, then warnings, then notes.
+    """
+    order = {"error": 0, "warning": 1, "info": 2}
+    grouped: dict[tuple[str, str], list[Problem]] = {}
+    for problem in report.problems:
+        grouped.setdefault((problem.kind, str(problem.severity)), []).append(problem)
+    lines = []
+    for (kind, severity), problems in grouped.items():
+        rows = {r for p in problems for r in p.rows}
+        lines.append(
+            {
+                "kind": _pick(_KINDS.get(kind, (kind, kind)), lang),
+                "severity": _pick(_SEVERITY.get(severity, (severity, severity)), lang),
+                "rows": len(rows),
+                "cases": len(problems),
+                "example": problems[0].message(lang),
+                "_order": (order.get(severity, 3), -len(rows)),
+            }
+        )
+    lines.sort(key=lambda line: line["_order"])
+    frame = pd.DataFrame(lines, columns=[*_KIND_COLUMNS, "_order"]).drop(columns="_order")
+    return frame.rename(columns={k: _pick(v, lang) for k, v in _KIND_COLUMNS.items()})
+
+
 def summary_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     """The report's counts, one per line (rows read = kept + duplicates + left out)."""
     data = report.as_dict(lang)
@@ -84,11 +147,14 @@ def report_csv(report: ImportReport, lang: str = "fr") -> bytes:
 
 
 def report_xlsx(report: ImportReport, lang: str = "fr") -> bytes:
-    """A workbook: a summary sheet, then one row per problem."""
+    """A workbook: a summary sheet, the problems by kind, then one row per problem."""
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         summary_frame(report, lang).to_excel(
             writer, sheet_name=_pick(("Résumé", "Summary"), lang), index=False
+        )
+        kinds_frame(report, lang).to_excel(
+            writer, sheet_name=_pick(("Par type", "By kind"), lang), index=False
         )
         report_frame(report, lang).to_excel(
             writer, sheet_name=_pick(("Problèmes", "Problems"), lang), index=False

@@ -19,7 +19,7 @@ from ngomap import schema as s
 from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
-from ngomap.io.report import report_csv, report_frame, report_xlsx
+from ngomap.io.report import kinds_frame, report_csv, report_frame, report_xlsx
 from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
@@ -135,8 +135,10 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
 def _report(dataset: Dataset, lang: str) -> None:
     report = dataset.report
     st.markdown(rows_summary(report, lang))
-    table = report_frame(report, lang)
-    st.dataframe(table, hide_index=True, width="stretch")
+    if report.problems:
+        st.dataframe(kinds_frame(report, lang), hide_index=True, width="stretch")
+        with st.expander(t("upload_report_details", lang, n=len(report.problems))):
+            st.dataframe(report_frame(report, lang), hide_index=True, width="stretch")
     stem = report.source.rsplit(".", 1)[0]
     left, right = st.columns(2)
     left.download_button(
