@@ -51,6 +51,9 @@ def test_validate_text_lists_rows_and_exit_codes(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["validate", str(nothing)])
     assert result.exit_code == 1
     assert "Atlantide" in result.stdout
+    twice = write(tmp_path, "Organisation,Région\nEduco,Mopti\nEduco,Mopti\nEduco,Mopti\n", "d.csv")
+    result = runner.invoke(cli, ["validate", str(twice), "--lang", "en"])
+    assert "  Duplicate merged (information): 2 rows, 1 cases" in result.stdout.splitlines()
     bad_map = runner.invoke(cli, ["validate", str(nothing), "--map", "Organisation"])
     assert bad_map.exit_code == 2
     pdf = tmp_path / "liste.xlsx"

@@ -20,6 +20,7 @@ from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.population import read_population
+from ngomap.io.report import kinds_frame
 from ngomap.io.sheets import workbook_modified
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
@@ -241,6 +242,10 @@ def validate(
             f"rows_duplicate={report.rows_duplicate} rows_rejected={report.rows_rejected} "
             f"organisations={report.organisations}"
         )
+        for line in kinds_frame(report, lang).itertuples(index=False, name=None):
+            kind, severity, rows, cases, _example = line
+            words = ("lignes", "cas") if lang == "fr" else ("rows", "cases")
+            typer.echo(f"  {kind} ({severity}): {rows} {words[0]}, {cases} {words[1]}")
         for problem in report.problems:
             column_name = f", {problem.column}" if problem.column else ""
             hint = f" [{problem.suggestion}]" if problem.suggestion else ""
