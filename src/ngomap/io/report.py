@@ -112,21 +112,19 @@ def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     grouped: dict[tuple[str, str], list[Problem]] = {}
     for problem in report.problems:
         grouped.setdefault((problem.kind, str(problem.severity)), []).append(problem)
-    lines = []
+    lines: list[tuple[tuple[int, int], dict[str, object]]] = []
     for (kind, severity), problems in grouped.items():
         rows = {r for p in problems for r in p.rows}
-        lines.append(
-            {
-                "kind": _pick(_KINDS.get(kind, (kind, kind)), lang),
-                "severity": _pick(_SEVERITY.get(severity, (severity, severity)), lang),
-                "rows": len(rows),
-                "cases": len(problems),
-                "example": problems[0].message(lang),
-                "_order": (order.get(severity, 3), -len(rows)),
-            }
-        )
-    lines.sort(key=lambda line: line["_order"])
-    frame = pd.DataFrame(lines, columns=[*_KIND_COLUMNS, "_order"]).drop(columns="_order")
+        line: dict[str, object] = {
+            "kind": _pick(_KINDS.get(kind, (kind, kind)), lang),
+            "severity": _pick(_SEVERITY.get(severity, (severity, severity)), lang),
+            "rows": len(rows),
+            "cases": len(problems),
+            "example": problems[0].message(lang),
+        }
+        lines.append(((order.get(severity, 3), -len(rows)), line))
+    lines.sort(key=lambda item: item[0])
+    frame = pd.DataFrame([line for _, line in lines], columns=list(_KIND_COLUMNS))
     return frame.rename(columns={k: _pick(v, lang) for k, v in _KIND_COLUMNS.items()})
 
 
