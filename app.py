@@ -13,6 +13,7 @@ data.serve_leaflet(str(Path(__file__).parent / "static"))
 views.restore_from_url()
 
 lang = widgets.language()
+controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 boundaries = boundaries_panel.choose(lang)
 dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
 dataset = upload.dataset_or_sample(dataset, boundaries, lang)
@@ -21,7 +22,7 @@ records = dataset.records
 st.title(t("app_title", lang))
 panels.banner(dataset, lang)
 
-options = views.controls(records, boundaries, lang)
+options = views.controls(records, boundaries, lang, where=controls_box)
 population = widgets.population(boundaries, options.level, lang)
 views.save_to_url(options, lang)
 if options.filters.sectors == ():

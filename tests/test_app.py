@@ -58,6 +58,12 @@ def test_page_renders_in_french_with_the_sample(page: AppTest) -> None:
     assert "Ménaka" in " ".join(m.value for m in page.markdown)  # the note, visible
 
 
+def test_the_view_and_filters_come_first_in_the_sidebar(page: AppTest) -> None:
+    radios = [r.key for r in page.sidebar.radio]
+    assert radios[:2] == ["lang", "view"]  # the boundaries' level radio comes after
+    assert radios.index("view") < next(i for i, k in enumerate(radios) if "level" in str(k))
+
+
 def test_one_sector_changes_table_and_map(page: AppTest) -> None:
     before_map = map_counts(page)
     page.multiselect(key="sectors").set_value(["WSH"]).run()

@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from ngomap import analysis as a
@@ -167,11 +168,12 @@ def _multi(
     *,
     all_by_default: bool,
     help_text: str = "",
+    box: DeltaGenerator,
 ) -> tuple[str, ...] | None:
     """A multiselect over ``choices``; None when every choice (or, if allowed, none) is kept."""
     options = list(choices)
     _initial(key, options if all_by_default else [], _subset(options))
-    chosen = st.sidebar.multiselect(
+    chosen = box.multiselect(
         title,
         options=options,
         format_func=lambda code: choices.get(code, code),
@@ -187,20 +189,30 @@ def _multi(
 
 
 def controls(
-    records: pd.DataFrame, boundaries: Boundaries, lang: str, *, level: str | None = None
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    lang: str,
+    *,
+    level: str | None = None,
+    where: DeltaGenerator | None = None,
 ) -> ViewOptions:
-    """The view selector, the filter panel and the view's own settings, in the sidebar."""
+    """The view selector, the filter panel and the view's own settings, in the sidebar.
+
+    ``where``: a container of the sidebar to draw them in (the page puts them above the
+    data and boundary panels, so the filters are the first thing a planner sees).
+    """
+    box = where if where is not None else st.sidebar
     _initial("view", "density", _one_of(VIEWS))
-    view = st.sidebar.radio(
+    view = box.radio(
         t("view", lang),
         options=list(VIEWS),
         format_func=lambda v: t(f"view_{v}", lang),
         key="view",
     )
-    st.sidebar.markdown(f"**{t('filters', lang)}**")
+    box.markdown(f"**{t('filters', lang)}**")
     sectors = _labels_of(records[s.SECTOR], lambda c: sector_label(c, lang))
     _initial("sectors", list(sectors), _subset(list(sectors)))
-    chosen_sectors = st.sidebar.multiselect(
+    chosen_sectors = box.multiselect(
         t("sectors", lang),
         options=list(sectors),
         format_func=lambda c: sectors.get(c, c),
@@ -216,7 +228,9 @@ def controls(
         if len(types) > 1:
             filters = replace(
                 filters,
-                org_types=_multi("types", t("org_types", lang), types, lang, all_by_default=True),
+                org_types=_multi(
+                    "types", t("org_types", lang), types, lang, all_by_default=True, box=box
+                ),
             )
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
@@ -224,7 +238,7 @@ def controls(
             filters = replace(
                 filters,
                 presence=_multi(
-                    "presence", t("presence_modes", lang), modes, lang, all_by_default=True
+                    "presence", t("presence_modes", lang), modes, lang, all_by_default=True, box=box
                 ),
             )
     organisations = organisation_names(records)
@@ -237,6 +251,7 @@ def controls(
             lang,
             all_by_default=False,
             help_text=t("organisations_filter_help", lang),
+            box=box,
         ),
     )
     if s.STATUS in records:
@@ -244,12 +259,14 @@ def controls(
         if len(statuses) > 1:
             filters = replace(
                 filters,
-                statuses=_multi("status", t("statuses", lang), statuses, lang, all_by_default=True),
+                statuses=_multi(
+                    "status", t("statuses", lang), statuses, lang, all_by_default=True, box=box
+                ),
             )
     period = a.period_bounds(records)
     if period is not None:
         _initial("period", period)
-        picked = st.sidebar.date_input(
+        picked = box.date_input(
             t("period", lang), min_value=period[0], max_value=period[1], key="period"
         )
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
@@ -258,19 +275,17 @@ def controls(
     options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
     if view == "overlap":
         _initial("min_overlap", 2)
-        n = st.sidebar.number_input(
+        n = box.number_input(
             t("min_overlap", lang), min_value=2, max_value=50, step=1, key="min_overlap"
         )
         options = replace(options, min_overlap=int(n))
     elif view == "gaps":
         _initial("max_gap", 1)
-        n = st.sidebar.number_input(
-            t("max_gap", lang), min_value=1, max_value=50, step=1, key="max_gap"
-        )
+        n = box.number_input(t("max_gap", lang), min_value=1, max_value=50, step=1, key="max_gap")
         options = replace(options, max_gap=int(n))
     elif view == "zones":
         _initial("zone_orgs", [], _subset(list(organisations)))
-        zone = st.sidebar.multiselect(
+        zone = box.multiselect(
             t("zone_orgs", lang),
             options=list(organisations),
             format_func=lambda k: organisations.get(k, k),
@@ -280,7 +295,7 @@ def controls(
         options = replace(options, zone_orgs=tuple(zone))
     elif view == "density":
         _initial("per_capita", False)
-        per_capita = st.sidebar.toggle(t("per_capita", lang), key="per_capita")
+        per_capita = box.toggle(t("per_capita", lang), key="per_capita")
         options = replace(options, per_capita=bool(per_capita))
     return options
 
