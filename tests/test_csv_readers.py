@@ -1,5 +1,9 @@
 """The fast CSV reader (Arrow) gives the same grid as the careful one (pandas, csv module),
-or steps aside: same cells, same row numbers as the user sees them."""
+or steps aside: same cells, same row numbers as the user sees them.
+
+Known gap: a quote inside an unquoted cell followed, later, by a quote left open (an even
+number of quotation marks in all) is read by Arrow to the end of the file, where the
+careful reader says the quote is never closed. Excel never writes such a file."""
 
 from __future__ import annotations
 
@@ -7,9 +11,11 @@ import csv
 import io
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from ngomap.errors import InputFileError
 from ngomap.io.sheets import Grid, _read_csv_arrow, read_csv_carefully, read_csv_grid
 
 
@@ -92,3 +98,26 @@ def test_codes_stay_text_and_encodings_are_read() -> None:
         assert cells(grid) == [["Code", "Nom"], ["0012", "Ségou"], ["1e3", "Kéniéba"]]
         assert grid.rows.tolist() == [1, 2, 3]
         assert all(c.codes.dtype == np.int64 for c in grid.columns)
+
+
+def test_a_quote_left_open_is_said_not_swallowed() -> None:
+    data = b'Organisation,Secteur\nEduco,"EDU\nIRC,WASH\nPlan,EHA\n'
+    assert _read_csv_arrow(data, ",", 2) is None  # Arrow would read to the end as one cell
+    with pytest.raises(InputFileError, match="never closed"):
+        read_csv_grid(data, "t.csv")
+    literal = b'Organisation,Secteur\nAssociation 5" Espoir,EDU\n'  # a quote inside a cell
+    assert cells(read_csv_grid(literal, "t.csv"))[1] == ['Association 5" Espoir', "EDU"]
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.text(alphabet=["a", "é", ",", '"', "\n", "\r", " "], min_size=1, max_size=30))
+def test_raw_text_reads_the_same_when_both_read_it(text: str) -> None:
+    data = ("h1,h2\n" + text).encode()
+    fast = _read_csv_arrow(data, ",", 2)
+    if fast is None:
+        return
+    try:
+        careful = read_csv_carefully(data, "t.csv", ",", 2)
+    except InputFileError:
+        return  # e.g. a quote inside a cell, then one left open: see the module docstring
+    assert cells(fast) == cells(careful)

@@ -226,12 +226,15 @@ def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
 def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     """Arrow's multithreaded CSV reader, every column as text, dictionary-encoded.
 
-    Returns None when the file needs the careful reader: rows of uneven length, broken
-    quoting, a column wider than the first lines said.
+    Returns None when the file needs the careful reader: rows of uneven length, an odd
+    number of quotation marks (a cell left open, or a quote in the middle of a cell),
+    broken quoting, a column wider than the first lines said.
     """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         data = decode(data).encode("utf-8")
     body = data.removeprefix(b"\xef\xbb\xbf")
+    if body.count(b'"') % 2:
+        return None  # a quote left open: Arrow would read to the end, the careful reader says
     text_type = pa.string()
     convert = pa_csv.ConvertOptions(
         column_types={f"f{i}": text_type for i in range(width + 64)},
