@@ -233,7 +233,7 @@ def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         data = decode(data).encode("utf-8")
     body = data.removeprefix(b"\xef\xbb\xbf")
-    if body.count(b'"') % 2:
+    if b'"' in body and body.count(b'"') % 2:
         return None  # a quote left open: Arrow would read to the end, the careful reader says
     text_type = pa.string()
     convert = pa_csv.ConvertOptions(
