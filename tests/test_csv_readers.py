@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,7 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ngomap.errors import InputFileError
-from ngomap.io.sheets import Grid, _read_csv_arrow, read_csv_carefully, read_csv_grid
+from ngomap.io.sheets import (
+    Grid,
+    _read_csv_arrow,
+    read_csv_carefully,
+    read_csv_grid,
+    sniff_separator,
+)
 
 
 def cells(grid: Grid) -> list[list[str]]:
@@ -121,3 +128,17 @@ def test_raw_text_reads_the_same_when_both_read_it(text: str) -> None:
     except InputFileError:
         return  # e.g. a quote inside a cell, then one left open: see the module docstring
     assert cells(fast) == cells(careful)
+
+
+def test_every_real_csv_reads_the_same_by_both_readers(shared_data: Path) -> None:
+    files = sorted(shared_data.rglob("*.csv"))
+    assert len(files) >= 8  # 3W sheets, P-code tables, population tables
+    for path in files:
+        data = path.read_bytes()
+        text = data[:200_000].decode("utf-8-sig", "replace")
+        sep = sniff_separator(text)
+        fast = _read_csv_arrow(data, sep, 64)
+        assert fast is not None, path.name  # Excel-made files take the fast road
+        careful = read_csv_carefully(data, path.name, sep, len(fast.columns))
+        assert cells(fast) == cells(careful), path.name
+        assert fast.rows.tolist() == careful.rows.tolist(), path.name
