@@ -202,6 +202,19 @@ def test_atlas_has_a_page_for_all_sectors_then_one_per_sector() -> None:
         assert "do not imply official endorsement or acceptance" in text
 
 
+def test_atlas_sector_pages_share_one_legend() -> None:
+    pages = e.atlas_pages(_snap("en"))
+    assert len(pages) >= 3  # all sectors, then one page per sector
+    sector_pages = pages[1:]
+    legends = {tuple(page.classes.labels()) for page in sector_pages}
+    assert len(legends) == 1  # every sector page reads against the same classes
+    top = max(float(page.table[a.VALUE].max()) for page in sector_pages)
+    assert sector_pages[0].classes.bounds[-1][1] >= top  # the busiest sector fits the legend
+    counts = {page.options.filters.sectors: float(page.table[a.VALUE].max()) for page in pages[1:]}
+    assert len(set(counts.values())) > 1  # sectors differ, so per-page classes would differ
+    assert pages[0].classes.bounds[-1][1] >= float(pages[0].table[a.VALUE].max())
+
+
 def test_unknown_format_is_refused_with_the_known_ones() -> None:
     with pytest.raises(ValueError, match="png, pdf, svg, html, csv, xlsx, geojson, gpkg"):
         e.export(_snap(), "docx")

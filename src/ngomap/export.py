@@ -161,15 +161,23 @@ def print_text(snap: Snapshot, *, options: a.ViewOptions | None = None) -> stati
 
 
 def map_figure(
-    snap: Snapshot, layout: PrintLayout | None = None, *, options: a.ViewOptions | None = None
+    snap: Snapshot,
+    layout: PrintLayout | None = None,
+    *,
+    options: a.ViewOptions | None = None,
+    table: pd.DataFrame | None = None,
+    classes: Classes | None = None,
 ) -> Figure:
-    """The print page of the view (or of ``options``, for an atlas page)."""
+    """The print page of the view (or of ``options``, for an atlas page).
+
+    ``table`` and ``classes`` when already known (an atlas shares classes across pages).
+    """
     page = replace(snap, options=options) if options is not None else snap
-    table = view_table(page)
+    table = view_table(page) if table is None else table
     return staticmap.print_map(
         staticmap.projected_areas(snap.boundaries, page.options.level),
         table,
-        classes_of(table, page.options),
+        classes or classes_of(table, page.options),
         text=print_text(page),
         layout=layout,
     )
@@ -189,16 +197,39 @@ def atlas_sectors(snap: Snapshot) -> list[str]:
     return sorted(codes, key=lambda c: sector_label(c, snap.lang).casefold())
 
 
-def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
-    """One PDF: a first page with all the sectors, then one page per sector.
+@dataclass(frozen=True)
+class AtlasPage:
+    """One page of the atlas: its options, its view table and the classes of its legend."""
 
-    Each page has the classes the page's map would have with that sector chosen.
-    """
+    options: a.ViewOptions
+    table: pd.DataFrame
+    classes: Classes
+
+
+def atlas_pages(snap: Snapshot) -> list[AtlasPage]:
+    """All the sectors first, with their own classes; then one page per sector, every
+    sector page with the same classes (made from all their values), so that two sectors'
+    maps compare at a glance."""
     everything = replace(snap.options, filters=replace(snap.options.filters, sectors=None))
-    pages = [map_figure(snap, layout, options=everything)]
-    for code in atlas_sectors(snap):
-        sector = replace(everything, filters=replace(everything.filters, sectors=(code,)))
-        pages.append(map_figure(snap, layout, options=sector))
+    first = view_table(replace(snap, options=everything))
+    sectors = [
+        replace(everything, filters=replace(everything.filters, sectors=(code,)))
+        for code in atlas_sectors(snap)
+    ]
+    tables = [view_table(replace(snap, options=options)) for options in sectors]
+    pages = [AtlasPage(everything, first, classes_of(first, everything))]
+    if tables:
+        shared = classes_of(pd.concat(tables, ignore_index=True), everything)
+        pages += [AtlasPage(o, t, shared) for o, t in zip(sectors, tables, strict=True)]
+    return pages
+
+
+def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
+    """One PDF: a first page with all the sectors, then one page per sector (one legend)."""
+    pages = [
+        map_figure(snap, layout, options=page.options, table=page.table, classes=page.classes)
+        for page in atlas_pages(snap)
+    ]
     title = captions.headline(snap.options, snap.lang, organisation_names(snap.records))
     return staticmap.render_pdf(pages, title=title)
 
