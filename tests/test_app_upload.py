@@ -164,3 +164,21 @@ def test_reset_empties_the_uploaders_and_brings_the_sample_back() -> None:
     assert any("Données d'exemple" in w.value for w in at.warning)
     assert at.file_uploader(key="upload_file_1").value is None
     assert at.file_uploader(key="upload_aliases_file_1").value is None
+
+
+def test_filters_follow_new_data_whose_period_and_sectors_differ() -> None:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    start, _end = at.date_input(key="period").value
+    at.date_input(key="period").set_value((start, start.replace(year=start.year + 1))).run()
+    at.multiselect(key="sectors").set_value(["EDU", "WSH"]).run()
+    later = (
+        "Organisation,Secteur,Région,Début,Fin\n"
+        "Educo,EDU,Mopti,2030-01-01,2030-12-31\n"
+        "Plan,NUT,Gao,2031-01-01,2031-06-30\n"
+    ).encode()
+    at.session_state["upload"] = {"name": "plus_tard.csv", "data": later}
+    at.run()
+    assert not at.exception, at.exception  # a period outside the new data's used to crash
+    low, high = at.date_input(key="period").value
+    assert (low.year, high.year) == (2030, 2031)
+    assert at.multiselect(key="sectors").value == ["EDU"]  # what still exists of the choice

@@ -10,6 +10,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any, Final
 
 import pandas as pd
@@ -117,6 +118,38 @@ def _initial(key: str, default: Any, valid: Callable[[Any], Any] | None = None) 
     st.session_state[key] = default if value is None else value
 
 
+def _follow(key: str, options: Sequence[str], *, all_by_default: bool) -> None:
+    """Keep a multiselect's value valid when its options change (new data, new boundaries).
+
+    "Everything" stays everything; a narrower choice keeps what still exists (or, if
+    nothing does, goes back to the default).
+    """
+    before = st.session_state.get(f"_options_{key}")
+    st.session_state[f"_options_{key}"] = list(options)
+    if key not in st.session_state or before is None or list(before) == list(options):
+        return
+    value = st.session_state[key]
+    if isinstance(value, list) and set(value) >= set(before) and all_by_default:
+        st.session_state[key] = list(options)
+        return
+    kept = [v for v in value if v in options] if isinstance(value, list) else []
+    st.session_state[key] = kept or (list(options) if all_by_default else [])
+
+
+def _follow_period(bounds: tuple[date, date]) -> None:
+    """Keep the period inside the data's period when the data change."""
+    before = st.session_state.get("_period_bounds")
+    st.session_state["_period_bounds"] = bounds
+    if "period" not in st.session_state or before is None or tuple(before) == bounds:
+        return
+    value = st.session_state["period"]
+    if not isinstance(value, tuple | list) or len(value) != 2 or tuple(value) == tuple(before):
+        st.session_state["period"] = bounds  # the whole period stays the whole period
+        return
+    start, end = max(value[0], bounds[0]), min(value[1], bounds[1])
+    st.session_state["period"] = (start, end) if start <= end else bounds
+
+
 def _subset(options: Sequence[str]) -> Callable[[Any], list[str] | None]:
     def valid(value: Any) -> list[str] | None:
         chosen = [v for v in value if v in options] if isinstance(value, list) else []
@@ -172,6 +205,7 @@ def _multi(
 ) -> tuple[str, ...] | None:
     """A multiselect over ``choices``; None when every choice (or, if allowed, none) is kept."""
     options = list(choices)
+    _follow(key, options, all_by_default=all_by_default)
     _initial(key, options if all_by_default else [], _subset(options))
     chosen = box.multiselect(
         title,
@@ -211,6 +245,7 @@ def controls(
     )
     box.markdown(f"**{t('filters', lang)}**")
     sectors = _labels_of(records[s.SECTOR], lambda c: sector_label(c, lang))
+    _follow("sectors", list(sectors), all_by_default=True)
     _initial("sectors", list(sectors), _subset(list(sectors)))
     chosen_sectors = box.multiselect(
         t("sectors", lang),
@@ -265,6 +300,7 @@ def controls(
             )
     period = a.period_bounds(records)
     if period is not None:
+        _follow_period(period)
         _initial("period", period)
         picked = box.date_input(
             t("period", lang), min_value=period[0], max_value=period[1], key="period"
@@ -284,6 +320,7 @@ def controls(
         n = box.number_input(t("max_gap", lang), min_value=1, max_value=50, step=1, key="max_gap")
         options = replace(options, max_gap=int(n))
     elif view == "zones":
+        _follow("zone_orgs", list(organisations), all_by_default=False)
         _initial("zone_orgs", [], _subset(list(organisations)))
         zone = box.multiselect(
             t("zone_orgs", lang),
