@@ -247,6 +247,76 @@ def test_shapefile_without_prj_is_refused(tmp_path: Path) -> None:
     assert "ne suppose rien" in caught.value.message("fr")
 
 
+def test_shapefile_without_prj_reads_in_the_system_the_user_states(tmp_path: Path) -> None:
+    folder = tmp_path / "utm"
+    folder.mkdir()
+    two_areas().to_crs(32630).to_file(folder / "cercles.shp")
+    (folder / "cercles.prj").unlink()
+    shp = folder / "cercles.shp"
+    with pytest.raises(BoundaryError, match="--crs EPSG:32630"):
+        load_boundaries(shp)
+    bounds = load_boundaries(shp, crs="32630")  # typed as digits: EPSG:32630
+    assert bounds.codes() == ["XX0101", "XX0102"]
+    expected = two_areas().total_bounds
+    assert abs(bounds.areas.total_bounds - expected).max() < 1e-6  # back to degrees
+    assert any("EPSG:32630" in note.message("en") for note in bounds.notes)
+    with pytest.raises(BoundaryError, match="not longitudes and latitudes") as caught:
+        load_boundaries(shp, crs="EPSG:4326")  # metres read as degrees: said, not drawn
+    assert "pas le bon" in caught.value.message("fr")
+    with pytest.raises(BoundaryError, match="EPSG:32630"):
+        load_boundaries(shp, crs="UTM trente")
+    with_prj = _shapefile_zip(tmp_path)
+    assert not [n for n in load_boundaries(with_prj, crs="EPSG:32630").notes if "32630" in str(n)]
+
+
+def _utm_zip_without_prj(tmp_path: Path) -> Path:
+    folder = tmp_path / "utm_zip"
+    folder.mkdir()
+    two_areas().to_crs(32630).to_file(folder / "cercles.shp")
+    out = tmp_path / "cercles_utm.zip"
+    with zipfile.ZipFile(out, "w") as archive:
+        for file in folder.iterdir():
+            if file.suffix != ".prj":
+                archive.write(file, file.name)
+    return out
+
+
+def test_a_kept_upload_remembers_the_stated_system(tmp_path: Path) -> None:
+    from ngomap.io import boundary_store
+
+    data = _utm_zip_without_prj(tmp_path).read_bytes()
+    root = tmp_path / "store"
+    with pytest.raises(BoundaryError, match=r"no \.prj"):
+        boundary_store.keep([("cercles_utm.zip", data)], root=root)
+    entry, _ = boundary_store.keep([("cercles_utm.zip", data)], root=root, crs="EPSG:32630")
+    (kept,) = boundary_store.stored(root)
+    assert kept.crs == entry.crs == "EPSG:32630"
+    again = load_boundaries(kept.paths(root), crs=kept.crs)
+    assert again.codes() == ["XX0101", "XX0102"]
+    geojson = tmp_path / "cercles.geojson"
+    two_areas().to_file(geojson)
+    own, _ = boundary_store.keep([("c.geojson", geojson.read_bytes())], root=root, crs="32630")
+    assert own.crs is None  # the file said its own system: nothing to remember
+
+
+def test_the_command_line_takes_the_system_too(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from ngomap.cli import cli
+
+    shapes = _utm_zip_without_prj(tmp_path)
+    data = tmp_path / "3w.csv"
+    data.write_text("Organisation,Secteur,Code cercle\nEduco,EDU,XX0101\n", encoding="utf-8")
+    runner = CliRunner()
+    refused = runner.invoke(cli, ["validate", str(data), "--boundaries", str(shapes)])
+    assert refused.exit_code == 1
+    assert "--crs" in refused.output
+    read = ["validate", str(data), "--boundaries", str(shapes), "--crs", "EPSG:32630"]
+    result = runner.invoke(cli, [*read, "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    assert "rows_kept=1" in result.stdout
+
+
 def test_zip_without_shp_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "notes.zip"
     with zipfile.ZipFile(path, "w") as archive:

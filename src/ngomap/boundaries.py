@@ -42,7 +42,9 @@ class CrosswalkEntry:
 class BoundaryNote:
     """Something the reader did to a boundary file that the user should know (a repair)."""
 
-    kind: str  # "repaired", "crs.assumed", "level.derived", "reprojected", "codes.made"
+    kind: (
+        str  # "repaired", "crs.assumed", "crs.given", "level.derived", "reprojected", "codes.made"
+    )
     en: str
     fr: str
 

@@ -59,6 +59,14 @@ BoundariesOpt = Annotated[
 LevelOpt = Annotated[
     str | None, typer.Option("--level", help="adm1, adm2 or adm3 (the map's level).")
 ]
+CrsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--crs",
+        help="The coordinate system of boundary files that do not say theirs (a shapefile "
+        "without its .prj), e.g. EPSG:32630; a file's own system wins.",
+    ),
+]
 MapOpt = Annotated[
     list[str] | None,
     typer.Option("--map", help='Map a column by hand: "Header=field"; repeatable.'),
@@ -128,6 +136,7 @@ def _load(
     *,
     boundaries_path: list[Path] | Path | None = None,
     level: str | None = None,
+    crs: str | None = None,
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
@@ -139,7 +148,7 @@ def _load(
             raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
     if org_aliases is not None and not org_aliases.is_file():
         raise typer.BadParameter(f"{org_aliases} does not exist", param_hint="--org-aliases")
-    boundaries = load_boundaries(paths or None, level=level)
+    boundaries = load_boundaries(paths or None, level=level, crs=crs)
     if file is None:
         dataset = load_sample(boundaries)
         return dataset.records, dataset.report, boundaries
@@ -176,6 +185,7 @@ def summary(
     file: FileArg = None,
     boundaries: BoundariesOpt = None,
     level: LevelOpt = None,
+    crs: CrsOpt = None,
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
@@ -191,6 +201,7 @@ def summary(
             file,
             boundaries_path=boundaries,
             level=level,
+            crs=crs,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
@@ -212,6 +223,7 @@ def validate(
     file: FileArg = None,
     boundaries: BoundariesOpt = None,
     level: LevelOpt = None,
+    crs: CrsOpt = None,
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
@@ -224,6 +236,7 @@ def validate(
             file,
             boundaries_path=boundaries,
             level=level,
+            crs=crs,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
@@ -296,6 +309,7 @@ def export_command(
     ] = Path("ngomap.pdf"),
     boundaries: BoundariesOpt = None,
     level: LevelOpt = None,
+    crs: CrsOpt = None,
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
@@ -359,6 +373,7 @@ def export_command(
             file,
             boundaries_path=boundaries,
             level=level,
+            crs=crs,
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,

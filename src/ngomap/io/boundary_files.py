@@ -10,6 +10,7 @@ expanded in a temporary folder, with their paths and expanded size checked first
 from __future__ import annotations
 
 import json
+import math
 import re
 import tempfile
 import zipfile
@@ -24,6 +25,8 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyproj import CRS
+from pyproj.exceptions import CRSError
 
 from ngomap import schema as s
 from ngomap.boundaries import (
@@ -276,7 +279,7 @@ def _check_json(path: Path) -> None:
         ) from exc
 
 
-def _check_shapefile(path: Path, shown: Path) -> None:
+def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
     siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
     missing = [ext for ext in (".shx", ".dbf") if ext not in siblings]
     if missing:
@@ -287,23 +290,25 @@ def _check_shapefile(path: Path, shown: Path) -> None:
             f"le shapefile {path.name} est sans son fichier {' ni '.join(missing)} ; "
             "ajoutez-le à côté du .shp.",
         )
-    if ".prj" not in siblings:
+    if ".prj" not in siblings and crs is None:
         raise _error(
             shown,
             f"the shapefile {path.name} has no .prj file, so its coordinate system is "
-            "unknown; ngomap assumes nothing. Add the .prj file that came with it (or export "
-            "the layer again from your GIS).",
+            "unknown; ngomap assumes nothing. Add the .prj file that came with it, or say "
+            "which system it is (--crs EPSG:32630 on the command line, the coordinate system "
+            "field in the page).",
             f"le shapefile {path.name} n'a pas de fichier .prj : son système de coordonnées "
-            "est inconnu et ngomap ne suppose rien. Ajoutez le .prj d'origine (ou exportez "
-            "de nouveau la couche depuis votre SIG).",
+            "est inconnu et ngomap ne suppose rien. Ajoutez le .prj d'origine, ou indiquez "
+            "quel système c'est (--crs EPSG:32630 en ligne de commande, le champ « système "
+            "de coordonnées » dans la page).",
         )
 
 
-def _layers(path: Path, shown: Path) -> list[tuple[str, str]]:
+def _layers(path: Path, shown: Path, crs: str | None = None) -> list[tuple[str, str]]:
     if path.suffix.lower() in (".geojson", ".json", ".topojson"):
         _check_json(path)
     if path.suffix.lower() == ".shp":
-        _check_shapefile(path, shown)
+        _check_shapefile(path, shown, crs)
     try:
         return [(str(name), str(kind)) for name, kind in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises several types for unreadable data
@@ -380,12 +385,32 @@ def _text_column(frame: pd.DataFrame, column: str | None) -> list[str | None]:
     return [clean_text(v) or None for v in frame[column]]
 
 
+def _check_degrees(frame: gpd.GeoDataFrame, shown: Path, crs: str | None) -> None:
+    """Coordinates that are not longitudes and latitudes once reprojected: a wrong system."""
+    if frame.empty:
+        return
+    west, south, east, north = (float(v) for v in frame.total_bounds)
+    if all(math.isfinite(v) for v in (west, south, east, north)) and (
+        -180.5 <= west <= east <= 180.5 and -90.5 <= south <= north <= 90.5
+    ):
+        return
+    said = f" ({crs})" if crs else ""
+    raise _error(
+        shown,
+        f"once reprojected, the coordinates are not longitudes and latitudes{said}: the "
+        "coordinate system is not the right one. Check it (a UTM zone? which one?).",
+        f"une fois reprojetées, les coordonnées ne sont pas des longitudes et latitudes{said} : "
+        "le système de coordonnées n'est pas le bon. Vérifiez-le (une zone UTM ? laquelle ?).",
+    )
+
+
 def _read_layer(
     file: Path,
     layer: str,
     shown: Path,
     fields: LayerFields | None,
     notes: list[BoundaryNote],
+    crs: str | None = None,
 ) -> _Layer:
     frame = gpd.read_file(file, layer=layer, engine="pyogrio")
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
@@ -401,15 +426,26 @@ def _read_layer(
     if frame.crs is None:
         if file.suffix.lower() in (".geojson", ".json", ".topojson"):
             frame = frame.set_crs(4326)  # GeoJSON is WGS84 by definition; TopoJSON in practice
+        elif crs is not None:
+            frame = frame.set_crs(crs)
+            notes.append(
+                BoundaryNote(
+                    "crs.given",
+                    f"{shown.name}: no coordinate system in the file; read as {crs}, as you said.",
+                    f"{shown.name} : pas de système de coordonnées dans le fichier ; lu en {crs}, "
+                    "comme vous l'avez indiqué.",
+                )
+            )
         else:
             raise _error(
                 shown,
                 f"layer {layer} has no coordinate system; ngomap assumes nothing. "
-                "Export it again with its coordinate system.",
+                "Export it again with its coordinate system, or say which it is (--crs).",
                 f"la couche {layer} n'a pas de système de coordonnées ; ngomap ne suppose rien. "
-                "Exportez-la de nouveau avec son système de coordonnées.",
+                "Exportez-la de nouveau avec son système de coordonnées, ou indiquez lequel "
+                "(--crs).",
             )
-    elif frame.crs.to_epsg() != 4326:
+    if frame.crs.to_epsg() != 4326:
         notes.append(
             BoundaryNote(
                 "reprojected",
@@ -418,6 +454,7 @@ def _read_layer(
             )
         )
         frame = frame.to_crs(4326)
+    _check_degrees(frame, shown, crs)
     if fields.code is not None:
         codes = [norm_pcode(c) if fields.convention != "Natural Earth" else clean_text(c)
                  for c in frame[fields.code]]  # fmt: skip
@@ -524,10 +561,13 @@ def _read_path(
     fields: LayerFields | None,
     limit: int,
     notes: list[BoundaryNote],
+    crs: str | None = None,
 ) -> list[_Layer]:
     read: list[_Layer] = []
     with _vector_files(path, limit) as files:
-        candidates = [(file, name, kind) for file in files for name, kind in _layers(file, path)]
+        candidates = [
+            (file, name, kind) for file in files for name, kind in _layers(file, path, crs)
+        ]
         if layer is not None:
             chosen = [c for c in candidates if layer in (c[1], c[0].stem)]
             if not chosen:
@@ -548,7 +588,7 @@ def _read_path(
                 columns = [str(c) for c in frame.columns if c != "geometry"]
                 if recognise_fields(columns, pd.DataFrame(frame)) is None:
                     continue  # a GeoPackage's other layers: keep those that are admin areas
-            read.append(_read_layer(file, name, path, fields, notes))
+            read.append(_read_layer(file, name, path, fields, notes, crs))
     if not read:
         raise _error(
             path,
@@ -616,23 +656,27 @@ def read_boundaries(
     layer: str | None = None,
     fields: LayerFields | None = None,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    crs: str | None = None,
 ) -> Boundaries:
     """Boundaries from one or more files: every level read, and coarser ones derived.
 
     ``level`` is the map's level (the finest level read by default); ``layer`` picks one
     layer of a GeoPackage or of a zip holding several shapefiles; ``fields`` says which
-    columns hold the code, name and parent when no convention fits.
+    columns hold the code, name and parent when no convention fits; ``crs`` is the
+    coordinate system of layers that do not say theirs (a shapefile without its .prj),
+    as the user states it ("EPSG:32630"); a file's own system always wins.
     """
     if level is not None and level not in LEVELS:
         raise BoundaryError(
             f"Unknown level {level}: use one of {', '.join(LEVELS)}.",
             f"Niveau inconnu {level} : utilisez {', '.join(LEVELS)}.",
         )
+    crs = checked_crs(crs)
     notes: list[BoundaryNote] = []
     layers: dict[str, _Layer] = {}
     for path in _as_paths(paths):
         for read in _read_path(
-            path, layer=layer, fields=fields, limit=max_unzipped_bytes, notes=notes
+            path, layer=layer, fields=fields, limit=max_unzipped_bytes, notes=notes, crs=crs
         ):
             if read.level in layers:
                 raise BoundaryError(
@@ -721,6 +765,24 @@ def read_boundaries(
     )
 
 
+def checked_crs(crs: str | None) -> str | None:
+    """A coordinate system as the user typed it ("EPSG:32630", "32630"), as EPSG:n."""
+    if crs is None or not crs.strip():
+        return None
+    text = crs.strip()
+    try:
+        found = CRS.from_user_input(int(text) if text.isdigit() else text)
+    except CRSError as exc:
+        raise BoundaryError(
+            f"'{text}' is not a coordinate system ngomap knows: write it as EPSG:32630 "
+            "(UTM 30N) or EPSG:4326 (longitude, latitude).",
+            f"« {text} » n'est pas un système de coordonnées connu : écrivez-le comme "
+            "EPSG:32630 (UTM 30N) ou EPSG:4326 (longitude, latitude).",
+        ) from exc
+    code = found.to_epsg()
+    return f"EPSG:{code}" if code else found.to_string()
+
+
 def load_boundaries(
     paths: Sequence[Path | str] | Path | str | None = None,
     *,
@@ -728,6 +790,7 @@ def load_boundaries(
     layer: str | None = None,
     fields: LayerFields | None = None,
     max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+    crs: str | None = None,
 ) -> Boundaries:
     """The boundaries in ``paths`` at ``level``, or the embedded regions when ``paths`` is None.
 
@@ -744,7 +807,12 @@ def load_boundaries(
             )
         return regions
     return read_boundaries(
-        paths, level=level, layer=layer, fields=fields, max_unzipped_bytes=max_unzipped_bytes
+        paths,
+        level=level,
+        layer=layer,
+        fields=fields,
+        max_unzipped_bytes=max_unzipped_bytes,
+        crs=crs,
     )
 
 

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from ngomap.boundaries import Boundaries
-from ngomap.io.boundary_files import read_boundaries
+from ngomap.io.boundary_files import checked_crs, read_boundaries
 
 INDEX = "index.json"
 
@@ -32,6 +32,7 @@ class StoredBoundaries:
     added: str  # ISO date
     files: tuple[str, ...]
     levels: tuple[str, ...] = ()
+    crs: str | None = None  # the system the user stated for files that do not say theirs
 
     def paths(self, root: Path) -> list[Path]:
         return [root / f for f in self.files]
@@ -64,14 +65,20 @@ def stored(root: Path | None = None) -> list[StoredBoundaries]:
 
 
 def keep(
-    uploads: list[tuple[str, bytes]], *, root: Path | None = None, level: str | None = None
+    uploads: list[tuple[str, bytes]],
+    *,
+    root: Path | None = None,
+    level: str | None = None,
+    crs: str | None = None,
 ) -> tuple[StoredBoundaries, Boundaries]:
     """Read uploaded files (name, content) and, if they can be used, keep them.
 
     They are read from a temporary folder first; nothing is kept when reading fails
-    (the ``BoundaryError`` goes up to the caller).
+    (the ``BoundaryError`` goes up to the caller). ``crs`` is the coordinate system of
+    files that do not say theirs; it is kept with them.
     """
     root = root or store_dir()
+    crs = checked_crs(crs)
     digest = hashlib.sha256()
     for name, content in sorted(uploads):
         digest.update(name.encode())
@@ -83,7 +90,9 @@ def keep(
             path = Path(tmp) / _safe_name(name)
             path.write_bytes(content)
             paths.append(path)
-        boundaries = read_boundaries(paths, level=level)
+        boundaries = read_boundaries(paths, level=level, crs=crs)
+    if not any(note.kind == "crs.given" for note in boundaries.notes):
+        crs = None  # the files said their own system: nothing to remember
     root.mkdir(parents=True, exist_ok=True)
     files = []
     for name, content in uploads:
@@ -97,6 +106,7 @@ def keep(
         added=date.today().isoformat(),
         files=tuple(files),
         levels=tuple(boundaries.levels),
+        crs=crs,
     )
     entries = [e for e in stored(root) if e.id != key]
     entries.insert(0, entry)

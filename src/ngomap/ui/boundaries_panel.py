@@ -21,6 +21,17 @@ from ngomap.ui.text import plain
 EMBEDDED = "embedded"
 FROM_ENV = "env"
 UPLOAD_TYPES = ["geojson", "json", "topojson", "gpkg", "zip"]
+# Coordinate systems offered for files that do not state theirs (any EPSG code may be typed).
+CRS_CHOICES: dict[str, str] = {
+    "": "",
+    "EPSG:4326": "WGS 84, longitude/latitude",
+    "EPSG:32628": "UTM 28N",
+    "EPSG:32629": "UTM 29N",
+    "EPSG:32630": "UTM 30N",
+    "EPSG:32631": "UTM 31N",
+    "EPSG:32632": "UTM 32N",
+    "EPSG:3857": "Web Mercator",
+}
 
 
 def _stamps(paths: tuple[str, ...]) -> tuple[float, ...]:
@@ -28,16 +39,18 @@ def _stamps(paths: tuple[str, ...]) -> tuple[float, ...]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(paths: tuple[str, ...], stamps: tuple[float, ...]) -> Boundaries:
+def _read(paths: tuple[str, ...], stamps: tuple[float, ...], crs: str | None = None) -> Boundaries:
     """Boundaries read once per set of files (and their modification times)."""
     del stamps  # part of the cache key only
-    return load_boundaries(list(paths) or None)
+    return load_boundaries(list(paths) or None, crs=crs)
 
 
 @st.cache_resource(show_spinner=False, max_entries=24)
-def _at(paths: tuple[str, ...], stamps: tuple[float, ...], level: str) -> Boundaries:
+def _at(
+    paths: tuple[str, ...], stamps: tuple[float, ...], level: str, crs: str | None = None
+) -> Boundaries:
     """The same boundaries drawn at ``level`` (light geometry cache shared)."""
-    return at_level(_read(paths, stamps), level)
+    return at_level(_read(paths, stamps, crs), level)
 
 
 def _env_paths() -> tuple[str, ...]:
@@ -45,19 +58,20 @@ def _env_paths() -> tuple[str, ...]:
     return tuple(p for p in value.split(os.pathsep) if p.strip())
 
 
-def _choices(lang: str) -> dict[str, tuple[str, tuple[str, ...]]]:
-    """{choice key: (label, paths)}: embedded, the deployment's default, kept uploads."""
-    choices: dict[str, tuple[str, tuple[str, ...]]] = {
-        EMBEDDED: (t("boundaries_embedded", lang), ())
-    }
+Choice = tuple[str, tuple[str, ...], str | None]  # label, paths, coordinate system stated
+
+
+def _choices(lang: str) -> dict[str, Choice]:
+    """{choice key: (label, paths, crs)}: embedded, the deployment's default, kept uploads."""
+    choices: dict[str, Choice] = {EMBEDDED: (t("boundaries_embedded", lang), (), None)}
     env = _env_paths()
     if env:
         names = ", ".join(Path(p).name for p in env)
-        choices[FROM_ENV] = (t("boundaries_default", lang, names=names), env)
+        choices[FROM_ENV] = (t("boundaries_default", lang, names=names), env, None)
     root = boundary_store.store_dir()
     for entry in boundary_store.stored(root):
         label = t("boundaries_kept", lang, name=entry.name, source=entry.source, date=entry.added)
-        choices[entry.id] = (label, tuple(str(p) for p in entry.paths(root)))
+        choices[entry.id] = (label, tuple(str(p) for p in entry.paths(root)), entry.crs)
     return choices
 
 
@@ -72,12 +86,26 @@ def _upload(lang: str) -> str | None:
     )
     if not files:
         return None
-    seen = tuple(sorted(f.file_id for f in files))
+    crs = st.sidebar.selectbox(
+        t("boundaries_crs", lang),
+        options=list(CRS_CHOICES),
+        format_func=lambda c: (
+            f"{c} — {CRS_CHOICES[c]}"
+            if CRS_CHOICES.get(c)
+            else (c or t("boundaries_crs_file", lang))
+        ),
+        accept_new_options=True,
+        help=t("boundaries_crs_help", lang),
+        key="boundaries_crs",
+    )
+    seen = (tuple(sorted(f.file_id for f in files)), crs or "")
     if st.session_state.get("boundaries_seen") == seen:
         return None  # kept on an earlier run: the choice is the user's now
     st.session_state["boundaries_seen"] = seen
     try:
-        entry, _ = boundary_store.keep([(f.name, f.getvalue()) for f in files])
+        entry, _ = boundary_store.keep(
+            [(f.name, f.getvalue()) for f in files], crs=str(crs) if crs else None
+        )
     except BoundaryError as exc:
         st.session_state["boundaries_error"] = exc.message(lang)
         return None
@@ -103,13 +131,13 @@ def choose(lang: str) -> Boundaries:
         format_func=lambda key: choices[key][0],
         key="boundaries_choice",
     )
-    paths = choices[str(choice)][1]
+    _label, paths, crs = choices[str(choice)]
     stamps = _stamps(paths)
     try:
-        boundaries = _read(paths, stamps)
+        boundaries = _read(paths, stamps, crs)
     except BoundaryError as exc:
         st.sidebar.error(plain(exc.message(lang)))
-        paths, stamps = (), ()
+        paths, stamps, crs = (), (), None
         boundaries = _read(paths, stamps)
     levels = boundaries.levels
     wanted = os.environ.get("NGOMAP_LEVEL", "")
@@ -126,4 +154,4 @@ def choose(lang: str) -> Boundaries:
         with st.sidebar.expander(t("boundaries_notes", lang, n=len(boundaries.notes))):
             for note in boundaries.notes:
                 st.caption(plain(note.message(lang)))
-    return _at(paths, stamps, str(level)) if level in LEVELS else boundaries
+    return _at(paths, stamps, str(level), crs) if level in LEVELS else boundaries
