@@ -51,4 +51,4 @@ def test_a_shapefile_without_prj_is_read_once_its_system_is_chosen(
     level = at.radio(key="boundaries_level_adm1_adm2")  # the cercles, and regions derived
     assert (list(level.options), level.value) == (["Régions", "Cercles"], "adm2")
     notes = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")  # markdown escapes
-    assert "lu en EPSG:32630, comme vous l'avez indiqué" in notes
+    assert "cercles.zip : pas de système de coordonnées dans le fichier ; lu en EPSG:32630" in notes

@@ -390,5 +390,6 @@ def test_uploads_are_kept_only_when_they_can_be_read(tmp_path: Path) -> None:
     (kept,) = boundary_store.stored(root)
     assert kept == entry
     assert (kept.name, kept.source, kept.levels) == ("cercles.geojson", "COD-AB", ("adm1", "adm2"))
-    assert all(path.parent == root for path in kept.paths(root))
+    assert all(path.parent.parent == root for path in kept.paths(root))  # root/<id>/<name>
+    assert [path.name for path in kept.paths(root)] == ["cercles.geojson"]
     assert load_boundaries(kept.paths(root)).codes() == ["XX0101", "XX0102"]

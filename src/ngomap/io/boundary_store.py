@@ -1,8 +1,9 @@
 """Boundary files kept from one session to the next, with their name, source and date.
 
 Files live in ``~/.local/share/ngomap/boundaries/`` (or ``$NGOMAP_DATA_DIR/boundaries``),
-each under a name made from its content, listed in ``index.json``. A file is only kept
-once it has been read successfully.
+each upload in a folder named from its content (the files keep the user's names, which the
+boundaries' notes show), listed in ``index.json``. A file is only kept once it has been
+read successfully.
 """
 
 from __future__ import annotations
@@ -93,10 +94,10 @@ def keep(
         boundaries = read_boundaries(paths, level=level, crs=crs)
     if not any(note.kind == "crs.given" for note in boundaries.notes):
         crs = None  # the files said their own system: nothing to remember
-    root.mkdir(parents=True, exist_ok=True)
+    (root / key).mkdir(parents=True, exist_ok=True)  # one folder per upload: the user's names
     files = []
     for name, content in uploads:
-        target = f"{key}-{_safe_name(name)}"
+        target = f"{key}/{_safe_name(name)}"
         (root / target).write_bytes(content)
         files.append(target)
     entry = StoredBoundaries(
