@@ -182,3 +182,12 @@ def test_filters_follow_new_data_whose_period_and_sectors_differ() -> None:
     low, high = at.date_input(key="period").value
     assert (low.year, high.year) == (2030, 2031)
     assert at.multiselect(key="sectors").value == ["EDU"]  # what still exists of the choice
+
+
+def test_data_without_sectors_say_so_instead_of_an_empty_filter() -> None:
+    at = run_with(b"Organisation,Region\nEduco,Mopti\nPlan,Gao\n", "sans_secteur.csv")
+    assert not at.exception, at.exception
+    assert not [m for m in at.multiselect if m.key == "sectors"]
+    shown = " ".join(c.value for c in at.sidebar.caption)
+    assert "Secteurs : aucun dans ces données (pas de colonne de secteur)." in shown
+    assert "tous les secteurs" in at.subheader[0].value  # the map still counts every actor

@@ -257,8 +257,11 @@ def validate(
         )
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, _example = line
-            words = ("lignes", "cas") if lang == "fr" else ("rows", "cases")
-            typer.echo(f"  {kind} ({severity}): {rows} {words[0]}, {cases} {words[1]}")
+            words = ("lignes", "cas", "tout le fichier") if lang == "fr" else (
+                "rows", "cases", "the whole file"
+            )  # fmt: skip
+            where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
+            typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
         for problem in report.problems:
             column_name = f", {problem.column}" if problem.column else ""
             hint = f" [{problem.suggestion}]" if problem.suggestion else ""

@@ -118,13 +118,14 @@ def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
         line: dict[str, object] = {
             "kind": _pick(_KINDS.get(kind, (kind, kind)), lang),
             "severity": _pick(_SEVERITY.get(severity, (severity, severity)), lang),
-            "rows": len(rows),
+            "rows": len(rows) if rows else None,  # about the whole file, not some rows
             "cases": len(problems),
             "example": problems[0].message(lang),
         }
         lines.append(((order.get(severity, 3), -len(rows)), line))
     lines.sort(key=lambda item: item[0])
     frame = pd.DataFrame([line for _, line in lines], columns=list(_KIND_COLUMNS))
+    frame["rows"] = frame["rows"].astype("Int64")
     return frame.rename(columns={k: _pick(v, lang) for k, v in _KIND_COLUMNS.items()})
 
 

@@ -245,19 +245,21 @@ def controls(
     )
     box.markdown(f"**{t('filters', lang)}**")
     sectors = _labels_of(records[s.SECTOR], lambda c: sector_label(c, lang))
-    _follow("sectors", list(sectors), all_by_default=True)
-    _initial("sectors", list(sectors), _subset(list(sectors)))
-    chosen_sectors = box.multiselect(
-        t("sectors", lang),
-        options=list(sectors),
-        format_func=lambda c: sectors.get(c, c),
-        help=t("sectors_help", lang),
-        key="sectors",
-    )
-    all_chosen = set(chosen_sectors) == set(sectors)
-    filters = a.Filters(
-        sectors=None if all_chosen else tuple(c for c in sectors if c in chosen_sectors)
-    )
+    filters = a.Filters()
+    if not sectors:
+        box.caption(t("no_sectors_in_data", lang))  # a file without a sector column
+    else:
+        _follow("sectors", list(sectors), all_by_default=True)
+        _initial("sectors", list(sectors), _subset(list(sectors)))
+        chosen_sectors = box.multiselect(
+            t("sectors", lang),
+            options=list(sectors),
+            format_func=lambda c: sectors.get(c, c),
+            help=t("sectors_help", lang),
+            key="sectors",
+        )
+        if set(chosen_sectors) != set(sectors):
+            filters = a.Filters(sectors=tuple(c for c in sectors if c in chosen_sectors))
     if s.ORG_TYPE in records:
         types = _labels_of(records[s.ORG_TYPE], lambda c: vocab.org_types().label(c, lang))
         if len(types) > 1:
