@@ -135,22 +135,30 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def organisation_aliases(*extra: Path) -> AliasTable:
+AliasFile = Path | tuple[str, bytes]  # a path, or an uploaded file's (name, content)
+
+
+def organisation_aliases(*extra: AliasFile) -> AliasTable:
     """Organisation aliases (alias -> the name to use), the user's files then ngomap's.
 
-    Each file has the columns ``alias,name``. A user's file comes first and wins over
-    ngomap's, so a planner can settle a case for good ("Wold Vision,World Vision"). A
-    user's file that is missing, not CSV, without those columns or without any alias
-    raises an InputFileError saying what to do.
+    Each file has the columns ``alias,name``; a user's file is a path or, uploaded, its
+    (name, content). A user's file comes first and wins over ngomap's, so a planner can
+    settle a case for good ("Wold Vision,World Vision"). A user's file that is missing,
+    not CSV, without those columns or without any alias raises an InputFileError saying
+    what to do, naming the file.
     """
     pairs: list[tuple[str, str]] = []
-    for path in (*extra, ORG_ALIASES_FILE):  # the first alias read wins
-        if not path.is_file():
+    for file in (*extra, ORG_ALIASES_FILE):  # the first alias read wins
+        if isinstance(file, tuple):
+            name, data = file
+        elif not file.is_file():
             raise _alias_error(
-                str(path),
+                str(file),
                 "organisation alias file not found. Check its path.",
                 "fichier d'alias d'organisations introuvable. Vérifiez son chemin.",
             )
-        found = read_organisation_aliases(path.read_bytes(), path.name)
+        else:
+            name, data = file.name, file.read_bytes()
+        found = read_organisation_aliases(data, name)
         pairs += found + [(to, to) for _, to in found]
     return AliasTable(pairs)

@@ -307,7 +307,7 @@ def read_3w(
     boundaries: Boundaries | None = None,
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
-    org_aliases: Path | None = None,
+    org_aliases: vocab.AliasFile | None = None,
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
@@ -316,8 +316,9 @@ def read_3w(
 
     ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
     ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
-    ``org_aliases`` is the user's own alias,name file; ``progress(fraction, step)`` is
-    called as the import goes. The file itself is never modified.
+    ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
+    ``progress(fraction, step)`` is called as the import goes. The file itself is never
+    modified.
     """
     data, label = _source(source, name, max_bytes)
     table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
@@ -363,7 +364,7 @@ def import_dataset(
     boundaries: Boundaries | None = None,
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
-    org_aliases: Path | None = None,
+    org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
 ) -> Dataset:

@@ -8,8 +8,6 @@ file (alias,name) is read from its own uploader and applied to the import.
 from __future__ import annotations
 
 import hashlib
-import tempfile
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -53,29 +51,23 @@ def _import(
 
     Not st.cache_resource: the progress bar is an element drawn outside the function (a
     cache hit would replay it and fail), and one user's upload is no one else's business.
-    ``aliases`` is the user's alias file (name, bytes): written under its own name to a
-    folder removed after the import, so an error about it names the user's file.
+    ``aliases`` is the user's alias file (name, bytes); an error about it names it.
     """
     alias_key = (aliases[0], hashlib.sha256(aliases[1]).hexdigest()) if aliases else None
     key = (hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key, alias_key)
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
-        with tempfile.TemporaryDirectory(prefix="ngomap-aliases-") as folder:
-            alias_path = None
-            if aliases is not None:
-                alias_path = Path(folder) / (Path(aliases[0]).name or "aliases.csv")
-                alias_path.write_bytes(aliases[1])
-            memo[key] = import_dataset(
-                data,
-                name,
-                boundaries=boundaries,
-                column_map=dict(column_map),
-                accept_suggestions=accept,
-                org_aliases=alias_path,
-                progress=progress,
-                max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
-            )
+        memo[key] = import_dataset(
+            data,
+            name,
+            boundaries=boundaries,
+            column_map=dict(column_map),
+            accept_suggestions=accept,
+            org_aliases=aliases,
+            progress=progress,
+            max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
+        )
     return memo[key]
 
 
