@@ -1,0 +1,203 @@
+"""Comparing two states of the presences: new, withdrawn, changed and updated, per key.
+
+A presence's key is (organisation, sector, area); a key may hold several rows (periods,
+partners). Each key gets order-free signatures of its rows' content, modes and statuses,
+so the comparison is a few hashes and one merge, whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+ORG: Final = "org"
+SECTOR: Final = "sector"
+AREA: Final = "area"  # the area code, "" for nationwide
+KEY: Final = (ORG, SECTOR, AREA)
+CONTENT: Final = ("mode", "status", "start", "end", "partner", "funder", "targeted", "reached")
+NEW: Final = "new"
+WITHDRAWN: Final = "withdrawn"
+CHANGED: Final = "changed"  # mode or status differs
+UPDATED: Final = "updated"  # only dates, partners, funders or figures differ
+UNCHANGED: Final = "unchanged"
+NATIONWIDE: Final = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A known organisation that may be the same as one in the file, and why."""
+
+    organisation_id: int
+    name: str
+    why: str  # "acronym" or "spelling"
+    score: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"id": self.organisation_id, "name": self.name, "why": self.why,
+                "score": round(self.score, 1)}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Ambiguity:
+    """An organisation of the file that matches no known one exactly, but looks like some."""
+
+    name: str
+    key: str
+    candidates: tuple[Candidate, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "key": self.key,
+                "candidates": [c.as_dict() for c in self.candidates]}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class OrgChange:
+    """A field of a known organisation that the file gives differently."""
+
+    organisation_id: int
+    name: str
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class Comparison:
+    """How a file (or a later state) compares with the registry (or an earlier state)."""
+
+    organisations_new: list[str]
+    organisations_absent: list[str]
+    organisations_ambiguous: list[Ambiguity]
+    organisations_changed: list[OrgChange]
+    presences_new: int
+    presences_withdrawn: int
+    presences_changed: int
+    presences_updated: int
+    presences_unchanged: int
+    by_area: pd.DataFrame  # area, sector, arrivals, departures (organisations)
+    round: int | None = None
+    keys: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The JSON of `ngomap registry import|diff`."""
+        return {
+            "round": self.round,
+            "organisations_new": self.organisations_new,
+            "organisations_absent": self.organisations_absent,
+            "organisations_ambiguous": [a.name for a in self.organisations_ambiguous],
+            "organisations_ambiguous_candidates": [
+                a.as_dict() for a in self.organisations_ambiguous
+            ],
+            "organisations_changed": [
+                {
+                    "id": c.organisation_id,
+                    "name": c.name,
+                    "field": c.field,
+                    "before": c.before,
+                    "after": c.after,
+                }
+                for c in self.organisations_changed
+            ],
+            "presences_new": self.presences_new,
+            "presences_withdrawn": self.presences_withdrawn,
+            "presences_changed": self.presences_changed,
+            "presences_updated": self.presences_updated,
+            "presences_unchanged": self.presences_unchanged,
+            "by_area": self.by_area.to_dict(orient="records"),
+        }
+
+
+def _text(values: pd.Series) -> pd.Series:
+    return values.astype(object).where(values.notna(), "").astype(str)
+
+
+def _number(values: pd.Series) -> pd.Series:
+    return _text(pd.to_numeric(values, errors="coerce").round(6))
+
+
+def state(
+    org: pd.Series | np.ndarray[Any, Any],
+    frame: pd.DataFrame,
+) -> pd.DataFrame:
+    """A state to compare: one row per presence row, with its key and content as text.
+
+    ``frame`` holds sector, area_code, national and the content columns (those missing count
+    as empty); ``org`` the organisation of each row (an id, or a temporary negative one).
+    """
+    length = len(frame)
+    area = _text(frame["area_code"]) if "area_code" in frame else pd.Series([""] * length)
+    if "national" in frame:
+        area = area.where(~frame["national"].fillna(False).astype(bool).to_numpy(), NATIONWIDE)
+    out = pd.DataFrame(
+        {
+            ORG: np.asarray(org, dtype=np.int64),
+            SECTOR: _text(frame["sector"]).to_numpy(),
+            AREA: area.to_numpy(),
+        }
+    )
+    for column in CONTENT:
+        if column not in frame:
+            out[column] = ""
+        elif column in ("targeted", "reached"):
+            out[column] = _number(frame[column]).to_numpy()
+        else:
+            out[column] = _text(frame[column]).to_numpy()
+    return out
+
+
+def _signatures(rows: pd.DataFrame) -> pd.DataFrame:
+    """Per key: order-free hashes of the rows' content, of their modes and of their statuses."""
+    hashed = rows[list(KEY)].copy()
+    hashed["content"] = pd.util.hash_pandas_object(rows[list(CONTENT)], index=False).to_numpy()
+    out = hashed.groupby(list(KEY), sort=False)["content"].sum().to_frame()
+    for column in ("mode", "status"):
+        distinct = rows[[*KEY, column]].drop_duplicates()
+        distinct[f"{column}_sig"] = pd.util.hash_array(distinct[column].to_numpy())
+        out = out.join(distinct.groupby(list(KEY), sort=False)[f"{column}_sig"].sum())
+    return out
+
+
+def compare_states(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Each key of either state with what happened to it: new, withdrawn, changed, ..."""
+    left = _signatures(before)
+    right = _signatures(after)
+    both = left.join(right, how="outer", lsuffix="_a", rsuffix="_b")
+    in_a = both["content_a"].notna().to_numpy()
+    in_b = both["content_b"].notna().to_numpy()
+    differs = (both["content_a"] != both["content_b"]).to_numpy()
+    strong = (
+        (both["mode_sig_a"] != both["mode_sig_b"]) | (both["status_sig_a"] != both["status_sig_b"])
+    ).to_numpy()
+    what = np.select(
+        [~in_a, ~in_b, strong, differs],
+        [NEW, WITHDRAWN, CHANGED, UPDATED],
+        default=UNCHANGED,
+    )
+    return pd.DataFrame({"what": what}, index=both.index).reset_index()
+
+
+def by_area(keys: pd.DataFrame) -> pd.DataFrame:
+    """Arrivals and departures of organisations per area and sector."""
+    moved = keys[keys["what"].isin([NEW, WITHDRAWN])]
+    counts = (
+        moved.drop_duplicates([*KEY, "what"])
+        .groupby([AREA, SECTOR, "what"])[ORG]
+        .nunique()
+        .unstack("what", fill_value=0)
+    )
+    for column in (NEW, WITHDRAWN):
+        if column not in counts:
+            counts[column] = 0
+    counts = counts.rename(columns={NEW: "arrivals", WITHDRAWN: "departures"})
+    frame = counts[["arrivals", "departures"]].reset_index()
+    frame.columns.name = None
+    return frame.astype({"arrivals": "int64", "departures": "int64"})
+
+
+def counts(keys: pd.DataFrame) -> dict[str, int]:
+    """How many keys of each kind."""
+    found = keys["what"].value_counts()
+    return {kind: int(found.get(kind, 0)) for kind in (NEW, WITHDRAWN, CHANGED, UPDATED, UNCHANGED)}

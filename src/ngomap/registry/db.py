@@ -1,0 +1,157 @@
+"""Which database, and getting it ready: one URL, an SQLite file by default, Alembic migrations.
+
+``NGOMAP_DATABASE_URL`` (or ``--db``) names the database; without it the registry is an
+SQLite file in the user's data folder (``$NGOMAP_DATA_DIR`` when set), created on first use
+and filled with the embedded sample so that the app shows a map at once. For a team,
+PostgreSQL 15+ with PostGIS: ``postgresql+psycopg://user:password@host/dbname``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.pool import NullPool
+
+from ngomap.errors import NgomapError
+
+ENV_URL: Final = "NGOMAP_DATABASE_URL"
+MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
+SQLITE_FILE: Final = "registry.sqlite"
+
+
+class RegistryError(NgomapError):
+    """A registry that cannot be reached, read or written as asked."""
+
+
+def data_dir() -> Path:
+    """The user's ngomap data folder: ``$NGOMAP_DATA_DIR``, else the platform's own."""
+    base = os.environ.get("NGOMAP_DATA_DIR")
+    if base:
+        return Path(base)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("ngomap", appauthor=False))
+
+
+def default_url() -> str:
+    """The SQLite file in the user's data folder."""
+    return f"sqlite:///{data_dir() / SQLITE_FILE}"
+
+
+def database_url(url: str | None = None) -> str:
+    """The URL given, else ``$NGOMAP_DATABASE_URL``, else the default SQLite file.
+
+    ``postgresql://`` is read as ``postgresql+psycopg://`` (psycopg 3 is the driver shipped).
+    """
+    chosen = url or os.environ.get(ENV_URL) or default_url()
+    try:
+        parsed = make_url(chosen)
+    except ArgumentError as exc:
+        raise RegistryError(
+            f"'{chosen}' is not a database URL: use sqlite:///path/to/registry.sqlite or "
+            "postgresql://user:password@host/dbname.",
+            f"« {chosen} » n'est pas une URL de base de données : utilisez "
+            "sqlite:///chemin/registre.sqlite ou postgresql://utilisateur:motdepasse@hôte/base.",
+        ) from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() not in ("sqlite", "postgresql"):
+        raise RegistryError(
+            f"{parsed.get_backend_name()} is not supported: use SQLite or PostgreSQL.",
+            f"{parsed.get_backend_name()} n'est pas pris en charge : utilisez SQLite ou "
+            "PostgreSQL.",
+        )
+    return parsed.render_as_string(hide_password=False)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Let SQLAlchemy open transactions itself (BEGIN on first statement), with foreign keys,
+    # a write-ahead log (readers never wait for a writer) and a wait when another writes.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN IMMEDIATE")  # a writer takes the lock at once
+
+
+@cache
+def _engine(url: str) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, poolclass=NullPool)
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def engine_for(url: str | None = None) -> Engine:
+    """The engine for ``url`` (see ``database_url``), one per URL in a process."""
+    return _engine(database_url(url))
+
+
+def _alembic_config() -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    return config
+
+
+def head_revision() -> str:
+    """The newest migration shipped with this version of ngomap."""
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at (None when it has no registry yet)."""
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def _unreachable(url: str, exc: Exception) -> RegistryError:
+    shown = make_url(url).render_as_string(hide_password=True)
+    return RegistryError(
+        f"The registry at {shown} cannot be reached ({str(exc).splitlines()[0]}): check the URL, "
+        "that the server runs, and the user's rights.",
+        f"Le registre {shown} est injoignable ({str(exc).splitlines()[0]}) : vérifiez l'URL, "
+        "que le serveur tourne, et les droits de l'utilisateur.",
+    )
+
+
+def migrate(engine: Engine) -> tuple[str | None, str]:
+    """Create the registry's tables or bring them up to date: (revision before, after)."""
+    try:
+        before = current_revision(engine)
+        with engine.begin() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            config = _alembic_config()
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    except OperationalError as exc:
+        raise _unreachable(str(engine.url), exc) from exc
+    return before, head_revision()
+
+
+def is_empty(engine: Engine) -> bool:
+    """True when the database holds no registry tables at all."""
+    return not inspect(engine).has_table("changesets")

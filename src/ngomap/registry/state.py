@@ -1,0 +1,211 @@
+"""Reading the registry: its state now or as of a changeset, a round or a date, as frames.
+
+``records`` gives the same columns as an imported file's records (``Dataset.records``), so
+every view (analysis, maps, exports) works on the registry as it does on a file.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Final
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, Executable, and_, func, or_, select
+
+from ngomap import schema as s
+from ngomap.registry.db import RegistryError
+from ngomap.registry.models import Change, Changeset, Organisation, Presence, Round
+
+# Presence columns read for the records frame, in the records' own names.
+PRESENCE_COLUMNS: Final[dict[str, str]] = {
+    "mode": s.PRESENCE,
+    "partner": s.PARTNER,
+    "funder": s.FUNDER,
+    "sector": s.SECTOR,
+    "adm1_code": s.ADM1_CODE,
+    "adm1_name": s.ADM1_NAME,
+    "adm2_code": s.ADM2_CODE,
+    "adm2_name": s.ADM2_NAME,
+    "adm3_code": s.ADM3_CODE,
+    "adm3_name": s.ADM3_NAME,
+    "status": s.STATUS,
+    "start": s.START,
+    "end": s.END,
+    "targeted": s.TARGETED,
+    "reached": s.REACHED,
+    "row": s.ROW,
+    "sector_raw": s.SECTOR_RAW,
+    "area_code": s.AREA_CODE,
+    "area_level": s.AREA_LEVEL,
+    "area_rule": s.AREA_RULE,
+    "national": s.NATIONAL,
+    "source": s.SOURCE,
+}
+ORG_COLUMNS: Final[dict[str, str]] = {
+    "name": s.ORG_NAME,
+    "acronym": s.ORG_ACRONYM,
+    "org_type": s.ORG_TYPE,
+    "key": s.ORG_KEY,
+}
+# Columns kept only when some record has a value (a file without them has no such column).
+_OPTIONAL: Final = (
+    s.ADM2_CODE, s.ADM2_NAME, s.ADM3_CODE, s.ADM3_NAME, s.TARGETED, s.REACHED, s.SECTOR_RAW,
+)  # fmt: skip
+# The order of an imported file's records.
+RECORD_ORDER: Final = (
+    s.ORG_NAME, s.ORG_ACRONYM, s.ORG_TYPE, s.PRESENCE, s.PARTNER, s.FUNDER, s.SECTOR,
+    s.ADM1_NAME, s.ADM1_CODE, s.ADM2_NAME, s.ADM2_CODE, s.ADM3_NAME, s.ADM3_CODE,
+    s.STATUS, s.START, s.END, s.TARGETED, s.REACHED, s.ROW, s.ORG_KEY, s.SECTOR_RAW,
+    s.AREA_CODE, s.AREA_LEVEL, s.AREA_RULE, s.NATIONAL, s.SOURCE,
+)  # fmt: skip
+ORGANISATION_ID: Final = "organisation_id"
+
+
+def latest_changeset(connection: Connection) -> int:
+    """The newest changeset's id (0 for an empty registry)."""
+    return int(connection.scalar(select(func.coalesce(func.max(Changeset.id), 0))) or 0)
+
+
+def changeset_at(connection: Connection, when: int | str | date | None) -> int:
+    """The changeset a point in time names: None (now), a round id, "R12", or a date.
+
+    A date names the registry as it was after the last change effective on or before it.
+    """
+    if when is None:
+        return latest_changeset(connection)
+    if isinstance(when, date):
+        found = connection.scalar(select(func.max(Changeset.id)).where(Changeset.effective <= when))
+        return int(found or 0)
+    text = str(when).strip()
+    round_text = text[1:] if text[:1] in "rR" else text
+    if round_text.isdigit():
+        found = connection.scalar(
+            select(func.max(Changeset.id)).where(
+                Changeset.round_id == int(round_text), Changeset.kind == "round"
+            )
+        )
+        if found is None:
+            raise RegistryError(
+                f"There is no round {round_text}: `ngomap registry rounds` lists them.",
+                f"Il n'y a pas de tour {round_text} : `ngomap registry rounds` les liste.",
+            )
+        return int(found)
+    try:
+        return changeset_at(connection, date.fromisoformat(text))
+    except ValueError:
+        raise RegistryError(
+            f"'{text}' is neither a round (12 or R12) nor a date (2025-03-31).",
+            f"« {text} » n'est ni un tour (12 ou R12) ni une date (2025-03-31).",
+        ) from None
+
+
+def open_at(changeset: int | None) -> Any:
+    """The condition for presences that hold at ``changeset`` (None: now)."""
+    if changeset is None:
+        return Presence.closed_in.is_(None)
+    return and_(
+        Presence.opened_in <= changeset,
+        or_(Presence.closed_in.is_(None), Presence.closed_in > changeset),
+    )
+
+
+def _frame(connection: Connection, query: Executable) -> pd.DataFrame:
+    result = connection.execute(query)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+
+
+def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFrame:
+    """Every organisation (id, key, name, acronym, type) with its fields as of ``changeset``.
+
+    Fields edited after it are read back from the first later change's value before.
+    """
+    orgs = _frame(
+        connection,
+        select(
+            Organisation.id,
+            Organisation.key,
+            Organisation.name,
+            Organisation.acronym,
+            Organisation.org_type,
+        ),
+    ).set_index("id")
+    if changeset is None or changeset >= latest_changeset(connection):
+        return orgs
+    later = _frame(
+        connection,
+        select(Change.organisation_id, Change.field, Change.before, Change.id)
+        .where(Change.changeset_id > changeset, Change.field.in_(["name", "acronym", "org_type"]))
+        .order_by(Change.id),
+    )
+    if not later.empty:
+        first = later.drop_duplicates(["organisation_id", "field"], keep="first")
+        for field, rows in first.groupby("field"):
+            known = rows[rows["organisation_id"].isin(orgs.index)]
+            orgs.loc[known["organisation_id"].to_numpy(), str(field)] = known["before"].to_numpy()
+    return orgs
+
+
+def records(
+    connection_or_engine: Connection | Engine,
+    *,
+    as_of: int | str | date | None = None,
+    list_source: str | None = None,
+) -> pd.DataFrame:
+    """The registry as records (the columns of an imported file's records), now or as of a
+    round ("R3"), a date or a changeset id; only one list when ``list_source`` is given."""
+    if isinstance(connection_or_engine, Engine):
+        with connection_or_engine.connect() as connection:
+            return records(connection, as_of=as_of, list_source=list_source)
+    connection = connection_or_engine
+    changeset = None if as_of is None else changeset_at(connection, as_of)
+    query = select(
+        Presence.organisation_id, *(getattr(Presence, c) for c in PRESENCE_COLUMNS)
+    ).where(open_at(changeset))
+    if list_source is not None:
+        query = query.where(Presence.list_source == list_source)
+    rows = _frame(connection, query.order_by(Presence.id))
+    if changeset is None:
+        orgs = organisations_at(connection, None)
+    else:
+        orgs = organisations_at(connection, changeset)
+    return _as_records(rows, orgs)
+
+
+def _as_records(rows: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
+    ids = rows.pop(ORGANISATION_ID)
+    positions = orgs.index.get_indexer(pd.Index(ids))
+    out: dict[str, Any] = {}
+    for column, name in ORG_COLUMNS.items():
+        out[name] = orgs[column].to_numpy()[positions] if len(rows) else []
+    for column, name in PRESENCE_COLUMNS.items():
+        out[name] = rows[column].to_numpy() if column in rows else []
+    frame = pd.DataFrame(out)
+    frame[s.NATIONAL] = frame[s.NATIONAL].astype(bool)
+    frame[s.ROW] = pd.to_numeric(frame[s.ROW], errors="coerce").fillna(0).astype("int64")
+    frame[s.SOURCE] = frame[s.SOURCE].astype(object)
+    keep = [c for c in RECORD_ORDER if c not in _OPTIONAL or frame[c].notna().any()]
+    return frame[keep]
+
+
+def rounds_frame(connection_or_engine: Connection | Engine) -> pd.DataFrame:
+    """Every round, oldest first: id, file, source, date, when imported, by whom, reverted."""
+    if isinstance(connection_or_engine, Engine):
+        with connection_or_engine.connect() as connection:
+            return rounds_frame(connection)
+    reverted = select(Changeset.round_id, Changeset.reverted_by_id).where(Changeset.kind == "round")
+    frame = _frame(
+        connection_or_engine,
+        select(
+            Round.id,
+            Round.file_name,
+            Round.source,
+            Round.data_date,
+            Round.imported_at,
+            Round.imported_by,
+            Round.rows_kept,
+            Round.sha256,
+        ).order_by(Round.id),
+    )
+    undone = _frame(connection_or_engine, reverted).dropna()
+    frame["reverted"] = frame["id"].isin(undone["round_id"])
+    return frame
