@@ -60,6 +60,16 @@ ensure_chromium() {
   apt_install chromium
 }
 
+ensure_postgres() {
+  # The registry's tests run on a throwaway PostgreSQL + PostGIS cluster of their own.
+  if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
+    && compgen -G '/usr/share/postgresql/*/extension/postgis.control' >/dev/null; then
+    return 0
+  fi
+  echo "ngomap setup: installing Debian's postgresql and postgis for the registry tests" >&2
+  apt_install postgresql postgis
+}
+
 case "${1:-}" in
   app)
     setup ""
@@ -68,6 +78,7 @@ case "${1:-}" in
   test)
     setup test
     ensure_chromium
+    ensure_postgres
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy

@@ -164,7 +164,7 @@ def compare_states(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Each key of either state with what happened to it: new, withdrawn, changed, ..."""
     left = _signatures(before)
     right = _signatures(after)
-    both = left.join(right, how="outer", lsuffix="_a", rsuffix="_b")
+    both = left.join(right, how="outer", suffixes=("_a", "_b"))
     in_a = both["content_a"].notna().to_numpy()
     in_b = both["content_b"].notna().to_numpy()
     differs = (both["content_a"] != both["content_b"]).to_numpy()

@@ -575,7 +575,10 @@ def _add_aliases(
     connection: Connection, matched: _FileOrgs, ids: Mapping[str, int], changeset: int,
     where: str,
 ) -> None:  # fmt: skip
-    known = set(connection.execute(select(Alias.organisation_id, Alias.norm, Alias.kind)).tuples())
+    known = {
+        tuple(row)
+        for row in connection.execute(select(Alias.organisation_id, Alias.norm, Alias.kind))
+    }
     rows = []
     for key, org in matched.frame.iterrows():
         org_id = ids[str(key)]
