@@ -87,15 +87,35 @@ def _start_cluster(binaries: Path) -> tuple[Cluster, Path]:
         os.chown(root, entry.pw_uid, entry.pw_gid)
     cluster = Cluster(bin=binaries, data=root / "data", port=_free_port(), user=user)
     cluster.run(
-        "initdb", "-D", str(cluster.data), "-U", "ngomap", "-A", "trust", "-E", "UTF8",
-        "--locale=C.UTF-8", "--no-sync",
-    )  # fmt: skip
+        "initdb",
+        "-D",
+        str(cluster.data),
+        "-U",
+        "ngomap",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--locale=C.UTF-8",
+        "--no-sync",
+    )
     options = (
         f"-p {cluster.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
     )
-    cluster.run("pg_ctl", "-D", str(cluster.data), "-o", options, "-l", str(root / "log"),
-                "-w", "-t", "60", "start")  # fmt: skip
+    cluster.run(
+        "pg_ctl",
+        "-D",
+        str(cluster.data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "-t",
+        "60",
+        "start",
+    )
     return cluster, root
 
 
@@ -112,11 +132,13 @@ def postgres_cluster() -> Iterator[Cluster]:
     try:
         import psycopg
 
-        with psycopg.connect(cluster.url("postgres").replace("+psycopg", ""),
-                             autocommit=True) as connection:  # fmt: skip
+        with psycopg.connect(
+            cluster.url("postgres").replace("+psycopg", ""), autocommit=True
+        ) as connection:
             connection.execute("CREATE DATABASE ngomap_template")
-        with psycopg.connect(cluster.url("ngomap_template").replace("+psycopg", ""),
-                             autocommit=True) as connection:  # fmt: skip
+        with psycopg.connect(
+            cluster.url("ngomap_template").replace("+psycopg", ""), autocommit=True
+        ) as connection:
             try:
                 connection.execute("CREATE EXTENSION postgis")
             except psycopg.Error as exc:
@@ -136,8 +158,9 @@ def _fresh_postgres(cluster: Cluster) -> str:
     import psycopg
 
     name = f"ngomap_test_{os.getpid()}_{next(_numbers)}"
-    with psycopg.connect(cluster.url("postgres").replace("+psycopg", ""),
-                         autocommit=True) as connection:  # fmt: skip
+    with psycopg.connect(
+        cluster.url("postgres").replace("+psycopg", ""), autocommit=True
+    ) as connection:
         for attempt in range(20):  # the template may be busy for a moment
             try:
                 connection.execute(f'CREATE DATABASE "{name}" TEMPLATE ngomap_template')

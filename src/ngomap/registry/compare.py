@@ -36,8 +36,12 @@ class Candidate:
     score: float
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.organisation_id, "name": self.name, "why": self.why,
-                "score": round(self.score, 1)}  # fmt: skip
+        return {
+            "id": self.organisation_id,
+            "name": self.name,
+            "why": self.why,
+            "score": round(self.score, 1),
+        }
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,11 @@ class Ambiguity:
     candidates: tuple[Candidate, ...]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "key": self.key,
-                "candidates": [c.as_dict() for c in self.candidates]}  # fmt: skip
+        return {
+            "name": self.name,
+            "key": self.key,
+            "candidates": [c.as_dict() for c in self.candidates],
+        }
 
 
 @dataclass(frozen=True)
@@ -164,7 +171,7 @@ def compare_states(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Each key of either state with what happened to it: new, withdrawn, changed, ..."""
     left = _signatures(before)
     right = _signatures(after)
-    both = left.join(right, how="outer", suffixes=("_a", "_b"))
+    both = left.add_suffix("_a").join(right.add_suffix("_b"), how="outer")
     in_a = both["content_a"].notna().to_numpy()
     in_b = both["content_b"].notna().to_numpy()
     differs = (both["content_a"] != both["content_b"]).to_numpy()

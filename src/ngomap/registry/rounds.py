@@ -13,7 +13,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ngomap import schema as s
 from ngomap.normalise import clean_text, norm_text
@@ -96,6 +96,7 @@ class _FileOrgs:
     ids: dict[str, int]  # file key -> registry id (matched or chosen)
     new: list[str]  # file keys to create
     ambiguous: list[c.Ambiguity]
+    removed: set[int]  # matched organisations that a revert had removed: back as new ones
 
 
 def _mode(values: pd.Series) -> str:
@@ -126,15 +127,24 @@ def _match(
     known one has the same acronym or a close spelling."""
     orgs = _file_organisations(records)
     known = connection.execute(
-        select(Alias.norm, Alias.kind, Alias.organisation_id, Organisation.name)
+        select(
+            Alias.norm,
+            Alias.kind,
+            Alias.organisation_id,
+            Organisation.name,
+            Organisation.removed_in,
+        )
         .join(Organisation, Organisation.id == Alias.organisation_id)
         .where(Organisation.merged_into.is_(None))
     ).all()
     by_name: dict[str, int] = {}
     by_acronym: dict[str, list[tuple[int, str]]] = {}
     names: dict[int, str] = {}
-    for norm, kind, org_id, name in known:
+    removed: set[int] = set()
+    for norm, kind, org_id, name, removed_in in known:
         names[org_id] = name
+        if removed_in is not None:
+            removed.add(org_id)
         if kind == "acronym":
             by_acronym.setdefault(norm, []).append((org_id, name))
         else:
@@ -166,17 +176,26 @@ def _match(
             unmatched.append(key)
     ambiguous: list[c.Ambiguity] = []
     if unmatched:
-        choices = list(by_name)
+        choices = [name for name, org_id in by_name.items() if org_id not in removed]
         scores = (
-            process.cdist(unmatched, choices, scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF,
-                          dtype=np.uint8, workers=-1)
-            if choices else np.zeros((len(unmatched), 0), dtype=np.uint8)
-        )  # fmt: skip
+            process.cdist(
+                unmatched,
+                choices,
+                scorer=fuzz.ratio,
+                score_cutoff=FUZZY_CUTOFF,
+                dtype=np.uint8,
+                workers=-1,
+            )
+            if choices
+            else np.zeros((len(unmatched), 0), dtype=np.uint8)
+        )
         for position, key in enumerate(unmatched):
             new.append(key)
             candidates: dict[int, c.Candidate] = {}
             acronym = norm_text(orgs.at[key, s.ORG_ACRONYM])
             for org_id, name in by_acronym.get(acronym, []) if acronym else []:
+                if org_id in removed:
+                    continue
                 candidates[org_id] = c.Candidate(org_id, name, "acronym", 100.0)
             row_scores = scores[position]
             for index in np.flatnonzero(row_scores)[:20]:
@@ -188,16 +207,26 @@ def _match(
             if candidates:
                 best = sorted(candidates.values(), key=lambda x: -x.score)[:5]
                 ambiguous.append(c.Ambiguity(str(orgs.at[key, s.ORG_NAME]), key, tuple(best)))
-    return _FileOrgs(frame=orgs, ids=ids, new=new, ambiguous=ambiguous)
+    back = {org_id for org_id in ids.values() if org_id in removed}
+    return _FileOrgs(frame=orgs, ids=ids, new=new, ambiguous=ambiguous, removed=back)
 
 
 # ---------------------------------------------------------------- comparing
 
 
 _STATE_COLUMNS: Final = (
-    "sector", "area_code", "national", "mode", "status", "start", "end", "partner", "funder",
-    "targeted", "reached",
-)  # fmt: skip
+    "sector",
+    "area_code",
+    "national",
+    "mode",
+    "status",
+    "start",
+    "end",
+    "partner",
+    "funder",
+    "targeted",
+    "reached",
+)
 
 
 def _registry_state(
@@ -288,7 +317,13 @@ def _compare(
     found = c.counts(keys)
     comparison = c.Comparison(
         organisations_new=sorted(
-            (str(matched.frame.at[k, s.ORG_NAME]) for k in matched.new), key=norm_text
+            [str(matched.frame.at[k, s.ORG_NAME]) for k in matched.new]
+            + [
+                str(matched.frame.at[k, s.ORG_NAME])
+                for k, i in matched.ids.items()
+                if i in matched.removed
+            ],
+            key=norm_text,
         ),
         organisations_absent=_absent(connection, before, set(matched.ids.values())),
         organisations_ambiguous=matched.ambiguous,
@@ -339,9 +374,15 @@ def _check_records(records: pd.DataFrame) -> None:
 
 
 def _new_changeset(
-    connection: Connection, kind: str, *, by: str, effective: date | None = None,
-    round_id: int | None = None, reverts: int | None = None, note: str = "",
-) -> int:  # fmt: skip
+    connection: Connection,
+    kind: str,
+    *,
+    by: str,
+    effective: date | None = None,
+    round_id: int | None = None,
+    reverts: int | None = None,
+    note: str = "",
+) -> int:
     now = datetime.now(UTC)
     return _scalar_int(
         connection.scalar(
@@ -375,9 +416,13 @@ def _none(value: Any) -> Any:
 
 
 def _presence_rows(
-    records: pd.DataFrame, org_ids: np.ndarray[Any, Any], *, list_source: str, changeset: int,
+    records: pd.DataFrame,
+    org_ids: np.ndarray[Any, Any],
+    *,
+    list_source: str,
+    changeset: int,
     origin: str = ROUND,
-) -> list[dict[str, Any]]:  # fmt: skip
+) -> list[dict[str, Any]]:
     columns = {name: col for name, col in _FROM_RECORDS.items() if col in records}
     data = {name: records[col].astype(object).to_numpy() for name, col in columns.items()}
     for name in ("targeted", "reached"):
@@ -385,16 +430,20 @@ def _presence_rows(
             numbers = pd.to_numeric(records[columns[name]], errors="coerce")
             data[name] = np.asarray(numbers.astype(object), dtype=object)
     national = (
-        records[s.NATIONAL].astype(bool).to_numpy() if s.NATIONAL in records
+        records[s.NATIONAL].astype(bool).to_numpy()
+        if s.NATIONAL in records
         else np.zeros(len(records), dtype=bool)
-    )  # fmt: skip
+    )
     out = []
     for position in range(len(records)):
         row = {name: _none(values[position]) for name, values in data.items()}
         row.update(
-            organisation_id=int(org_ids[position]), national=bool(national[position]),
-            list_source=list_source, origin=origin, opened_in=changeset,
-        )  # fmt: skip
+            organisation_id=int(org_ids[position]),
+            national=bool(national[position]),
+            list_source=list_source,
+            origin=origin,
+            opened_in=changeset,
+        )
         if row.get("row") is not None:
             row["row"] = int(row["row"])
         if isinstance(row.get("start"), date | datetime):
@@ -474,9 +523,13 @@ def apply_round(
             )
         )
         changeset = _new_changeset(
-            connection, ROUND, by=by, effective=effective, round_id=round_id,
+            connection,
+            ROUND,
+            by=by,
+            effective=effective,
+            round_id=round_id,
             note=info.file_name,
-        )  # fmt: skip
+        )
         step(0.2, "organisations")
         ids = dict(matched.ids)
         if matched.new:
@@ -485,36 +538,52 @@ def apply_round(
                 org = matched.frame.loc[key]
                 rows.append(
                     {
-                        "key": _unique_key(connection, key), "name": clean_text(org[s.ORG_NAME]),
+                        "key": _unique_key(connection, key),
+                        "name": clean_text(org[s.ORG_NAME]),
                         "acronym": clean_text(org[s.ORG_ACRONYM]),
-                        "org_type": clean_text(org[s.ORG_TYPE]), "created_in": changeset,
-                        "last_confirmed": effective, "version": 1, "active": True,
-                        "contacts_public": [], "contacts_staff": [], "funders": [],
+                        "org_type": clean_text(org[s.ORG_TYPE]),
+                        "created_in": changeset,
+                        "last_confirmed": effective,
+                        "version": 1,
+                        "active": True,
+                        "contacts_public": [],
+                        "contacts_staff": [],
+                        "funders": [],
                     }
-                )  # fmt: skip
-            created = connection.execute(
-                insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
-                rows,
-            ).scalars().all()  # fmt: skip
+                )
+            created = (
+                connection.execute(
+                    insert(Organisation).returning(Organisation.id, sort_by_parameter_order=True),
+                    rows,
+                )
+                .scalars()
+                .all()
+            )
             ids.update(zip(matched.new, created, strict=True))
-        restored = list(
-            connection.scalars(
-                select(Organisation.id).where(
-                    Organisation.id.in_(list(matched.ids.values())),
-                    Organisation.removed_in.is_not(None),
+        restored = (
+            list(
+                connection.scalars(
+                    select(Organisation.id).where(
+                        Organisation.id.in_(list(matched.ids.values())),
+                        Organisation.removed_in.is_not(None),
+                    )
                 )
             )
-        ) if matched.ids else []  # fmt: skip
+            if matched.ids
+            else []
+        )
         if restored:
             connection.execute(
-                update(Organisation).where(Organisation.id.in_(restored))
+                update(Organisation)
+                .where(Organisation.id.in_(restored))
                 .values(removed_in=None, version=Organisation.version + 1)
-            )  # fmt: skip
+            )
         for change in comparison.organisations_changed:
             connection.execute(
-                update(Organisation).where(Organisation.id == change.organisation_id)
+                update(Organisation)
+                .where(Organisation.id == change.organisation_id)
                 .values({change.field: change.after, "version": Organisation.version + 1})
-            )  # fmt: skip
+            )
         if comparison.organisations_changed:
             connection.execute(
                 insert(Change),
@@ -532,9 +601,10 @@ def apply_round(
         confirmed = sorted(set(matched.ids.values()))
         for chunk in _chunks(confirmed):
             connection.execute(
-                update(Organisation).where(Organisation.id.in_(chunk))
+                update(Organisation)
+                .where(Organisation.id.in_(chunk))
                 .values(last_confirmed=effective)
-            )  # fmt: skip
+            )
         step(0.35, "aliases")
         _add_aliases(connection, matched, ids, changeset, info.file_name)
         step(0.5, "presences")
@@ -572,9 +642,12 @@ def _summary(comparison: c.Comparison) -> dict[str, Any]:
 
 
 def _add_aliases(
-    connection: Connection, matched: _FileOrgs, ids: Mapping[str, int], changeset: int,
+    connection: Connection,
+    matched: _FileOrgs,
+    ids: Mapping[str, int],
+    changeset: int,
     where: str,
-) -> None:  # fmt: skip
+) -> None:
     known = {
         tuple(row)
         for row in connection.execute(select(Alias.organisation_id, Alias.norm, Alias.kind))
@@ -582,14 +655,25 @@ def _add_aliases(
     rows = []
     for key, org in matched.frame.iterrows():
         org_id = ids[str(key)]
-        for kind, spelling in (("name", org[s.ORG_NAME]), ("name", key),
-                               ("acronym", org[s.ORG_ACRONYM])):  # fmt: skip
+        for kind, spelling in (
+            ("name", org[s.ORG_NAME]),
+            ("name", key),
+            ("acronym", org[s.ORG_ACRONYM]),
+        ):
             spelling = clean_text(spelling)
             norm = norm_text(spelling)
             if norm and (org_id, norm, kind) not in known:
                 known.add((org_id, norm, kind))
-                rows.append({"organisation_id": org_id, "spelling": spelling, "norm": norm,
-                             "kind": kind, "met_in": where, "changeset_id": changeset})  # fmt: skip
+                rows.append(
+                    {
+                        "organisation_id": org_id,
+                        "spelling": spelling,
+                        "norm": norm,
+                        "kind": kind,
+                        "met_in": where,
+                        "changeset_id": changeset,
+                    }
+                )
     if rows:
         connection.execute(insert(Alias), rows)
 
@@ -643,19 +727,31 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
         )
     )
     _close(connection, opened, changeset)
-    closed = connection.execute(select(Presence).where(Presence.closed_in == target)).scalars()
+    closed = connection.execute(
+        select(Presence.__table__).where(Presence.closed_in == target)
+    ).all()
     columns = [col.key for col in Presence.__table__.columns if col.key not in ("id",)]
     reopen = []
     open_keys = {
         (row.organisation_id, row.list_source, row.sector, row.area_code, row.national)
         for row in connection.execute(
-            select(Presence.organisation_id, Presence.list_source, Presence.sector,
-                   Presence.area_code, Presence.national).where(Presence.closed_in.is_(None))
+            select(
+                Presence.organisation_id,
+                Presence.list_source,
+                Presence.sector,
+                Presence.area_code,
+                Presence.national,
+            ).where(Presence.closed_in.is_(None))
         )
-    }  # fmt: skip
+    }
     for presence in closed:
-        key = (presence.organisation_id, presence.list_source, presence.sector,
-               presence.area_code, presence.national)  # fmt: skip
+        key = (
+            presence.organisation_id,
+            presence.list_source,
+            presence.sector,
+            presence.area_code,
+            presence.national,
+        )
         if key in open_keys:
             conflicts.append(f"presence {presence.id} ({presence.sector} {presence.area_code})")
             continue
@@ -664,10 +760,16 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
         reopen.append(row)
     if reopen:
         connection.execute(insert(Presence), reopen)
+    created = select(Organisation.id).where(Organisation.created_in == target)
+    connection.execute(  # spellings the round tied to organisations that stay
+        delete(Alias).where(Alias.changeset_id == target, Alias.organisation_id.not_in(created))
+    )
     restored = 0
     for change in connection.execute(
-        select(Change).where(Change.changeset_id == target, Change.reverted_by_id.is_(None))
-    ).scalars():
+        select(Change.__table__).where(
+            Change.changeset_id == target, Change.reverted_by_id.is_(None)
+        )
+    ).all():
         current = connection.scalar(
             select(getattr(Organisation, change.field)).where(
                 Organisation.id == change.organisation_id
@@ -677,9 +779,10 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             conflicts.append(f"organisation {change.organisation_id} {change.field}")
             continue
         connection.execute(
-            update(Organisation).where(Organisation.id == change.organisation_id)
+            update(Organisation)
+            .where(Organisation.id == change.organisation_id)
             .values({change.field: change.before, "version": Organisation.version + 1})
-        )  # fmt: skip
+        )
         connection.execute(
             insert(Change).values(
                 changeset_id=changeset,
@@ -748,5 +851,12 @@ def diff(
         )
 
 
-__all__ = ["DEFAULT_SOURCE", "MERGE", "RoundInfo", "apply_round", "compare_file", "diff",
-           "revert_round"]  # fmt: skip
+__all__ = [
+    "DEFAULT_SOURCE",
+    "MERGE",
+    "RoundInfo",
+    "apply_round",
+    "compare_file",
+    "diff",
+    "revert_round",
+]

@@ -49,15 +49,43 @@ ORG_COLUMNS: Final[dict[str, str]] = {
 }
 # Columns kept only when some record has a value (a file without them has no such column).
 _OPTIONAL: Final = (
-    s.ADM2_CODE, s.ADM2_NAME, s.ADM3_CODE, s.ADM3_NAME, s.TARGETED, s.REACHED, s.SECTOR_RAW,
-)  # fmt: skip
+    s.ADM2_CODE,
+    s.ADM2_NAME,
+    s.ADM3_CODE,
+    s.ADM3_NAME,
+    s.TARGETED,
+    s.REACHED,
+    s.SECTOR_RAW,
+)
 # The order of an imported file's records.
 RECORD_ORDER: Final = (
-    s.ORG_NAME, s.ORG_ACRONYM, s.ORG_TYPE, s.PRESENCE, s.PARTNER, s.FUNDER, s.SECTOR,
-    s.ADM1_NAME, s.ADM1_CODE, s.ADM2_NAME, s.ADM2_CODE, s.ADM3_NAME, s.ADM3_CODE,
-    s.STATUS, s.START, s.END, s.TARGETED, s.REACHED, s.ROW, s.ORG_KEY, s.SECTOR_RAW,
-    s.AREA_CODE, s.AREA_LEVEL, s.AREA_RULE, s.NATIONAL, s.SOURCE,
-)  # fmt: skip
+    s.ORG_NAME,
+    s.ORG_ACRONYM,
+    s.ORG_TYPE,
+    s.PRESENCE,
+    s.PARTNER,
+    s.FUNDER,
+    s.SECTOR,
+    s.ADM1_NAME,
+    s.ADM1_CODE,
+    s.ADM2_NAME,
+    s.ADM2_CODE,
+    s.ADM3_NAME,
+    s.ADM3_CODE,
+    s.STATUS,
+    s.START,
+    s.END,
+    s.TARGETED,
+    s.REACHED,
+    s.ROW,
+    s.ORG_KEY,
+    s.SECTOR_RAW,
+    s.AREA_CODE,
+    s.AREA_LEVEL,
+    s.AREA_RULE,
+    s.NATIONAL,
+    s.SOURCE,
+)
 ORGANISATION_ID: Final = "organisation_id"
 
 
