@@ -24,6 +24,7 @@ from ngomap.io.report import kinds_frame
 from ngomap.io.sheets import workbook_modified
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
+from ngomap.registry.cli import app as registry_app
 from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
@@ -443,6 +444,9 @@ def run_app(
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
     raise typer.Exit(subprocess.call(command))
+
+
+cli.add_typer(registry_app, name="registry")
 
 
 def main() -> None:

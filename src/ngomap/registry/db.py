@@ -127,7 +127,8 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
-def _unreachable(url: str, exc: Exception) -> RegistryError:
+def unreachable(url: str, exc: Exception) -> RegistryError:
+    """The error to raise when the database does not answer (its password never shown)."""
     shown = make_url(url).render_as_string(hide_password=True)
     return RegistryError(
         f"The registry at {shown} cannot be reached ({str(exc).splitlines()[0]}): check the URL, "
@@ -148,7 +149,7 @@ def migrate(engine: Engine) -> tuple[str | None, str]:
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
     except OperationalError as exc:
-        raise _unreachable(str(engine.url), exc) from exc
+        raise unreachable(str(engine.url), exc) from exc
     return before, head_revision()
 
 

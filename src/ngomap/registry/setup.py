@@ -6,9 +6,10 @@ import hashlib
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, func, select
+from sqlalchemy.exc import OperationalError
 
 from ngomap._paths import SAMPLE_FILE
-from ngomap.registry.db import engine_for, is_empty, migrate
+from ngomap.registry.db import engine_for, is_empty, migrate, unreachable
 from ngomap.registry.models import Changeset
 from ngomap.registry.rounds import RoundInfo, apply_round
 
@@ -43,12 +44,16 @@ def fill_with_sample(engine: Engine) -> int:
 
 
 def init(url: str | None = None, *, empty: bool = False) -> Ready:
-    """Create or migrate the registry at ``url``; a new one gets the sample unless ``empty``."""
+    """Create or migrate the registry at ``url``; one created now gets the sample unless
+    ``empty``."""
     engine = engine_for(url)
-    created = is_empty(engine)
+    try:
+        created = is_empty(engine)
+    except OperationalError as exc:
+        raise unreachable(str(engine.url), exc) from exc
     before, after = migrate(engine)
     sample_round = None
-    if not empty:
+    if created and not empty:  # only a registry made now: one emptied on purpose stays so
         with engine.connect() as connection:
             blank = not connection.scalar(select(func.count()).select_from(Changeset))
         if blank:
