@@ -32,6 +32,7 @@ GROUPS: Final = (
     ("payload", "benchmarks.payload_bench"),
     ("export", "benchmarks.export_bench"),
     ("browser", "benchmarks.browser_bench"),
+    ("registry", "benchmarks.registry_bench"),
 )
 SCHEMA_VERSION: Final = 1
 

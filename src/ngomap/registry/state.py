@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Connection, Engine, Executable, and_, func, or_, select
 
@@ -137,9 +138,14 @@ def open_at(changeset: int | None) -> Any:
     )
 
 
-def _frame(connection: Connection, query: Executable) -> pd.DataFrame:
+def frame_of(connection: Connection, query: Executable) -> pd.DataFrame:
+    """A query's rows as a frame, built column by column (pandas is slow on Row objects)."""
     result = connection.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()))
+    keys = list(result.keys())
+    columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in keys]
+    return pd.DataFrame(
+        {key: np.asarray(values, dtype=object) for key, values in zip(keys, columns, strict=True)}
+    )
 
 
 def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFrame:
@@ -147,7 +153,7 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
 
     Fields edited after it are read back from the first later change's value before.
     """
-    orgs = _frame(
+    orgs = frame_of(
         connection,
         select(
             Organisation.id,
@@ -159,7 +165,7 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
     ).set_index("id")
     if changeset is None or changeset >= latest_changeset(connection):
         return orgs
-    later = _frame(
+    later = frame_of(
         connection,
         select(Change.organisation_id, Change.field, Change.before, Change.id)
         .where(Change.changeset_id > changeset, Change.field.in_(["name", "acronym", "org_type"]))
@@ -191,7 +197,7 @@ def records(
     ).where(open_at(changeset))
     if list_source is not None:
         query = query.where(Presence.list_source == list_source)
-    rows = _frame(connection, query.order_by(Presence.id))
+    rows = frame_of(connection, query.order_by(Presence.id))
     if changeset is None:
         orgs = organisations_at(connection, None)
     else:
@@ -221,7 +227,7 @@ def rounds_frame(connection_or_engine: Connection | Engine) -> pd.DataFrame:
         with connection_or_engine.connect() as connection:
             return rounds_frame(connection)
     reverted = select(Changeset.round_id, Changeset.reverted_by_id).where(Changeset.kind == "round")
-    frame = _frame(
+    frame = frame_of(
         connection_or_engine,
         select(
             Round.id,
@@ -234,6 +240,6 @@ def rounds_frame(connection_or_engine: Connection | Engine) -> pd.DataFrame:
             Round.sha256,
         ).order_by(Round.id),
     )
-    undone = _frame(connection_or_engine, reverted).dropna()
+    undone = frame_of(connection_or_engine, reverted).dropna()
     frame["reverted"] = frame["id"].isin(undone["round_id"])
     return frame
