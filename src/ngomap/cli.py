@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
@@ -25,6 +26,7 @@ from ngomap.io.sheets import workbook_modified
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
 from ngomap.registry.cli import app as registry_app
+from ngomap.registry.setup import read_registry as registry_view
 from ngomap.schema import Problem
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
@@ -80,6 +82,18 @@ PopulationOpt = Annotated[
         "inhabitants, gaps ranked by population.",
     ),
 ]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        help="Read the registry at this database URL instead of a file ($NGOMAP_DATABASE_URL "
+        "or the default registry when --as-of is given alone).",
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The registry as of a round (R3) or a date (2025-03-31)."),
+]
 AcceptOpt = Annotated[
     bool,
     typer.Option("--accept-suggestions", help="Apply the fuzzy matches the report suggests."),
@@ -132,6 +146,18 @@ def _where(problem: Problem) -> str:
     return f"row{'s' if len(rows) > 1 else ''} {shown}{more}"
 
 
+@dataclass(frozen=True)
+class _Registry:
+    """Read the registry instead of a file: its URL (None: the default) and point in time."""
+
+    url: str | None
+    as_of: str | None
+
+
+def _registry(db: str | None, as_of: str | None) -> _Registry | None:
+    return None if db is None and as_of is None else _Registry(db, as_of)
+
+
 def _load(
     file: Path | None,
     *,
@@ -141,9 +167,18 @@ def _load(
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
+    registry: _Registry | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """Records, their report and the boundaries they were matched on."""
     paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
+    if registry is not None:
+        if file is not None:
+            raise typer.BadParameter("give a FILE or --db/--as-of, not both", param_hint="FILE")
+        bounds = load_boundaries(paths or None, level=level, crs=crs)
+        kept = registry_view(registry.url, as_of=registry.as_of)
+        report = ImportReport(source=kept.url, rows_read=len(kept.records))
+        report.rows_kept = len(kept.records)
+        return kept.records, report, bounds
     for path in paths:
         if not path.is_file():
             raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
@@ -195,6 +230,8 @@ def summary(
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
@@ -206,6 +243,7 @@ def summary(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            registry=_registry(db, as_of),
         )
         table = analysis.summary(
             records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
@@ -349,6 +387,8 @@ def export_command(
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
     from ngomap import export as ex  # matplotlib: loaded only when exporting
@@ -381,6 +421,7 @@ def export_command(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            registry=_registry(db, as_of),
         )
         orgs = _org_keys(records, org or [])
         if view is ViewName.zones and not orgs:
@@ -402,7 +443,10 @@ def export_command(
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        if file is None:
+        if _registry(db, as_of) is not None:
+            kept = registry_view(db, as_of=as_of)
+            source, updated = kept.source(lang, as_of), kept.updated
+        elif file is None:
             sample = load_sample(bounds)
             source, updated = sample.source(lang), sample.updated
         else:  # a workbook's last-saved day, else the file's modification day

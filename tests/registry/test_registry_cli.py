@@ -101,3 +101,24 @@ def test_unreachable_database_is_said() -> None:
     result = runner.invoke(cli, ["registry", "rounds", "--db", "postgresql://x@127.0.0.1:1/none"])
     assert result.exit_code == 1
     assert "cannot be reached" in result.output
+
+
+def test_summary_and_export_read_the_registry(db_url: str, tmp_path: Path) -> None:
+    _run("init", "--db", db_url)  # the sample
+    from_file = runner.invoke(cli, ["summary", "--format", "json"])
+    from_registry = runner.invoke(cli, ["summary", "--format", "json", "--db", db_url])
+    assert from_registry.exit_code == 0, from_registry.output
+    assert json.loads(from_registry.stdout) == json.loads(from_file.stdout)
+    # A later round, then the registry as of the first one: the sample's numbers again.
+    _run("import", str(_file(tmp_path, "q.csv", FIRST)), "--db", db_url, "--apply")
+    now = runner.invoke(cli, ["summary", "--format", "json", "--db", db_url])
+    assert json.loads(now.stdout) != json.loads(from_file.stdout)
+    then = runner.invoke(cli, ["summary", "--format", "json", "--db", db_url, "--as-of", "R1"])
+    assert json.loads(then.stdout) == json.loads(from_file.stdout)
+    out = tmp_path / "then.csv"
+    done = runner.invoke(cli, ["export", "--db", db_url, "--as-of", "R1", "--out", str(out)])
+    assert done.exit_code == 0, done.output
+    assert out.read_text(encoding="utf-8-sig").count("\n") > 300  # the sample's records
+    both = runner.invoke(cli, ["summary", str(out), "--db", db_url])
+    assert both.exit_code == 2
+    assert "not both" in both.output

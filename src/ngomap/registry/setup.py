@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from datetime import date
 
+import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
 from ngomap._paths import SAMPLE_FILE
+from ngomap.registry import state
 from ngomap.registry.db import engine_for, is_empty, migrate, unreachable
 from ngomap.registry.models import Changeset
 from ngomap.registry.rounds import RoundInfo, apply_round
@@ -72,3 +75,36 @@ def ready_engine(url: str | None = None) -> Engine:
     engine = engine_for(url)
     init(url)
     return engine
+
+
+@dataclass(frozen=True)
+class RegistryView:
+    """The registry's records as of a point in time, with what to say about where they are from."""
+
+    records: pd.DataFrame
+    changeset: int
+    updated: date | None  # the effective date of the last change shown
+    url: str  # password hidden
+
+    def source(self, lang: str, as_of: str | None = None) -> str:
+        """Where the records come from, for a caption: the registry and the point in time."""
+        when = f" {as_of}" if as_of else ""
+        if lang == "fr":
+            return f"Registre ngomap{' au' + when if as_of else ''} ({self.url})"
+        return f"ngomap registry{' as of' + when if as_of else ''} ({self.url})"
+
+
+def read_registry(url: str | None = None, *, as_of: str | None = None) -> RegistryView:
+    """The registry at ``url`` (created with the sample on first use) as records, now or as of
+    a round ("R3") or a date ("2025-03-31")."""
+    engine = ready_engine(url)
+    with engine.connect() as connection:
+        changeset = state.changeset_at(connection, as_of)
+        records = state.records(connection, as_of=changeset)
+        updated = connection.scalar(select(Changeset.effective).where(Changeset.id == changeset))
+    return RegistryView(
+        records=records,
+        changeset=changeset,
+        updated=updated,
+        url=engine.url.render_as_string(hide_password=True),
+    )

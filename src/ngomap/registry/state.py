@@ -96,12 +96,15 @@ def latest_changeset(connection: Connection) -> int:
 
 
 def changeset_at(connection: Connection, when: int | str | date | None) -> int:
-    """The changeset a point in time names: None (now), a round id, "R12", or a date.
+    """The changeset a point in time names: None (now), a round ("12" or "R12"), a date, or
+    a changeset id (an int).
 
     A date names the registry as it was after the last change effective on or before it.
     """
     if when is None:
         return latest_changeset(connection)
+    if isinstance(when, int):  # a changeset id already
+        return when
     if isinstance(when, date):
         found = connection.scalar(select(func.max(Changeset.id)).where(Changeset.effective <= when))
         return int(found or 0)
