@@ -86,3 +86,16 @@ def test_the_stated_system_is_kept(db_url: str, tmp_path: Path) -> None:
     assert again.codes() == ["XX0101", "XX0102"]
     west = boundary_sets.areas(engine, kept.id).set_index("pcode").loc["XX0101"].geometry
     assert west.bounds == pytest.approx((0, 0, 1, 1), abs=1e-6)  # back in longitude, latitude
+    own, _ = boundary_sets.keep(engine, [_two_areas(tmp_path)], crs="32630")
+    assert own.crs is None  # the file said its own system: nothing to remember
+
+
+def test_files_come_back_under_the_users_names(db_url: str, tmp_path: Path) -> None:
+    init(db_url, empty=True)
+    engine = db.engine_for(db_url)
+    entry, _ = boundary_sets.keep(engine, [_two_areas(tmp_path)])
+    paths = boundary_sets.files(engine, entry.id, tmp_path / "cache")
+    assert [Path(p).name for p in paths] == ["cercles.geojson"]
+    assert Path(paths[0]).parent == tmp_path / "cache" / entry.id
+    again = boundary_sets.files(engine, entry.id, tmp_path / "cache")  # written once
+    assert again == paths

@@ -3,7 +3,7 @@
 Each kept set holds the files as the user uploaded them (read again on load, so that their
 notes and names stay the user's) and its areas with their geometry: a PostGIS geometry in
 PostgreSQL, WKB in SQLite, in EPSG:4326. A set is only kept once it has been read
-successfully. This replaces the folder store (``ngomap.io.boundary_store``).
+successfully. It replaced the folder store (``ngomap.io.boundary_store``).
 """
 
 from __future__ import annotations
@@ -206,3 +206,33 @@ def areas(engine: Engine, key: str) -> gpd.GeoDataFrame:
         ],
         crs="EPSG:4326",
     )
+
+
+def files(engine: Engine, key: str, folder: Path | None = None) -> tuple[str, ...]:
+    """A kept set's files on this machine (written once into ``folder``, by default the data
+    folder's ``boundaries-cache``), for readers that take paths; in the user's names."""
+    from ngomap.registry.db import data_dir
+
+    target = (folder or data_dir() / "boundaries-cache") / key
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(BoundaryFile.name, BoundaryFile.content)
+            .join(BoundarySet, BoundarySet.id == BoundaryFile.set_id)
+            .where(BoundarySet.key == key)
+            .order_by(BoundaryFile.id)
+        ).all()
+    if not found:
+        raise BoundaryError(
+            f"No kept boundaries are called {key}: they may have been removed.",
+            f"Aucunes limites gardées ne s'appellent {key} : elles ont pu être retirées.",
+        )
+    paths = []
+    for name, content in found:
+        path = target / name
+        if not path.is_file() or path.stat().st_size != len(content):
+            target.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(bytes(content))
+            partial.replace(path)  # never a half-written file for another reader
+        paths.append(str(path))
+    return tuple(paths)
