@@ -30,12 +30,12 @@ from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
-from ngomap.importer.validate import OTHER_SECTOR_PREFIX
 from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes, classify_counts, classify_rates
 from ngomap.render.staticmap import PrintLayout
 from ngomap.render.webassets import inline_assets
 from ngomap.render.webmap import choropleth
+from ngomap.schema import OTHER_SECTOR_PREFIX
 
 MIME: Final[dict[str, str]] = {
     "png": "image/png",

@@ -19,9 +19,8 @@ from ngomap.areas.geometry import locate_points
 from ngomap.areas.matching import decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
 from ngomap.normalise import AliasTable, clean_text, norm_text
-from ngomap.schema import Problem, Severity
+from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 
-OTHER_SECTOR_PREFIX: Final = "other: "
 ORG_FUZZY_CUTOFF: Final = 90.0  # rapidfuzz ratio from which two organisation names are suggested
 ORG_FUZZY_MIN_LENGTH: Final = 8  # shorter names are acronyms: IRC and IRW are two NGOs
 ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspelling is looked for
