@@ -17,6 +17,7 @@ from ngomap import vocab
 from ngomap.areas import decision_columns, match_areas
 from ngomap.boundaries import Boundaries
 from ngomap.coded import Coded, group, positions_by_code, span
+from ngomap.file_areas import other_country, other_country_sentence
 from ngomap.geometry import locate_points
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import Problem, Severity
@@ -532,6 +533,11 @@ def clean_records(
         )
 
     step(0.75, "areas")
+    foreign = other_country(columns, boundaries)
+    if foreign is not None:
+        en, fr = other_country_sentence(*foreign)
+        log.add([], kind="area.other_country", column=None, value=foreign[1], en=en, fr=fr,
+                severity=Severity.ERROR)  # fmt: skip
     combo_ids, decisions = match_areas(
         columns, length, boundaries, accept_suggestions=accept_suggestions
     )

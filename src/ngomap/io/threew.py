@@ -22,6 +22,7 @@ from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.boundaries import Boundaries, embedded_regions
 from ngomap.coded import Coded, span
 from ngomap.errors import InputFileError
+from ngomap.file_areas import areas_from_columns, other_country
 from ngomap.io.sheets import (
     FORMULA_ERRORS,
     SNIFF_ROWS,
@@ -318,7 +319,39 @@ def read_3w(
     ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
     ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
     ``progress(fraction, step)`` is called as the import goes. The file itself is never
-    modified.
+    modified. Without ``boundaries``, see ``read_3w_areas``.
+    """
+    records, report, _areas = read_3w_areas(
+        source,
+        name=name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        sheet=sheet,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
+    return records, report
+
+
+def read_3w_areas(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
+    """``read_3w``, and the boundaries the records were matched on.
+
+    Without ``boundaries``: the embedded regions, unless the file's P-codes are another
+    country's; then the file's own codes and names (``areas_from_columns``, no geometry),
+    so that its tables can be counted at every level it has.
     """
     data, label = _source(source, name, max_bytes)
     table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
@@ -335,11 +368,30 @@ def read_3w(
                 severity=Severity.WARNING,
             )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
+    if boundaries is None:
+        boundaries = embedded_regions()
+        if other_country(columns, boundaries) is not None:
+            own = areas_from_columns(columns)
+            if own is not None:
+                boundaries = own
+                log.add(
+                    [],
+                    kind="area.from_file",
+                    column=None,
+                    value=None,
+                    en="No boundary file: areas are the file's own codes and names "
+                    f"({', '.join(own.levels)}); tables are counted, the map needs the "
+                    "country's boundaries (COD-AB).",
+                    fr="Pas de fichier de limites : les zones sont les codes et noms du "
+                    f"fichier ({', '.join(own.levels)}) ; les tableaux sont comptés, la carte "
+                    "demande les limites du pays (COD-AB).",
+                    severity=Severity.INFO,
+                )
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
     records, report = clean_records(
         columns,
         table.rows,
-        boundaries or embedded_regions(),
+        boundaries,
         source=label,
         headers={field: header for header, field in table.mapping.items()},
         accept_suggestions=accept_suggestions,
@@ -354,7 +406,7 @@ def read_3w(
     records[s.SOURCE] = label
     if progress is not None:
         progress(1.0, "done")
-    return records, report
+    return records, report, boundaries
 
 
 def import_dataset(
