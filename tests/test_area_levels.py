@@ -129,3 +129,20 @@ def test_communes_found_by_their_name_within_the_cercle(shared_data: Path, tmp_p
     assert ("admin1Pcode", "ML05") in conflicts
     assert ("admin3Pcode", "ML020414") in conflicts
     assert ("admin3Pcode", "ML070201") in conflicts
+
+
+def test_the_real_mali_5w_counts_alike_whatever_levels_are_loaded(shared_data: Path) -> None:
+    folder = shared_data / CODAB
+    path = shared_data / "3w/mali-5w-mar2022/mali_5w_mar2022.xlsx"
+    regions, cercles = {}, {}
+    for which in FILES:
+        boundaries = _boundaries(folder, which)
+        records, report = read_3w(path, boundaries=boundaries)
+        assert report.rows_rejected == 0, which
+        regions[which] = _counts(records, boundaries, "adm1")
+        if "adm2" in boundaries.levels:
+            cercles[which] = _counts(records, boundaries, "adm2")
+    assert len(regions["stack"]) == 10
+    assert regions["adm1"] == regions["adm2"] == regions["stack"]
+    assert len(cercles["stack"]) > 40
+    assert cercles["adm2"] == cercles["stack"]
