@@ -87,16 +87,21 @@ def _column_aliases() -> tuple[dict[tuple[str, frozenset[str]], str], dict[str, 
     return tags, headers
 
 
+_HOW_WRITTEN: Final = frozenset({"name", "code", "pcode", "id", "en", "fr", "i_en", "i_fr"})
+
+
 def field_for_hashtag(cell: object) -> str | None:
     """The canonical field of a hashtag: same tag, the most attributes in common."""
     parsed = parse_hashtag(cell)
     if parsed is None:
         return None
     tag, attributes = parsed
-    best: tuple[int, str] | None = None
+    best: tuple[tuple[int, int], str] | None = None
     for (known_tag, known_attributes), field in _column_aliases()[0].items():
         if known_tag == tag and known_attributes <= attributes:
-            score = len(known_attributes)
+            # +name and +code say how a thing is written, others what it is:
+            # #org+type+name is the type (by its name), not the organisation's name.
+            score = (len(known_attributes - _HOW_WRITTEN), len(known_attributes))
             if best is None or score > best[0]:
                 best = (score, field)
     return None if best is None else best[1]
@@ -121,18 +126,21 @@ def map_columns(
         if header in headers and field:
             mapping[header] = field
             taken.add(field)
-    for position, header in enumerate(headers):
-        if header in mapping or header in overrides:
-            continue
-        found = None
-        if hashtags is not None and position < len(hashtags):
-            found = field_for_hashtag(hashtags[position])
-        if found is None:
-            found = field_for_header(header)
-        if found and found not in taken:
-            mapping[header] = found
-            taken.add(found)
-    return mapping, [h for h in headers if h not in mapping]
+    # Hashtags first, for every column: a header word never takes a hashtag's field.
+    by_tag = [
+        field_for_hashtag(hashtags[p]) if hashtags is not None and p < len(hashtags) else None
+        for p in range(len(headers))
+    ]
+    by_header = [field_for_header(header) for header in headers]
+    for found_by in (by_tag, by_header):
+        for header, found in zip(headers, found_by, strict=True):
+            if header in mapping or header in overrides:
+                continue
+            if found and found not in taken:
+                mapping[header] = found
+                taken.add(found)
+    ordered = {h: mapping[h] for h in headers if h in mapping}
+    return ordered, [h for h in headers if h not in mapping]
 
 
 def _is_hashtag_row(values: Sequence[object]) -> bool:
