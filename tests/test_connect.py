@@ -172,3 +172,11 @@ def test_nothing_shared_gives_no_suggestion() -> None:
 def test_long_lists_are_cut_in_words() -> None:
     reason = c.Reason(c.SAME_PARTNER, 7, 28.0, names=tuple(f"P{i}" for i in range(7)))
     assert reason.text(None, "en") == "Same local partner: P0, P1, P2, P3, P4 (+2)"
+
+
+def test_a_record_for_a_whole_region_meets_each_cercle_of_the_focus() -> None:
+    found = c.meet(people(), strip(), c.Focus.of_places(["C1", "C2"], ["HEA"]))
+    cedre = next(x for x in found if x.org_name == "Cèdre")
+    reason = cedre.reason(c.SAME_AREA_SECTOR)
+    assert reason is not None
+    assert (reason.areas, reason.count, cedre.score) == (("C1", "C2"), 2, 20.0)

@@ -17,6 +17,7 @@ from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.boundaries import Boundaries
+from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
 from ngomap.io.population import read_population
@@ -425,6 +426,9 @@ def export_command(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
+
+
+cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
 
 
 @cli.command("app")

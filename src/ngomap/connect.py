@@ -428,7 +428,7 @@ class Suggestion:
         return next((r for r in self.reasons if r.kind == kind), None)
 
 
-def _chain(boundaries: Boundaries, code: str) -> list[str]:
+def area_chain(boundaries: Boundaries, code: str) -> list[str]:
     """The area and its ancestors, finest first (just the code when unknown)."""
     chain = [code]
     parent = boundaries.parent(code)
@@ -441,8 +441,8 @@ def _chain(boundaries: Boundaries, code: str) -> list[str]:
 def _relation(boundaries: Boundaries, record_area: str, focus_area: str) -> tuple[str, str] | None:
     """("same", finer of the two) when one area holds the other; ("near", the record's
     area at the coarser level) when they are neighbours there; None otherwise."""
-    record_chain = _chain(boundaries, record_area)
-    focus_chain = _chain(boundaries, focus_area)
+    record_chain = area_chain(boundaries, record_area)
+    focus_chain = area_chain(boundaries, focus_area)
     if focus_area in record_chain or record_area in focus_chain:
         finer = record_area if focus_area in record_chain else focus_area
         return "same", finer
@@ -524,30 +524,26 @@ def meet(
                 found.append((focus_area, *relation))
         related[record_area] = found
     for key, record_area, sector in cells.itertuples(index=False):
-        best: tuple[int, str, str, Complement | None, str] | None = None
-        option: tuple[int, str, str, Complement | None, str]
+        options: list[tuple[int, str, str, Complement | None, str]] = []
         for focus_area, how, shown in related[record_area]:
             mine = focus_sectors[focus_area]
             if how == "same" and sector in mine:
-                option = (0, SAME_AREA_SECTOR, shown, None, "")
+                options.append((0, SAME_AREA_SECTOR, shown, None, ""))
             elif how == "same" and (pairs := [m for m in mine if complements.between(sector, m)]):
                 first = sorted(pairs)[0]
-                option = (
-                    1,
-                    SAME_AREA_COMPLEMENTARY,
-                    shown,
-                    complements.between(sector, first),
-                    first,
-                )
+                why = complements.between(sector, first)
+                options.append((1, SAME_AREA_COMPLEMENTARY, shown, why, first))
             elif how == "near" and sector in mine:
-                option = (2, NEIGHBOUR_SAME_SECTOR, shown, None, "")
-            else:
+                options.append((2, NEIGHBOUR_SAME_SECTOR, shown, None, ""))
+        if not options:
+            continue
+        # The strongest reason only, in every focus area that gives it (a record for a
+        # whole region meets a project in each of the region's cercles).
+        strongest = min(option[0] for option in options)
+        entry = tally(key)
+        for rank, kind, shown, why, mine_sector in options:
+            if rank != strongest:
                 continue
-            if best is None or option[:3] < best[:3]:
-                best = option
-        if best is not None:
-            _rank, kind, shown, why, mine_sector = best
-            entry = tally(key)
             entry.add(kind, shown, sector)
             if why is not None:
                 entry.mine.add(mine_sector)
