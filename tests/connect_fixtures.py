@@ -8,7 +8,7 @@ from helpers import make_records
 from shapely.geometry import box
 
 from ngomap import schema as s
-from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 
 SLIVER = 0.00005  # degrees: less than connect.NEIGHBOUR_TOLERANCE
 

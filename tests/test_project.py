@@ -12,7 +12,7 @@ from connect_fixtures import strip
 from shapely.geometry import box
 
 from ngomap import schema as s
-from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.errors import InputFileError
 from ngomap.project import Project, parse_budget, read_project
 

@@ -26,14 +26,15 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ngomap import connect, staticmap
+from ngomap import connect
 from ngomap import schema as s
-from ngomap.boundaries import LEVELS, Boundaries
-from ngomap.classes import Classes, classify_counts
+from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import norm_text
 from ngomap.project import Project
-from ngomap.webmap import legend_items
+from ngomap.render import staticmap
+from ngomap.render.classes import Classes, classify_counts
+from ngomap.render.webmap import legend_items
 
 PAGE_MM: Final = (210.0, 297.0)  # A4 portrait
 MARGIN: Final = 12.0

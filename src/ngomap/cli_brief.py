@@ -96,11 +96,11 @@ def _brief_bytes(
     lang: str,
 ) -> bytes:
     # Heavy modules (geopandas, matplotlib) only when the command runs.
+    from ngomap.areas.files import load_boundaries
+    from ngomap.areas.population import read_population
     from ngomap.brief import TwoRounds, brief_pdf, build_brief
     from ngomap.errors import InputFileError
-    from ngomap.io.boundary_files import load_boundaries
-    from ngomap.io.population import read_population
-    from ngomap.io.threew import load_sample, read_3w
+    from ngomap.importer.threew import load_sample, read_3w
     from ngomap.project import read_project_file
 
     bounds = load_boundaries(boundaries or None, crs=crs)

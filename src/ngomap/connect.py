@@ -38,7 +38,7 @@ import shapely
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap._paths import DATA_DIR
-from ngomap.boundaries import LEVELS, Boundaries
+from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import clean_text, norm_text

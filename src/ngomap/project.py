@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Final
 
 from ngomap import vocab
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
-from ngomap.io.sheets import read_grid
+from ngomap.importer.sheets import read_grid
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 ORGANISATION: Final = "organisation"
