@@ -20,6 +20,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
 from ngomap.areas.population import read_population
+from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame
 from ngomap.importer.sheets import workbook_modified
@@ -487,6 +488,9 @@ def export_command(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
+
+
+cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
 
 
 @cli.command("app")
