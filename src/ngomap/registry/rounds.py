@@ -99,11 +99,6 @@ class _FileOrgs:
     removed: set[int]  # matched organisations that a revert had removed: back as new ones
 
 
-def _mode(values: pd.Series) -> str:
-    found = values[values.astype(str).str.strip() != ""].dropna()
-    return str(found.mode().iloc[0]) if len(found) else ""
-
-
 def _file_organisations(records: pd.DataFrame) -> pd.DataFrame:
     """One row per organisation of the file: its key, name, acronym and type (the most said)."""
     columns = [col for col in (s.ORG_NAME, s.ORG_ACRONYM, s.ORG_TYPE) if col in records]
@@ -111,7 +106,9 @@ def _file_organisations(records: pd.DataFrame) -> pd.DataFrame:
     for column in columns[1:]:
         pairs = records[[s.ORG_KEY, column]]
         pairs = pairs[pairs[column].notna() & (pairs[column].astype(str).str.strip() != "")]
-        most = pairs.groupby(s.ORG_KEY)[column].agg(lambda v: v.value_counts().index[0])
+        counted = pairs.groupby([s.ORG_KEY, column], sort=False).size().reset_index(name="n")
+        counted = counted.sort_values("n", ascending=False, kind="stable")
+        most = counted.drop_duplicates(s.ORG_KEY).set_index(s.ORG_KEY)[column]
         first[column] = most.reindex(first.index).fillna("")
     for column in (s.ORG_ACRONYM, s.ORG_TYPE):
         if column not in first:
