@@ -20,7 +20,6 @@ from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
-    MERGE,
     REVERT,
     ROUND,
     Alias,
@@ -329,14 +328,10 @@ def _compare(
         presences_changed=found[c.CHANGED],
         presences_updated=found[c.UPDATED],
         presences_unchanged=found[c.UNCHANGED],
-        by_area=_named_by_area(keys),
+        by_area=c.by_area(keys),
         keys=keys,
     )
     return comparison, matched, org_ids, before, after
-
-
-def _named_by_area(keys: pd.DataFrame) -> pd.DataFrame:
-    return c.by_area(keys)
 
 
 def compare_file(
@@ -845,14 +840,3 @@ def diff(
             by_area=c.by_area(keys),
             keys=keys,
         )
-
-
-__all__ = [
-    "DEFAULT_SOURCE",
-    "MERGE",
-    "RoundInfo",
-    "apply_round",
-    "compare_file",
-    "diff",
-    "revert_round",
-]
