@@ -257,9 +257,11 @@ def validate(
         )
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, _example = line
-            words = ("lignes", "cas", "tout le fichier") if lang == "fr" else (
-                "rows", "cases", "the whole file"
-            )  # fmt: skip
+            words = (
+                ("lignes", "cas", "tout le fichier")
+                if lang == "fr"
+                else ("rows", "cases", "the whole file")
+            )
             where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
             typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
         for problem in report.problems:
@@ -434,14 +436,24 @@ def run_app(
     """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics)."""
     install_static(APP_SCRIPT.parent / "static")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--server.maxUploadSize",
+        str(UPLOAD_LIMIT_MB),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(command))
 
 

@@ -8,6 +8,7 @@ import re
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyogrio
@@ -32,13 +33,13 @@ def _sample() -> Dataset:
     return load_sample(embedded_regions())
 
 
-def _snap(lang: str = "fr", **options: object) -> e.Snapshot:
+def _snap(lang: str = "fr", **options: Any) -> e.Snapshot:
     return e.Snapshot.of(
         _sample(),
         embedded_regions(),
         a.ViewOptions(**options),
         lang,
-        today=TODAY,  # type: ignore[arg-type]
+        today=TODAY,
     )
 
 

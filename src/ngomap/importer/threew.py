@@ -231,10 +231,11 @@ def read_table(
         if field_name not in FIELDS:
             raise InputFileError(
                 f"'{field_name}' (for column '{header}') is not a field; use one of: "
-                + ", ".join(FIELDS) + ".",
+                + ", ".join(FIELDS)
+                + ".",
                 f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
                 "utilisez l'un de : " + ", ".join(FIELDS) + ".",
-            )  # fmt: skip
+            )
     grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
     if progress is not None:
         progress(0.45, "columns")

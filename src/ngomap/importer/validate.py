@@ -163,8 +163,11 @@ def _code_column(
     """Replace a column's values by vocabulary codes; report each unknown value with its rows."""
     if column not in columns:
         return
-    names = {"sectors": ("sector", "secteur"), "org_types": ("organisation type",
-             "type d'organisation"), "presence": ("presence mode", "mode de présence")}  # fmt: skip
+    names = {
+        "sectors": ("sector", "secteur"),
+        "org_types": ("organisation type", "type d'organisation"),
+        "presence": ("presence mode", "mode de présence"),
+    }
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
     aliases = {norm_text(alias): alias for alias in vocabulary.aliases.aliases()}
     values = columns[column].unique()
@@ -514,9 +517,15 @@ def clean_records(
     step(0.65, "sectors")
     sector_raw = columns.get(s.SECTOR)
     _code_column(
-        columns, s.SECTOR, vocab.sectors(), header(s.SECTOR), log, rows,
-        unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
-    )  # fmt: skip
+        columns,
+        s.SECTOR,
+        vocab.sectors(),
+        header(s.SECTOR),
+        log,
+        rows,
+        unknown_prefix=OTHER_SECTOR_PREFIX,
+        accept_suggestions=accept_suggestions,
+    )
     _code_column(columns, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log, rows)
     _code_column(columns, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log, rows)
     if s.SECTOR not in columns:
@@ -571,9 +580,11 @@ def clean_records(
     kept_positions = np.flatnonzero(~rejected)
     kept = span(kept_positions)
 
-    area = Coded.of(areas[s.AREA_CODE]) if by_point.any() else Coded(
-        combo_ids, np.asarray([d.code for d in decisions], dtype=object)
-    )  # fmt: skip
+    area = (
+        Coded.of(areas[s.AREA_CODE])
+        if by_point.any()
+        else Coded(combo_ids, np.asarray([d.code for d in decisions], dtype=object))
+    )
     record = [keys, columns[s.SECTOR], area, Coded(national.astype(np.int64), np.array([0, 1]))]
     others = [c for f, c in columns.items() if f not in _SPELLING and f != s.SECTOR]
     duplicated = _duplicates(
@@ -589,9 +600,13 @@ def clean_records(
     )
     if s.ORG_TYPE in columns:
         _report_types(
-            keys.take(valid), columns[s.ORG_TYPE].take(valid), rows[valid],
-            header(s.ORG_TYPE), log, display,
-        )  # fmt: skip
+            keys.take(valid),
+            columns[s.ORG_TYPE].take(valid),
+            rows[valid],
+            header(s.ORG_TYPE),
+            log,
+            display,
+        )
     names = keys.map(lambda k: display.get(k, k))
 
     def text(column: Coded) -> pd.Series:
