@@ -21,19 +21,20 @@ import geopandas as gpd
 import pandas as pd
 import pycountry
 import pyogrio
-from branca.element import Element
 from matplotlib.figure import Figure
 
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.geometry import light_areas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes, classify_counts, classify_rates
 from ngomap.render.staticmap import PrintLayout
 from ngomap.render.webassets import inline_assets
+from ngomap.render.webinert import Verbatim
 from ngomap.render.webmap import choropleth
 from ngomap.schema import OTHER_SECTOR_PREFIX
 
@@ -238,13 +239,14 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 def map_html(snap: Snapshot) -> bytes:
     """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
 
-    Legend, tooltips and the source line as on the page; every text from data is escaped.
+    The page's light geometry as TopoJSON; legend, tooltips and the source line as on the
+    page. Every text from data is escaped, and none is read as a template (``webinert``).
     """
     table = view_table(snap)
     options = snap.options
     labels = captions.map_labels(options, snap.lang, source_line(snap))
     fmap = choropleth(
-        snap.boundaries.level_areas(options.level),
+        light_areas(snap.boundaries, options.level),
         table,
         labels=labels,
         value_column=a.VALUE,
@@ -256,7 +258,7 @@ def map_html(snap: Snapshot) -> bytes:
     text = print_text(snap)
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
-        Element(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
+        Verbatim(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
     )
     box = (
         '<div style="position:fixed;top:8px;left:54px;z-index:1000;background:#fff;'
@@ -267,7 +269,7 @@ def map_html(snap: Snapshot) -> bytes:
         'padding:3px 6px;font:11px/1.3 sans-serif;max-width:60%">'
         f"{html.escape(text.source_line)}<br>{html.escape(text.disclaimer)}</div>"
     )
-    root.html.add_child(Element(box))  # type: ignore[attr-defined]
+    root.html.add_child(Verbatim(box))  # type: ignore[attr-defined]
     return str(root.render()).encode("utf-8")
 
 
