@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -21,7 +22,7 @@ def make_records(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     return frame
 
 
-def map_properties(script: str) -> list[dict[str, object]] | None:
+def map_properties(script: str) -> list[dict[str, Any]] | None:
     """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order."""
     import json
     import re

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,12 +20,11 @@ from ngomap.areas.files import load_boundaries
 from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame
-from ngomap.importer.sheets import workbook_modified
-from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
-from ngomap.importer.validate import ImportReport
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset, load_sample
 from ngomap.normalise import norm_text
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
+from ngomap.views import VIEWS
 
 cli = typer.Typer(
     add_completion=False,
@@ -140,8 +138,8 @@ def _load(
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
-) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
-    """Records, their report and the boundaries they were matched on."""
+) -> tuple[Dataset, Boundaries]:
+    """The data (the sample when ``file`` is None) and the boundaries it was matched on."""
     paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
     for path in paths:
         if not path.is_file():
@@ -150,11 +148,10 @@ def _load(
         raise typer.BadParameter(f"{org_aliases} does not exist", param_hint="--org-aliases")
     boundaries = load_boundaries(paths or None, level=level, crs=crs)
     if file is None:
-        dataset = load_sample(boundaries)
-        return dataset.records, dataset.report, boundaries
+        return load_sample(boundaries), boundaries
     if not file.is_file():
         raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
-    records, report = read_3w(
+    dataset = import_dataset(
         file,
         boundaries=boundaries,
         column_map=column_map,
@@ -162,7 +159,7 @@ def _load(
         org_aliases=org_aliases,
         progress=_progress,
     )
-    return records, report, boundaries
+    return dataset, boundaries
 
 
 def _sector_codes(values: list[str]) -> list[str] | None:
@@ -197,7 +194,7 @@ def summary(
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
-        records, _report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -207,7 +204,7 @@ def summary(
             org_aliases=org_aliases,
         )
         table = analysis.summary(
-            records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
+            dataset.records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
         )
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
@@ -232,7 +229,7 @@ def validate(
 ) -> None:
     """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error."""
     try:
-        _records, report, _bounds = _load(
+        dataset, _bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -247,6 +244,7 @@ def validate(
         else:
             typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
+    report = dataset.report
     if as_json:
         typer.echo(json.dumps(report.as_dict(lang), ensure_ascii=False, indent=2))
     else:
@@ -271,15 +269,6 @@ def validate(
                 f"{problem.severity}: {_where(problem)}{column_name}: {problem.message(lang)}{hint}"
             )
     raise typer.Exit(0 if report.usable else 1)
-
-
-class ViewName(StrEnum):
-    """The views of `ngomap export`."""
-
-    density = "density"
-    zones = "zones"
-    overlap = "overlap"
-    gaps = "gaps"
 
 
 def _org_keys(records: pd.DataFrame, names: list[str]) -> tuple[str, ...]:
@@ -318,7 +307,9 @@ def export_command(
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
-    view: Annotated[ViewName, typer.Option("--view", help="The map's view.")] = ViewName.density,
+    view: Annotated[
+        str, typer.Option("--view", help=f"The map's view: {', '.join(VIEWS)}.")
+    ] = "density",
     org: Annotated[
         list[str] | None,
         typer.Option(
@@ -367,6 +358,9 @@ def export_command(
         raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
     if lang not in ("fr", "en"):
         raise typer.BadParameter("use fr or en", param_hint="--lang")
+    spec = VIEWS.get(view)
+    if spec is None:
+        raise typer.BadParameter(f"use one of {', '.join(VIEWS)}", param_hint="--view")
     try:
         layout = PrintLayout(
             paper=paper.upper(), orientation=orientation.lower(), dpi=dpi, labels=labels
@@ -374,7 +368,7 @@ def export_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        records, _report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -383,43 +377,27 @@ def export_command(
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
         )
-        orgs = _org_keys(records, org or [])
-        if view is ViewName.zones and not orgs:
-            raise typer.BadParameter("the zones view needs --org", param_hint="--org")
+        orgs = _org_keys(dataset.records, org or [])
+        if spec.needs_organisations and not orgs:
+            raise typer.BadParameter(f"the {view} view needs --org", param_hint="--org")
         sectors = _sector_codes(sector or [])
         filters = analysis.Filters(
             sectors=tuple(sectors) if sectors else None,
-            organisations=orgs if orgs and view is not ViewName.zones else None,
+            organisations=orgs if orgs and not spec.needs_organisations else None,
         )
         options = analysis.ViewOptions(
-            view=view.value,
+            view=spec.key,
             level=level or bounds.level,
             filters=filters,
             min_overlap=min_overlap,
             max_gap=max_gap,
-            zone_orgs=orgs if view is ViewName.zones else (),
+            zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        if file is None:
-            sample = load_sample(bounds)
-            source, updated = sample.source(lang), sample.updated
-        else:  # a workbook's last-saved day, else the file's modification day
-            source = file.name
-            updated = workbook_modified(file.read_bytes()) or date.fromtimestamp(
-                file.stat().st_mtime
-            )
-        snap = ex.Snapshot(
-            records=records,
-            boundaries=bounds,
-            options=options,
-            lang=lang,
-            data_source=source,
-            data_updated=updated,
-            population=inhabitants,
-        )
+        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
         data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)

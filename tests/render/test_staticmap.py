@@ -104,7 +104,7 @@ def test_sample_map_uses_the_same_classes_and_colours_as_the_page() -> None:
     from ngomap.importer.threew import load_sample
 
     records = load_sample(boundaries).records
-    table = a.view(records, boundaries, a.ViewOptions())
+    table = a.density(records, boundaries)
     classes = classify_counts(table[a.VALUE].tolist())
     png = sm.render(
         sm.print_map(

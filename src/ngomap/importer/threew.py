@@ -359,8 +359,8 @@ def read_3w(
 
 
 def import_dataset(
-    data: bytes,
-    name: str,
+    source: bytes | Path,
+    name: str | None = None,
     *,
     boundaries: Boundaries | None = None,
     column_map: dict[str, str] | None = None,
@@ -369,7 +369,14 @@ def import_dataset(
     progress: Progress | None = None,
     max_bytes: int | None = None,
 ) -> Dataset:
-    """A user's file (bytes) as a Dataset for the page: records, report, where it came from."""
+    """A user's file as a Dataset: records, report, where it came from.
+
+    ``source``: the file's bytes (with its ``name``), or its path. The page and the command
+    line both import a file with this function, so that they say the same of it (a
+    workbook's last-saved day; a CSV says nothing of its date, whatever its copy's
+    modification time on disk).
+    """
+    data, name = _source(source, name, max_bytes)
     records, report = read_3w(
         data,
         name=name,
