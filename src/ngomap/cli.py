@@ -116,6 +116,40 @@ OrgAliasOpt = Annotated[
 ]
 
 
+SectorAliasOpt = Annotated[
+    Path | None,
+    typer.Option("--sector-aliases", help="Your own sector aliases: a CSV with alias,code."),
+]
+TypeAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--type-aliases", help="Your own organisation type aliases: a CSV with alias,code."
+    ),
+]
+PresenceAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--presence-aliases", help="Your own presence mode aliases: a CSV with alias,code."
+    ),
+]
+
+
+def _vocab_files(
+    sectors: Path | None, types: Path | None, presence: Path | None
+) -> dict[str, vocab.AliasFile]:
+    files: dict[str, vocab.AliasFile] = {}
+    for name, path, option in (
+        ("sectors", sectors, "--sector-aliases"),
+        ("org_types", types, "--type-aliases"),
+        ("presence", presence, "--presence-aliases"),
+    ):
+        if path is not None:
+            if not path.is_file():
+                raise typer.BadParameter(f"{path} does not exist", param_hint=option)
+            files[name] = path
+    return files
+
+
 def _progress(fraction: float, step: str) -> None:
     """Show a long import's progress on stderr, when it is a terminal."""
     if sys.stderr.isatty():
@@ -141,6 +175,7 @@ def _load(
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """Records, their report and the boundaries they were matched on."""
     paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
@@ -163,6 +198,7 @@ def _load(
         accept_suggestions=accept_suggestions,
         org_aliases=org_aliases,
         progress=_progress,
+        vocab_aliases=vocab_aliases,
     )
     if boundaries is None:  # the embedded regions, or the file's own areas
         used = at_level(used, level) if used.source == OWN_AREAS_SOURCE else (
@@ -231,6 +267,9 @@ def summary(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
@@ -243,6 +282,7 @@ def summary(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         codes = _sector_codes(sector or [])
         table = analysis.summary(records, bounds, sectors=codes, level=level, lang=lang)
@@ -274,6 +314,9 @@ def validate(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     details: Annotated[
         bool, typer.Option("--details", help="Print every problem with its rows, not only the sum.")
@@ -294,6 +337,7 @@ def validate(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
     except NgomapError as exc:
         if as_json:
@@ -405,6 +449,9 @@ def export_command(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
@@ -438,6 +485,7 @@ def export_command(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         sectors = _sector_codes(sector or [])
         empty = _nothing_counted(records, report, sectors, lang)

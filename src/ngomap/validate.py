@@ -29,6 +29,8 @@ ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspellin
 SECTOR_FUZZY_CUTOFF: Final = 85.0
 
 Progress = Callable[[float, str], None]
+_OPTION: Final = {"sectors": "sector-aliases", "org_types": "type-aliases",
+                  "presence": "presence-aliases"}  # fmt: skip
 
 
 @dataclass
@@ -168,30 +170,27 @@ def _code_column(
     names = {"sectors": ("sector", "secteur"), "org_types": ("organisation type",
              "type d'organisation"), "presence": ("presence mode", "mode de présence")}  # fmt: skip
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
-    aliases = {norm_text(alias): alias for alias in vocabulary.aliases.aliases()}
     values = columns[column].unique()
     rows_of = _RowFinder(values.codes, rows)
     coded: list[str] = []
     for code, value in enumerate(values.values):
         text = clean_text(value)
-        match = vocabulary.aliases.lookup(text)
+        match = vocabulary.find(text)
         if not text:
             coded.append("")
             continue
         if match is not None:
             coded.append(match.code)
             continue
-        best = process.extractOne(
-            norm_text(text), list(aliases), scorer=fuzz.ratio, score_cutoff=SECTOR_FUZZY_CUTOFF
-        )
+        best = vocabulary.suggest(text)
         suggestion = None
         if best is not None:
-            near = vocabulary.aliases.lookup(aliases[best[0]])
-            if near is not None:
-                label = vocabulary.label(near.code, "en")
-                suggestion = f"{text} → {aliases[best[0]]} ({near.code}) ?"
+            near_code, near_alias, _score = best
+            if near_code:
+                label = vocabulary.label(near_code, "en")
+                suggestion = f"{text} → {near_alias} ({near_code}) ?"
                 if accept_suggestions:
-                    coded.append(near.code)
+                    coded.append(near_code)
                     log.add(
                         rows_of(code),
                         kind=f"{vocabulary.name}.fuzzy",
@@ -200,7 +199,7 @@ def _code_column(
                         en=f"{word_en.capitalize()} '{text}' read as {label} "
                         "(close spelling, suggestion accepted).",
                         fr=f"{word_fr.capitalize()} « {text} » lu comme "
-                        f"{vocabulary.label(near.code, 'fr')} (orthographe proche, "
+                        f"{vocabulary.label(near_code, 'fr')} (orthographe proche, "
                         "suggestion acceptée).",
                         severity=Severity.INFO,
                         suggestion=suggestion,
@@ -214,10 +213,12 @@ def _code_column(
             kind=f"{vocabulary.name}.unknown",
             column=header,
             value=text,
-            en=f"'{text}' is not a known {word_en}: {kept}. Map it in "
+            en=f"'{text}' is not a known {word_en}: {kept}. Map it in your own alias file "
+            f"(alias,code; --{_OPTION[vocabulary.name]}) or "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" or accept the suggestion." if suggestion else "."),
             fr=f"« {text} » n'est pas un(e) {word_fr} connu(e) : {kept_fr}. Associez-le dans "
+            f"votre fichier d'alias (alias,code ; --{_OPTION[vocabulary.name]}) ou "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" ou acceptez la suggestion." if suggestion else "."),
             severity=Severity.WARNING,
@@ -475,6 +476,7 @@ def clean_records(
     org_aliases: AliasTable | None = None,
     progress: Progress | None = None,
     log: ProblemLog | None = None,
+    vocabularies: dict[str, vocab.Vocabulary] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Turn columns already named by canonical fields into records, accounting for every row.
 
@@ -515,12 +517,15 @@ def clean_records(
 
     step(0.65, "sectors")
     sector_raw = columns.get(s.SECTOR)
+    chosen = vocabularies or {}
     _code_column(
-        columns, s.SECTOR, vocab.sectors(), header(s.SECTOR), log, rows,
-        unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
+        columns, s.SECTOR, chosen.get("sectors") or vocab.sectors(), header(s.SECTOR), log,
+        rows, unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
     )  # fmt: skip
-    _code_column(columns, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log, rows)
-    _code_column(columns, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log, rows)
+    _code_column(columns, s.ORG_TYPE, chosen.get("org_types") or vocab.org_types(),
+                 header(s.ORG_TYPE), log, rows)  # fmt: skip
+    _code_column(columns, s.PRESENCE, chosen.get("presence") or vocab.presence_modes(),
+                 header(s.PRESENCE), log, rows)  # fmt: skip
     if s.SECTOR not in columns:
         columns[s.SECTOR] = Coded.constant("", length)
         log.add(

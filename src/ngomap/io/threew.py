@@ -320,12 +320,15 @@ def read_3w(
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
     ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
     ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
     ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
+    ``vocab_aliases`` the user's alias,code files by vocabulary ("sectors", "org_types",
+    "presence");
     ``progress(fraction, step)`` is called as the import goes. The file itself is never
     modified. Without ``boundaries``, see ``read_3w_areas``.
     """
@@ -339,6 +342,7 @@ def read_3w(
         sheet=sheet,
         progress=progress,
         max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
     )
     return records, report
 
@@ -354,6 +358,7 @@ def read_3w_areas(
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """``read_3w``, and the boundaries the records were matched on.
 
@@ -396,6 +401,16 @@ def read_3w_areas(
                     severity=Severity.INFO,
                 )
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
+    base = {
+        "sectors": vocab.sectors,
+        "org_types": vocab.org_types,
+        "presence": vocab.presence_modes,
+    }
+    vocabularies = {
+        name: vocab.with_aliases(base[name](), file)
+        for name, file in (vocab_aliases or {}).items()
+        if name in base
+    }
     records, report = clean_records(
         columns,
         table.rows,
@@ -406,6 +421,7 @@ def read_3w_areas(
         org_aliases=aliases,
         progress=progress,
         log=log,
+        vocabularies=vocabularies,
     )
     report.columns = table.mapping
     report.unmapped = table.unmapped
