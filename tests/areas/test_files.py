@@ -144,8 +144,13 @@ def test_real_5w_joins_cercles_on_pcodes(shared_data: Path) -> None:
     assert report.rows_kept > 1000
     levels = records[s.AREA_CODE].dropna().map(bounds.level_of)
     assert len(levels) == report.rows_kept
-    assert (levels == "adm2").mean() > 0.99
-    assert records.loc[records[s.AREA_CODE].notna(), s.AREA_CODE].isin(bounds.codes()).all()
+    assert (levels == "adm2").mean() > 0.98
+    # The others are rows whose cercle code and cercle name disagree (Ménaka's cercles):
+    # kept in their region, each reported.
+    split = {r for p in report.by_kind("area.split") for r in p.rows}
+    assert set(records.loc[(levels != "adm2").to_numpy(), s.ROW]) <= split
+    cercles = records.loc[(levels == "adm2").to_numpy(), s.AREA_CODE]
+    assert cercles.isin(bounds.codes()).all()
 
 
 @pytest.mark.shared_data
