@@ -23,6 +23,7 @@ from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, P
 from ngomap.coded import Coded, group
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
+from ngomap.vocab import without_affixes
 
 FUZZY_CUTOFF: Final = 80.0  # rapidfuzz ratio (0-100) from which a name is suggested
 
@@ -375,7 +376,11 @@ class AreaMatcher:
         exact = self._exact.get((level, text), [])
         if exact:
             return list(exact), "exact"
-        return list(self._keys.get((level, area_key(text)), [])), "normalised"
+        found = self._keys.get((level, area_key(text)), [])
+        if found:
+            return list(found), "normalised"
+        inner = without_affixes(text, "areas")  # "Région de Mopti", "Cercle de Bankass"
+        return list(self._keys.get((level, area_key(inner)), [])) if inner else [], "words"
 
     def _unknown_name(
         self, text: str, level: str, name_field: str, within: str | None, notes: list[AreaNote]
