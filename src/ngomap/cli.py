@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -22,8 +22,7 @@ from ngomap.areas.from_file import OWN_AREAS_SOURCE
 from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame
-from ngomap.importer.sheets import workbook_modified
-from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, read_3w_areas
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, period_end, read_3w_areas
 from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
 from ngomap.render.webassets import install_static
@@ -452,11 +451,26 @@ def export_command(
     sector_aliases: SectorAliasOpt = None,
     type_aliases: TypeAliasOpt = None,
     presence_aliases: PresenceAliasOpt = None,
+    data_source: Annotated[
+        str | None,
+        typer.Option("--source", help='Where the data comes from, printed on maps ("OCHA Mali").'),
+    ] = None,
+    data_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d", "%Y-%m"],
+            help="The data's date (YYYY-MM-DD or YYYY-MM), printed on maps; else the last "
+            "date of the file's date columns.",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
     from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
     from ngomap.render.staticmap import PrintLayout
+
+    data_day = data_date.date() if data_date is not None else None
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ex.FORMATS:
@@ -513,12 +527,11 @@ def export_command(
         inhabitants = _population(population, bounds, options.level, lang)
         if file is None:
             sample = load_sample(bounds)
-            source, updated = sample.source(lang), sample.updated
-        else:  # a workbook's last-saved day, else the file's modification day
-            source = file.name
-            updated = workbook_modified(file.read_bytes()) or date.fromtimestamp(
-                file.stat().st_mtime
-            )
+            source = data_source or sample.source(lang)
+            updated = data_day or sample.updated
+        else:  # what the user says, else what the data says: never the file's own dates
+            source = data_source or file.name
+            updated = data_day or period_end(records)
         snap = ex.Snapshot(
             records=records,
             boundaries=bounds,

@@ -433,6 +433,19 @@ def read_3w_areas(
     return records, report, boundaries
 
 
+def period_end(records: pd.DataFrame) -> date | None:
+    """The last date the data's own date columns give (end, else start), if any parses.
+
+    The data's date as the data says it; a file's modification time is never used.
+    """
+    for column in (s.END, s.START):
+        if column in records:
+            parsed = pd.to_datetime(records[column], errors="coerce", format="mixed", dayfirst=True)
+            if parsed.notna().any():
+                return parsed.max().date()
+    return None
+
+
 def import_dataset(
     data: bytes,
     name: str,
