@@ -6,7 +6,7 @@ import csv
 import gettext
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final
@@ -370,6 +370,20 @@ class AreaMatcher:
         """A nationwide phrase, or the boundaries' own country, never an area's own name."""
         key = norm_text(value)
         return bool(key) and key in self._nationwide
+
+    @property
+    def levels_present(self) -> frozenset[str]:
+        """The levels of the boundaries."""
+        return self._present
+
+    def name_checker(self, level: str) -> Callable[[str], bool]:
+        """A test: is this text the name of an area of ``level`` (or nationwide)?"""
+
+        def known(text: str) -> bool:
+            clean = clean_text(text)
+            return bool(self._name_options(clean, level)[0]) or self.is_nationwide(clean)
+
+        return known
 
     def _name_options(self, text: str, level: str) -> tuple[list[str], str]:
         """The areas of ``level`` named ``text`` anywhere (exact spelling first)."""

@@ -17,8 +17,9 @@ from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.from_file import other_country, other_country_sentence
 from ngomap.areas.geometry import locate_points
-from ngomap.areas.matching import decision_columns, match_areas
+from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
+from ngomap.importer.lists import split_lists
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 
@@ -41,6 +42,7 @@ class ImportReport:
     rows_kept: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    presences: int = 0  # records kept: a row listing several zones or sectors gives several
     organisations: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     unmapped: list[str] = field(default_factory=list)
@@ -58,6 +60,7 @@ class ImportReport:
             "rows_kept": self.rows_kept,
             "rows_duplicate": self.rows_duplicate,
             "rows_rejected": self.rows_rejected,
+            "presences": self.presences,
             "organisations": self.organisations,
             "columns": self.columns,
             "unmapped_columns": self.unmapped,
@@ -489,14 +492,20 @@ def clean_records(
         if progress is not None:
             progress(fraction, what)
 
-    length = len(rows)
-    report = ImportReport(source=source, rows_read=length)
+    report = ImportReport(source=source, rows_read=len(rows))
     log = log or ProblemLog()
     columns = {name: column.map(clean_text) for name, column in columns.items()}
     fields = list(columns)
 
     def header(field_name: str) -> str:
         return headers.get(field_name, field_name)
+
+    chosen = vocabularies or {}
+    sector_vocabulary = chosen.get("sectors") or vocab.sectors()
+    columns, rows, origin = split_lists(
+        columns, rows, AreaMatcher(boundaries), sector_vocabulary, log, header
+    )
+    length = len(rows)
 
     step(0.55, "organisations")
     if s.ORG_NAME not in columns:
@@ -516,9 +525,8 @@ def clean_records(
 
     step(0.65, "sectors")
     sector_raw = columns.get(s.SECTOR)
-    chosen = vocabularies or {}
     _code_column(
-        columns, s.SECTOR, chosen.get("sectors") or vocab.sectors(), header(s.SECTOR), log,
+        columns, s.SECTOR, sector_vocabulary, header(s.SECTOR), log,
         rows, unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
     )  # fmt: skip
     _code_column(columns, s.ORG_TYPE, chosen.get("org_types") or vocab.org_types(),
@@ -578,7 +586,6 @@ def clean_records(
         )
     national = areas[s.NATIONAL]
     rejected = no_org | (np.asarray(pd.isna(areas[s.AREA_CODE]), dtype=bool) & ~national)
-    report.rows_rejected = int(rejected.sum())
     kept_positions = np.flatnonzero(~rejected)
     kept = span(kept_positions)
 
@@ -590,9 +597,17 @@ def clean_records(
     duplicated = _duplicates(
         [c.take(kept) for c in record], [c.take(kept) for c in others], rows[kept], log
     )
-    report.rows_duplicate = int(duplicated.sum())
     out = span(kept_positions[~duplicated])
-    report.rows_kept = int((~duplicated).sum())
+    # Per row of the file (a listing row gives several presences): kept when one of its
+    # presences is, a duplicate when all it gives repeat others, rejected when none counts.
+    status = np.full(length, 2, dtype=np.int64)
+    status[kept_positions] = np.where(duplicated, 1, 0)
+    best = np.full(report.rows_read, 2, dtype=np.int64)
+    np.minimum.at(best, origin, status)
+    report.rows_kept = int((best == 0).sum())
+    report.rows_duplicate = int((best == 1).sum())
+    report.rows_rejected = int((best == 2).sum())
+    report.presences = int((~duplicated).sum())
 
     valid = span(np.flatnonzero(~no_org))
     display = _report_spellings(
