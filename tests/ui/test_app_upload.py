@@ -205,3 +205,22 @@ def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
         "« Nigeria » (NG...)" in str(e).replace("\\", "")
         for e in errors
     ), errors
+
+
+def test_a_sector_alias_file_in_the_upload_panel() -> None:
+    data = "Organisation;Secteur;Région\nCirque;Jonglerie;Mopti\n".encode()
+    at = run_with(data, "cirque.csv")
+    assert not at.exception, at.exception
+    assert "Jonglerie" in suggestions_or_values(at)
+    uploader = at.file_uploader(key="upload_vocab_sectors_0")
+    assert uploader.label == "Fichier d'alias de secteurs (alias,code)"
+    uploader.set_value(("secteurs.csv", b"alias,code\nJonglerie,CUL\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "Jonglerie" not in suggestions_or_values(at)
+
+
+def suggestions_or_values(at: AppTest) -> set[str]:
+    """The values of the report's detail (problems about values)."""
+    frames = [d.value for d in at.dataframe]
+    report = next((f for f in frames if "Valeur" in f.columns), None)
+    return set() if report is None else {str(v) for v in report["Valeur"]}

@@ -456,6 +456,7 @@ def import_dataset(
     org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> Dataset:
     """A user's file (bytes) as a Dataset for the page: records, report, where it came from."""
     records, report = read_3w(
@@ -467,6 +468,7 @@ def import_dataset(
         org_aliases=org_aliases,
         progress=progress,
         max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
     )
     return Dataset(
         records=records,
