@@ -21,7 +21,7 @@ from ngomap.areas.files import at_level, load_boundaries
 from ngomap.areas.from_file import OWN_AREAS_SOURCE
 from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
-from ngomap.importer.report import kinds_frame
+from ngomap.importer.report import kinds_frame, rows_sentence
 from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, period_end, read_3w_areas
 from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
@@ -352,6 +352,7 @@ def validate(
             f"rows_duplicate={report.rows_duplicate} rows_rejected={report.rows_rejected} "
             f"organisations={report.organisations}"
         )
+        typer.echo(f"  {rows_sentence(report, lang)}")
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, example = line
             words = ("lignes", "cas", "tout le fichier", "p. ex.") if lang == "fr" else (

@@ -43,3 +43,29 @@ def test_a_cell_listing_zones_or_sectors_gives_one_presence_each(
     assert "3 zones" in listed["Mopti, Ségou; Tombouctou"].message_en
     # A part that is no area: the cell is not a list, the row is reported as it is.
     assert any(p.value == "Mopti, Atlantide" for p in report.problems if p.severity == "error")
+
+
+def test_exact_copies_and_rows_merged_are_counted_apart(
+    tmp_path: Path, regions: Boundaries
+) -> None:
+    path = tmp_path / "3w.csv"
+    path.write_text(
+        "Organisation,Secteur,Région,Activité\n"
+        "Educo,EDU,Mopti,Cantines\n"
+        "Educo,EDU,Mopti,Cantines\n"  # an exact copy
+        "EDUCO,Éducation,MOPTI,Cantines\n"  # the same presence, written otherwise
+        "Educo,EDU,Mopti,Kits\n"  # another activity, same presence: merged
+        "Plan,EHA,Gao,Puits\n",
+        encoding="utf-8",
+    )
+    _records, report = read_3w(path, boundaries=regions)
+    assert (report.rows_read, report.rows_kept, report.rows_rejected) == (5, 2, 0)
+    assert report.rows_duplicate == 3
+    assert (report.rows_copies, report.rows_merged) == (1, 2)
+    assert report.presences == 2
+    from ngomap.importer.report import rows_sentence
+
+    assert rows_sentence(report, "en") == (
+        "5 rows read: 1 exact copies, 2 merged (same organisation, sector and area), 0 left "
+        "out; 2 kept, 2 presences, 2 organisations."
+    )

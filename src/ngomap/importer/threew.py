@@ -21,7 +21,7 @@ from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.areas.boundaries import Boundaries, embedded_regions
 from ngomap.areas.from_file import areas_from_columns, other_country
-from ngomap.coded import Coded, span
+from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import (
     FORMULA_ERRORS,
@@ -427,10 +427,25 @@ def read_3w_areas(
     report.unmapped = table.unmapped
     report.sheet = table.grid.sheet
     report.header_row = table.header_row
+    _count_copies(table, report)
     records[s.SOURCE] = label
     if progress is not None:
         progress(1.0, "done")
     return records, report, boundaries
+
+
+def _count_copies(table: Table, report: ImportReport) -> None:
+    """Split the rows merged as duplicates into exact copies of another row (every cell the
+    same, unmapped columns included) and rows merged because they give the same
+    organisation, sector and area in other words."""
+    merged = {r for p in report.by_kind("row.duplicate") for r in p.rows}
+    if not merged or not table.headers:
+        return
+    ids, first = group([table.column(h) for h in table.headers])
+    copy = first[ids] != np.arange(len(ids))
+    copies = {int(r) for r in table.rows[copy]} & merged
+    report.rows_copies = len(copies)
+    report.rows_merged = report.rows_duplicate - len(copies)
 
 
 def period_end(records: pd.DataFrame) -> date | None:

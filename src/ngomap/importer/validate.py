@@ -43,6 +43,8 @@ class ImportReport:
     rows_duplicate: int = 0
     rows_rejected: int = 0
     presences: int = 0  # records kept: a row listing several zones or sectors gives several
+    rows_copies: int = 0  # of rows_duplicate: exact copies of another row, every cell the same
+    rows_merged: int = 0  # of rows_duplicate: the same organisation, sector and area otherwise
     organisations: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     unmapped: list[str] = field(default_factory=list)
@@ -60,6 +62,8 @@ class ImportReport:
             "rows_kept": self.rows_kept,
             "rows_duplicate": self.rows_duplicate,
             "rows_rejected": self.rows_rejected,
+            "rows_copies": self.rows_copies,
+            "rows_merged": self.rows_merged,
             "presences": self.presences,
             "organisations": self.organisations,
             "columns": self.columns,
