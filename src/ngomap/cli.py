@@ -17,9 +17,10 @@ from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
-from ngomap.areas.from_file import OWN_AREAS_SOURCE
 from ngomap.areas.population import read_population
+from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame, rows_sentence
 from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, period_end, read_3w_areas
@@ -549,6 +550,9 @@ def export_command(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
+
+
+cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
 
 
 @cli.command("app")

@@ -20,7 +20,7 @@ from ngomap import schema as s
 from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.areas.boundaries import Boundaries, embedded_regions
-from ngomap.areas.from_file import areas_from_columns, other_country
+from ngomap.areas.file_areas import areas_from_columns, other_country
 from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import (

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz, process
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.from_file import other_country, other_country_sentence
+from ngomap.areas.file_areas import other_country, other_country_sentence
 from ngomap.areas.geometry import locate_points
 from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from ngomap import analysis
 from ngomap import schema as s
-from ngomap.areas.from_file import areas_from_columns, codes_country
+from ngomap.areas.file_areas import areas_from_columns, codes_country
 from ngomap.cli import cli
 from ngomap.coded import Coded
 from ngomap.importer.threew import read_3w_areas
