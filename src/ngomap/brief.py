@@ -474,18 +474,41 @@ def _draw_map(
     fig: Figure, brief: Brief, boundaries: Boundaries, box: tuple[float, float, float, float]
 ) -> Classes:
     """The project's zones shaded by actors already there, the areas around in outline."""
-    page_w, page_h = PAGE_MM
+    return draw_zones(
+        fig,
+        boundaries,
+        brief.level,
+        brief.project.zones,
+        [float(z.count) for z in brief.zones],
+        [f"{z.name}\n{t('brief_map_count', brief.lang, n=z.count)}" for z in brief.zones],
+        box,
+        PAGE_MM,
+    )
+
+
+def draw_zones(
+    fig: Figure,
+    boundaries: Boundaries,
+    level: str,
+    zones: Sequence[str],
+    counts: Sequence[float],
+    labels: Sequence[str],
+    box: tuple[float, float, float, float],
+    page_mm: tuple[float, float],
+) -> Classes:
+    """Zones (P-codes, any level) shaded by ``counts`` and labelled, over the areas of
+    ``level`` around them in outline, with scale bar and north arrow; ``box`` in mm."""
+    page_w, page_h = page_mm
     x, y, w, h = box
     ax = fig.add_axes((x / page_w, y / page_h, w / page_w, h / page_h))
-    context = boundaries.level_areas(brief.level)
+    context = boundaries.level_areas(level)
     crs = staticmap.local_crs(context)
     context = context.to_crs(crs)
-    zones = gpd.GeoSeries(
-        [boundaries.areas.geometry[z] for z in brief.project.zones], crs=boundaries.areas.crs
+    shapes = gpd.GeoSeries(
+        [boundaries.areas.geometry[z] for z in zones], crs=boundaries.areas.crs
     ).to_crs(crs)
-    counts = [float(z.count) for z in brief.zones]
     classes = classify_counts(counts)
-    minx, miny, maxx, maxy = (float(v) for v in zones.total_bounds)
+    minx, miny, maxx, maxy = (float(v) for v in shapes.total_bounds)
     pad_x, pad_y = (maxx - minx) * 0.35 + 20_000, (maxy - miny) * 0.35 + 20_000
     limits = staticmap._fit_limits((minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y), w, h)
     ax.set_xlim(limits[0], limits[1])
@@ -506,7 +529,7 @@ def _draw_map(
     )
     ax.add_collection(
         PathCollection(
-            [staticmap._path(g) for g in zones],
+            [staticmap._path(g) for g in shapes],
             facecolors=[classes.color(v) for v in counts],
             edgecolors=ZONE_EDGE,
             linewidths=1.1,
@@ -514,9 +537,8 @@ def _draw_map(
         autolim=False,
     )
     halo = [patheffects.Stroke(linewidth=2.2, foreground="white")]
-    for geometry, facts in zip(zones, brief.zones, strict=True):
+    for geometry, label in zip(shapes, labels, strict=True):
         point = geometry.representative_point()
-        label = f"{facts.name}\n{t('brief_map_count', brief.lang, n=facts.count)}"
         style: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": 7, "zorder": 4}
         # The halo is a stroke-only copy underneath: the label itself stays text in the PDF.
         ax.text(point.x, point.y, label, color="white", path_effects=halo, **style)
@@ -525,6 +547,42 @@ def _draw_map(
     staticmap._scale_bar(ax, limits[1] - limits[0], text)
     staticmap._north_arrow(ax, text)
     return classes
+
+
+def organisation_map_png(
+    records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str = "fr"
+) -> bytes | None:
+    """A small map of where one organisation works (areas shaded by its sectors there), as
+    PNG; None when it has no record in a known area (nationwide only, say)."""
+    own = records.loc[(records[s.ORG_KEY] == org_key) & records[s.AREA_CODE].notna()]
+    if s.NATIONAL in own:
+        own = own.loc[~own[s.NATIONAL].fillna(False).astype(bool)]
+    known = set(boundaries.areas.index)
+    sectors = own.loc[own[s.AREA_CODE].isin(known)].groupby(s.AREA_CODE)[s.SECTOR].nunique()
+    if sectors.empty:
+        return None
+    zones = [str(c) for c in sectors.index]
+    levels = [boundaries.level_of(z) or boundaries.level for z in zones]
+    level = max(levels, key=LEVELS.index)
+    size = (120.0, 95.0)
+    with staticmap._style():
+        fig = Figure(figsize=(size[0] * staticmap.MM, size[1] * staticmap.MM), dpi=120)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        draw_zones(
+            fig,
+            boundaries,
+            level,
+            zones,
+            [float(n) for n in sectors],
+            [
+                f"{boundaries.name(z, lang)}\n{t('connect_map_sectors', lang, n=int(n))}"
+                for z, n in zip(zones, sectors, strict=True)
+            ],
+            (1.0, 1.0, size[0] - 2, size[1] - 2),
+            size,
+        )
+    return staticmap.render(fig, "png")
 
 
 def _draw_legend(fig: Figure, classes: Classes, lang: str, x: float, y: float) -> float:
