@@ -191,3 +191,17 @@ def test_data_without_sectors_say_so_instead_of_an_empty_filter() -> None:
     shown = " ".join(c.value for c in at.sidebar.caption)
     assert "Secteurs : aucun dans ces données (pas de colonne de secteur)." in shown
     assert "tous les secteurs" in at.subheader[0].value  # the map still counts every actor
+
+
+def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
+    nigeria = (
+        b"Organisation,Sector,State,State Pcode\nAlpha,EDU,Borno,NGA008\nBeta,WASH,Yobe,NGA036\n"
+    )
+    at = run_with(nigeria, "nga.csv")
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any(
+        "Ces limites sont celles du pays « Mali » ; les codes du fichier sont ceux du pays "
+        "« Nigeria » (NG...)" in str(e).replace("\\", "")
+        for e in errors
+    ), errors
