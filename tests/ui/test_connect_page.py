@@ -9,6 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 
 def _section(lang: str) -> None:
+    from types import SimpleNamespace
+
     from connect_fixtures import people, strip
 
     from ngomap.ui import connect
@@ -17,7 +19,10 @@ def _section(lang: str) -> None:
     records["contact_email"] = ""
     records.loc[records["org_key"] == "focal", "contact_email"] = "awa@focal.example"
     records.loc[records["org_key"] == "gamma", "org_name"] = "Gamma\r\nBcc: x@y.example"
-    connect.section(records, strip(), lang)
+    dataset = SimpleNamespace(
+        records=records, source=lambda lang: "Liste test", title=lambda lang: ""
+    )
+    connect.section(dataset, strip(), lang, {"C1": 12_000.0})  # type: ignore[arg-type]
 
 
 def _run(lang: str = "fr", org: str | None = None) -> AppTest:
@@ -78,6 +83,28 @@ def test_marking_an_introduction_shows_in_the_list() -> None:
     table = at.dataframe[1].value
     assert table.iloc[0, 3] != ""  # the first suggestion (chosen by default) is marked
     assert (table.iloc[1:, 3] == "").all()
+
+
+def test_a_project_sheet_gives_a_pdf_brief() -> None:
+    at = _run("en")
+    at.get("file_uploader")  # the uploader is there; AppTest cannot set files: use the form
+    at.text_input[0].set_value("Focal")
+    at.multiselect(key="brief_sectors").set_value(["HEA"])
+    at.multiselect(key="brief_zones").set_value(["C1", "C2"])
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[0].value == "Brief ready: Focal"
+    (download,) = [b for b in at.get("download_button") if b.proto.label.endswith("(PDF)")]
+    assert download.proto.label == "Download the brief (PDF)"
+
+
+def test_a_form_without_zones_says_what_is_missing() -> None:
+    at = _run("fr")
+    at.text_input[0].set_value("Focal")
+    at.button[0].click()
+    at.run()
+    assert at.error[0].value == "Indiquez l'organisation, au moins un secteur et au moins une zone."
 
 
 def test_the_page_has_the_section() -> None:

@@ -3,6 +3,7 @@ drafted introduction (mailto: link and .eml download)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Final
 
@@ -12,10 +13,14 @@ import streamlit as st
 from ngomap import analysis as a
 from ngomap import connect as c
 from ngomap import schema as s
+from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
-from ngomap.brief import organisation_map_png
+from ngomap.brief import brief_pdf, build_brief, organisation_map_png
+from ngomap.errors import NgomapError
 from ngomap.i18n import LANGUAGE_NAMES, LANGUAGES, sector_label, t
+from ngomap.importer.threew import Dataset
 from ngomap.introduce import RecordContacts, draft
+from ngomap.project import Project, read_project
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
 
@@ -90,9 +95,27 @@ def profile(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: s
             st.image(png, caption=t("connect_map_caption", lang))
 
 
-def section(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> None:
-    """Pick an organisation: its page, who to meet and why, and an introduction to send."""
+def section(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    lang: str,
+    population: Mapping[str, float] | None = None,
+) -> None:
+    """Who to meet (an organisation's page, its contacts, an introduction), then the brief
+    on a proposed project."""
     st.header(t("connect_title", lang))
+    who_to_meet(dataset.records, boundaries, lang)
+    brief_panel(
+        dataset.records,
+        boundaries,
+        lang,
+        population,
+        dataset.source(lang) or dataset.title(lang),
+    )
+
+
+def who_to_meet(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> None:
+    """Pick an organisation: its page, who to meet and why, and an introduction to send."""
     names = a.organisation_names(records)
     org_key = st.selectbox(
         t("connect_pick", lang),
@@ -176,3 +199,94 @@ def introduction(
     if links[2].button(t("connect_mark", lang), key="connect_mark"):
         _log().add(c.Introduction(org_key, chosen.org_key, date.today()))
         st.rerun()
+
+
+@st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=8)
+def _brief_bytes(
+    project: Project,
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    population: Mapping[str, float] | None,
+    source: str,
+    lang: str,
+) -> bytes:
+    content = build_brief(
+        project, records, boundaries, population=population, data_source=source, lang=lang
+    )
+    return brief_pdf(content, boundaries)
+
+
+def _form_project(boundaries: Boundaries, lang: str) -> Project | None:
+    """A project typed in the form, or None until it is sent."""
+    codes = [str(code) for code in boundaries.areas.index]
+    with st.form("brief_form"):
+        organisation = st.text_input(t("brief_form_org", lang))
+        title = st.text_input(t("brief_form_title", lang))
+        sectors = st.multiselect(
+            t("sectors", lang),
+            vocab.sectors().codes,
+            format_func=lambda code: sector_label(code, lang),
+            key="brief_sectors",
+        )
+        zones = st.multiselect(
+            t("brief_form_zones", lang),
+            codes,
+            format_func=lambda code: f"{boundaries.name(code, lang)} ({code})",
+            key="brief_zones",
+        )
+        columns = st.columns(4)
+        start = columns[0].date_input(t("brief_form_start", lang), value=None)
+        end = columns[1].date_input(t("brief_form_end", lang), value=None)
+        budget = columns[2].number_input(t("brief_form_budget", lang), min_value=0.0, value=0.0)
+        funder = columns[3].text_input(t("brief_form_funder", lang))
+        sent = st.form_submit_button(t("brief_form_make", lang))
+    if not sent:
+        return None
+    if not organisation.strip() or not sectors or not zones:
+        st.error(t("brief_form_missing", lang))
+        return None
+    return Project(
+        organisation=organisation.strip(),
+        sectors=tuple(sectors),
+        zones=tuple(zones),
+        title=title.strip(),
+        start=start if isinstance(start, date) else None,
+        end=end if isinstance(end, date) else None,
+        budget=budget or None,
+        currency="EUR" if budget else "",
+        funder=funder.strip(),
+    )
+
+
+def brief_panel(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    lang: str,
+    population: Mapping[str, float] | None,
+    source: str,
+) -> None:
+    """A proposed project, uploaded as a one-row sheet or typed in: its one-page PDF brief."""
+    st.subheader(t("brief_panel", lang))
+    st.caption(t("brief_panel_help", lang))
+    upload = st.file_uploader(t("brief_upload", lang), type=["csv", "xlsx"], key="brief_upload")
+    project: Project | None = None
+    if upload is not None:
+        try:
+            project = read_project(upload.getvalue(), upload.name, boundaries)
+        except NgomapError as exc:
+            st.error(plain(exc.message(lang)))
+            return
+    else:
+        project = _form_project(boundaries, lang)
+    if project is None:
+        return
+    with st.spinner(t("brief_making", lang)):
+        pdf = _brief_bytes(project, records, boundaries, population, source, lang)
+    st.success(t("brief_ready", lang, project=plain(project.title or project.organisation)))
+    st.download_button(
+        t("brief_download", lang),
+        data=pdf,
+        file_name="note-projet.pdf" if lang == "fr" else "project-brief.pdf",
+        mime="application/pdf",
+        key="brief_download",
+    )
