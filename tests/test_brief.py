@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from ngomap import brief as b
+from ngomap import changes as ch
 from ngomap import connect as c
 from ngomap.cli import cli
 from ngomap.project import Project
@@ -70,7 +71,7 @@ def test_arrivals_and_departures_between_two_files() -> None:
     before = people()
     before = before.loc[before["org_name"] != "Gamma"]
     gone = make_records([row("Ancien", "HEA", "C2")])
-    history = b.TwoRounds(
+    history = ch.TwoRounds(
         pd.concat([before, gone], ignore_index=True),
         people(),
         "3w_2025.csv",
@@ -78,8 +79,8 @@ def test_arrivals_and_departures_between_two_files() -> None:
     )
     brief = _brief(history=history)
     assert brief.movements == (
-        b.Movement(b.ARRIVAL, "Gamma", "C1", "HEA"),
-        b.Movement(b.DEPARTURE, "Ancien", "C2", "HEA"),
+        ch.Movement(ch.ARRIVAL, "Gamma", "C1", "HEA"),
+        ch.Movement(ch.DEPARTURE, "Ancien", "C2", "HEA"),
     )
     assert brief.history_label == "(between 3w_2025.csv and 3w_2026.csv)"
 
