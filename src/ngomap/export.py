@@ -285,7 +285,7 @@ def _area_columns(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> p
     out: dict[str, list[str]] = {}
     for level, (code_col, name_col) in s.ADMIN_LEVELS.items():
         found = {c: boundaries.ancestor(c, level) or "" for c in set(area) if c}
-        names = {c: boundaries.name(c, lang) for c in set(found.values()) if c}
+        names = {c: boundaries.display_name(c, lang) for c in set(found.values()) if c}
         given = zip(records.get(code_col, empty), records.get(name_col, empty), strict=True)
         codes: list[str] = []
         words: list[str] = []
@@ -442,7 +442,7 @@ def areas_layer(snap: Snapshot) -> gpd.GeoDataFrame:
     codes = [str(c) for c in areas.index]
     data: dict[str, list[object]] = {
         "pcode": list[object](codes),
-        "name": [snap.boundaries.name(c, snap.lang) for c in codes],
+        "name": [snap.boundaries.display_name(c, snap.lang) for c in codes],
         "level": [snap.options.level] * len(codes),
         "value": [float(table[a.VALUE].get(c, float("nan"))) for c in codes],
         "actors": [int(table[a.ACTORS].get(c, 0)) for c in codes],

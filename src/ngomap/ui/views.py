@@ -393,7 +393,7 @@ def area_panel(
     if code is None or code not in boundaries.areas.index:
         st.caption(t("click_hint", lang))
         return
-    st.markdown(f"**{t('area_panel', lang, area=plain(boundaries.name(code, lang)))}**")
+    st.markdown(f"**{t('area_panel', lang, area=plain(boundaries.display_name(code, lang)))}**")
     detail = a.area_actors(records, boundaries, code, filters=options.filters)
     if detail.empty:
         st.caption(t("area_panel_empty", lang))

@@ -1,0 +1,76 @@
+"""The page at commune level with the real COD-AB communes (AppTest, end to end).
+
+The 3W is built here: actors in the three Benkadi communes (Kangaba, Sikasso, Dioila) and
+the two Baye (Kéniéba, Bankass), the names that once gave the matrix duplicate columns.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
+
+COMMUNES_3W = (
+    "Organisation;Secteur;admin3Pcode;Commune\n"
+    "Médecins du Monde;Santé;ML020302;Benkadi\n"
+    "Educo;Éducation;ML030501;Benkadi\n"
+    "Plan;EHA;ML020202;Benkadi\n"
+    "Educo;Santé;ML020202;Benkadi\n"
+    "Plan;EHA;ML010401;Baye\n"
+    "Oxfam;EHA;ML050202;Baye\n"
+).encode()
+
+
+def upload_communes(at: AppTest, shared_data: Path) -> AppTest:
+    upload = (Path(ADM3).name, (shared_data / ADM3).read_bytes(), "application/geo+json")
+    at.file_uploader(key="boundaries_upload").set_value([upload]).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def at_level(at: AppTest, level: str) -> AppTest:
+    radio = next(r for r in at.radio if r.key and r.key.startswith("boundaries_level_"))
+    radio.set_value(level).run()
+    assert not at.exception, at.exception
+    return at
+
+
+@pytest.fixture
+def communes_page(shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The page with COD-AB adm3 uploaded, a 3W of communes loaded, at commune level."""
+    monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    assert not at.exception, at.exception
+    upload_communes(at, shared_data)
+    at.session_state["upload"] = {"name": "communes.csv", "data": COMMUNES_3W}
+    at.run()
+    assert not at.exception, at.exception
+    return at_level(at, "adm3")
+
+
+def test_commune_level_shows_matrix_charts_and_exports(communes_page: AppTest) -> None:
+    at = communes_page
+    matrix = next(d.value for d in at.dataframe if "Total" in d.value.columns)
+    assert matrix.columns.is_unique
+    assert {"Benkadi (Kangaba)", "Benkadi (Sikasso)", "Benkadi (Dioila)"} <= set(matrix.columns)
+    assert {"Baye (Kéniéba)", "Baye (Bankass)"} <= set(matrix.columns)
+    assert matrix.loc["Total", "Benkadi (Dioila)"] == 2  # Plan and Educo
+    table = next(d.value for d in at.dataframe if "Organisations" in d.value.columns)
+    names = set(table.iloc[:, 0])
+    assert "Benkadi (Sikasso)" in names
+    assert "Benkadi" not in names
+    assert "Tomora" in names  # a unique name stays bare
+    charts = [
+        e
+        for column in at.columns
+        for e in column.children.values()
+        if getattr(e, "type", "") == "vega_lite_chart"
+    ]
+    assert len(charts) == 2  # actors by sector, by region
+    assert "Exporter" in [e.label for e in at.expander]
+    labels = {b.label for b in at.get("download_button")}
+    assert {"PNG", "PDF", "XLSX", "GeoJSON"} <= labels
