@@ -15,7 +15,7 @@ views.restore_from_url()
 lang = widgets.language()
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 boundaries = boundaries_panel.choose(lang)
-dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
+dataset = data.sample(boundaries.fingerprint, boundaries)
 dataset = upload.dataset_or_sample(dataset, boundaries, lang)
 records = dataset.records
 
@@ -34,7 +34,7 @@ if options.view == "zones" and not options.zone_orgs:
 
 organisations = views.organisation_names(records)
 st.subheader(views.title(options, lang, organisations))
-table = views.view_table(records, boundaries, options, population, lang)
+table = views.view_table(dataset, boundaries, options, population, lang)
 map_column, panel_column = st.columns([3, 1])
 with map_column:
     clicked = views.show_map(
@@ -49,7 +49,7 @@ with panel_column:
 panels.area_notes(dataset, lang)
 panels.counted_apart(records, boundaries, options, lang)
 
-tables = views.side_tables(records, boundaries, options, lang)
+tables = views.side_tables(dataset, boundaries, options, lang)
 views.view_tables(table, tables, options, lang)
 panels.source_charts(tables["by_sector"], tables["by_region"], lang)
 exports.panel(dataset, boundaries, options, lang, population)

@@ -16,6 +16,7 @@ import pandas as pd
 from ngomap import schema as s
 from ngomap._paths import EMBEDDED_CROSSWALK, EMBEDDED_REGIONS
 from ngomap.errors import BoundaryError
+from ngomap.fingerprint import frame_fingerprint
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # Columns of Boundaries.areas (indexed by AREA_CODE).
@@ -82,6 +83,18 @@ class Boundaries:
                 if name:
                     names.setdefault((str(row[LEVEL]), name), []).append(str(code))
         self._names.update(names)
+        self.cache["fingerprint"] = frame_fingerprint(
+            self.areas, self.level, self.source, self.version
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the areas (codes, names, parents, geometry), level and source.
+
+        Computed once when the boundaries are made; the page caches under it.
+        """
+        found: str = self.cache["fingerprint"]
+        return found
 
     @property
     def levels(self) -> list[str]:

@@ -189,7 +189,7 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
                 name,
                 tuple(sorted({**table.mapping, **column_map}.items())),
                 bool(accept),
-                f"{boundaries.source} {boundaries.version} {boundaries.level}",
+                boundaries.fingerprint,
                 boundaries,
                 progress,
                 aliases,

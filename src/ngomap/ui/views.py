@@ -7,7 +7,6 @@ reopens the same map.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -25,6 +24,8 @@ from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports an
 from ngomap.boundaries import Boundaries
 from ngomap.classes import classify_counts, classify_rates
 from ngomap.i18n import sector_label, t
+from ngomap.io.population import Population
+from ngomap.io.threew import Dataset
 from ngomap.ui.text import plain
 from ngomap.webmap import choropleth
 
@@ -34,44 +35,40 @@ _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_org
 _INT_KEYS: Final = ("min_overlap", "max_gap")
 
 
-# --- caching: frames and boundaries are keyed by identity, which st.cache_resource keeps ---
-
-_keys: dict[int, str] = {}
+# --- caching: data, boundaries and population are keyed by their content fingerprints ---
 
 
-def _identity_key(obj: object) -> str:
-    """A key for an object the page never mutates (a cached dataset or boundaries)."""
-    ident = id(obj)
-    if ident not in _keys:
-        _keys[ident] = f"{type(obj).__name__}-{ident}-{len(_keys)}"
-        weakref.finalize(obj, _keys.pop, ident, None)
-    return _keys[ident]
+def _fingerprint(obj: Dataset | Boundaries | Population) -> str:
+    """The hash computed once when the object was made (never its address)."""
+    return obj.fingerprint
 
 
 _HASH: Final[dict[Any, Callable[[Any], Any]]] = {
-    pd.DataFrame: _identity_key,
-    Boundaries: _identity_key,
+    Dataset: _fingerprint,
+    Boundaries: _fingerprint,
+    Population: _fingerprint,
 }
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
 def view_table(
-    records: pd.DataFrame,
+    dataset: Dataset,
     boundaries: Boundaries,
     options: ViewOptions,
-    population: dict[str, float] | None,
+    population: Population | None,
     lang: str,
 ) -> pd.DataFrame:
     """The chosen view's table: one row per area with VALUE, ORGANISATIONS, DETAILS."""
-    table = a.view(records, boundaries, options, population=population, lang=lang)
+    table = a.view(dataset.records, boundaries, options, population=population, lang=lang)
     return captions.with_details_text(table, options.view, lang)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
 def side_tables(
-    records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions, lang: str
+    dataset: Dataset, boundaries: Boundaries, options: ViewOptions, lang: str
 ) -> dict[str, pd.DataFrame]:
     """The tables under the map for the view, and the sector x area matrix."""
+    records = dataset.records
     common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
     tables = {
         "matrix": a.matrix(records, boundaries, total_label=t("total", lang), **common),
