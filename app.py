@@ -6,11 +6,12 @@ import streamlit as st
 
 from ngomap.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui import boundaries_panel, data, exports, link, panels, upload, views, widgets
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
 views.restore_from_url()
+link.remember()
 
 lang = widgets.language()
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
@@ -21,10 +22,11 @@ records = dataset.records
 
 st.title(t("app_title", lang))
 panels.banner(dataset, lang)
+link.note(dataset, boundaries, lang)
 
 options = views.controls(records, boundaries, lang, where=controls_box)
 population = widgets.population(boundaries, options.level, lang)
-views.save_to_url(options, lang)
+views.save_to_url(options, lang, made_with=link.params(dataset, boundaries, lang))
 if options.filters.sectors == ():
     st.info(t("no_sector", lang))
     st.stop()

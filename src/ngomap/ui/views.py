@@ -159,9 +159,15 @@ def _one_of(options: Sequence[str]) -> Callable[[Any], str | None]:
     return lambda value: value if value in options else None
 
 
-def save_to_url(options: ViewOptions, lang: str) -> None:
-    """Write the view, level and filters into the URL (only what differs from defaults)."""
+def save_to_url(
+    options: ViewOptions, lang: str, *, made_with: dict[str, str] | None = None
+) -> None:
+    """Write the view, level and filters into the URL (only what differs from defaults).
+
+    ``made_with``: what names the data and boundaries shown (see ``ui.link``).
+    """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
+    params.update(made_with or {})
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
