@@ -6,9 +6,11 @@ the two Baye (Kéniéba, Bankass), the names that once gave the matrix duplicate
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from helpers import map_properties
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -74,3 +76,20 @@ def test_commune_level_shows_matrix_charts_and_exports(communes_page: AppTest) -
     assert "Exporter" in [e.label for e in at.expander]
     labels = {b.label for b in at.get("download_button")}
     assert {"PNG", "PDF", "XLSX", "GeoJSON"} <= labels
+
+
+def test_headings_and_tooltips_name_the_commune_level(communes_page: AppTest) -> None:
+    at = communes_page
+    headings = [h.value for h in at.subheader]
+    assert headings[0].startswith("Organisations par commune — ")
+    assert "Communes" in headings
+    assert "Secteurs × communes (organisations distinctes)" in headings
+    table = next(d.value for d in at.dataframe if "Noms" in d.value.columns)
+    assert table.columns[0] == "Commune"
+    (component,) = at.get("component_instance")
+    script = json.loads(component.proto.json_args)["script"]
+    assert '["name","Commune"]' in script  # the tooltip's first line names the level
+    properties = map_properties(script)
+    assert properties is not None
+    names = {p["name"] for p in properties}
+    assert {"Benkadi (Kangaba)", "Benkadi (Sikasso)", "Benkadi (Dioila)"} <= names

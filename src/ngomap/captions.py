@@ -11,8 +11,20 @@ import pandas as pd
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
-from ngomap.i18n import sector_label, t
+from ngomap.i18n import labels, sector_label, t
 from ngomap.webmap import MapLabels
+
+
+def area_word(level: str, lang: str) -> str:
+    """One area of ``level`` in words: "Région", "Cercle", "Commune" ("Zone" if unknown)."""
+    key = f"area_{level}"
+    return t(key, lang) if key in labels(lang) else t("areas", lang).rstrip("s")
+
+
+def areas_word(level: str, lang: str) -> str:
+    """The areas of ``level`` in words: "Régions", "Cercles", "Communes" ("Zones")."""
+    key = f"level_{level}"
+    return t(key, lang) if key in labels(lang) else t("areas", lang)
 
 
 def title(options: a.ViewOptions, lang: str, organisations: Mapping[str, str]) -> str:
@@ -26,13 +38,13 @@ def headline(options: a.ViewOptions, lang: str, organisations: Mapping[str, str]
     if options.view == "overlap":
         return t("title_overlap", lang, n=options.min_overlap)
     if options.view == "gaps":
-        return t("title_gaps", lang, n=options.max_gap)
+        return t("title_gaps", lang, n=options.max_gap, areas=areas_word(options.level, lang))
     if options.view == "zones":
         names = ", ".join(organisations.get(k, k) for k in options.zone_orgs) or "—"
         return t("title_zones", lang, names=names)
     if options.per_capita:
         return t("title_density_per_capita", lang)
-    return t("title_density", lang)
+    return t("title_density", lang, area=area_word(options.level, lang).lower())
 
 
 def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, str]) -> str:
@@ -67,7 +79,7 @@ def map_labels(options: a.ViewOptions, lang: str, boundaries_credit: str) -> Map
     if options.rates:
         legend = t("legend_per_capita", lang)
     return MapLabels(
-        area=t("area", lang),
+        area=area_word(options.level, lang),
         count=legend,
         organisations=t("organisations", lang),
         legend_title=legend,

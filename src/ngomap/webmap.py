@@ -146,7 +146,7 @@ def choropleth_features(
     *,
     value_column: str = ACTORS,
     details_column: str | None = None,
-    max_names: int = 8,
+    max_names: int = 5,
     more: str = "+{n}",
 ) -> gpd.GeoDataFrame:
     """The areas with what the map shows: code, name, value, names, details, colour."""

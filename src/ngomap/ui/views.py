@@ -423,6 +423,7 @@ def view_tables(
     table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
 ) -> None:
     """The tables that go with the view."""
+    area = captions.area_word(options.level, lang)  # the level shown: Région, Cercle, Commune
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
         pairs = tables["pairs"]
@@ -446,7 +447,7 @@ def view_tables(
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("area", lang): cells[a.AREA_NAME],
+                    area: cells[a.AREA_NAME],
                     t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
                     t("count", lang): cells[a.ACTORS],
                     t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
@@ -460,7 +461,7 @@ def view_tables(
         gaps = table.loc[table["gap"]]
         shown = pd.DataFrame(
             {
-                t("area", lang): gaps[a.AREA_NAME],
+                area: gaps[a.AREA_NAME],
                 t("count", lang): gaps[a.ACTORS],
                 t("has_data", lang): gaps[a.HAS_DATA].map(
                     lambda v: t("yes", lang) if v else t("no", lang)
@@ -474,17 +475,15 @@ def view_tables(
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
         st.dataframe(
-            pd.DataFrame(
-                {t("area", lang): zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}
-            ),
+            pd.DataFrame({area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.subheader(t("table_title", lang))
+        st.subheader(captions.areas_word(options.level, lang))
         shown = pd.DataFrame(
             {
-                t("area", lang): table[a.AREA_NAME],
+                area: table[a.AREA_NAME],
                 t("count", lang): table[a.ACTORS],
                 t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
             }
@@ -495,7 +494,7 @@ def view_tables(
         st.dataframe(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
-    st.subheader(t("matrix_title", lang))
+    st.subheader(t("matrix_title", lang, areas=captions.areas_word(options.level, lang).lower()))
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
