@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from datetime import date
 from enum import StrEnum
@@ -25,6 +24,7 @@ from ngomap.io.sheets import workbook_modified
 from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
 from ngomap.normalise import norm_text
 from ngomap.schema import Problem
+from ngomap.serve import run_child
 from ngomap.validate import ImportReport
 from ngomap.webassets import install_static
 
@@ -442,7 +442,7 @@ def run_app(
         "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
         "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    raise typer.Exit(subprocess.call(command))
+    raise typer.Exit(run_child(command))  # stopped with the parent (SIGINT, SIGTERM)
 
 
 def main() -> None:
