@@ -93,3 +93,29 @@ def test_headings_and_tooltips_name_the_commune_level(communes_page: AppTest) ->
     assert properties is not None
     names = {p["name"] for p in properties}
     assert {"Benkadi (Kangaba)", "Benkadi (Sikasso)", "Benkadi (Dioila)"} <= names
+
+
+def _click_panel(boundary_path: str, code: str) -> None:
+    from ngomap import analysis as a
+    from ngomap.io.boundary_files import load_boundaries
+    from ngomap.io.threew import import_dataset
+    from ngomap.ui import views
+
+    boundaries = load_boundaries(boundary_path)
+    rows = "".join(f"Org {i};{'Santé' if i % 3 else 'EHA'};ML020202;Benkadi\n" for i in range(40))
+    data = ("Organisation;Secteur;admin3Pcode;Commune\n" + rows).encode()
+    dataset = import_dataset(data, "busy.csv", boundaries=boundaries)
+    views.area_panel(dataset.records, boundaries, code, a.ViewOptions(), "fr")
+
+
+def test_the_click_panel_of_a_busy_area_is_grouped_by_sector(shared_data: Path) -> None:
+    at = AppTest.from_function(
+        _click_panel, args=(str(shared_data / ADM3), "ML020202"), default_timeout=120
+    ).run()
+    assert not at.exception, at.exception
+    assert at.markdown[0].value.replace("\\", "") == "**Acteurs à Benkadi (Dioila)**"
+    assert at.caption[0].value.startswith("40 organisation(s) dans 2 secteur(s)")
+    labels = [e.label.replace("\\", "") for e in at.expander]  # markdown-escaped
+    assert labels == ["Santé (26)", "Eau, hygiène et assainissement (14)"]  # largest first
+    assert not any(e.proto.expanded for e in at.expander)  # names folded
+    assert len(at.dataframe[0].value) == 26

@@ -44,7 +44,7 @@ def test_uploaded_data_replaces_the_sample_and_is_reported() -> None:
     shown = texts(at)
     assert "2 lignes retenues sur 4 lues (1 doublons fusionnés, 1 écartées)" in shown
     frames = [d.value for d in at.dataframe]
-    preview = frames[0]
+    preview = next(f for f in frames if "Colonne7" in f.columns)
     assert list(preview.columns) == ["Nom Organisation", "Cluster", "Région *", "Colonne7"]
     report = next(f for f in frames if "Suggestion" in f.columns)
     assert "Kays → Kayes ?" in set(report["Suggestion"])
@@ -144,7 +144,8 @@ def test_a_bad_alias_file_gets_one_sentence_naming_it(lang: str, words: str) -> 
     bad = ("alias.csv", b"Organisation;Nom complet\nWold Vision;World Vision\n", "text/csv")
     at.file_uploader(key="upload_aliases_file_0").set_value(bad).run()
     assert not at.exception, at.exception
-    (error,) = at.error
+    (error,) = at.tabs[1].error  # in the import tab; one line above the map says where
+    assert len(at.tabs[0].error) == 1
     sentence = error.value.replace("\\", "")  # markdown-escaped
     assert sentence.startswith("alias.csv")
     assert words in sentence
@@ -191,3 +192,29 @@ def test_data_without_sectors_say_so_instead_of_an_empty_filter() -> None:
     shown = " ".join(c.value for c in at.sidebar.caption)
     assert "Secteurs : aucun dans ces données (pas de colonne de secteur)." in shown
     assert "tous les secteurs" in at.subheader[0].value  # the map still counts every actor
+
+
+def test_after_an_upload_the_map_comes_first_and_the_import_has_its_tab() -> None:
+    at = run_with(CSV, "partenaires.csv")
+    assert not at.exception, at.exception
+    map_tab, import_tab = at.tabs
+    assert map_tab.label == "Carte"
+    assert import_tab.label.replace("\\", "") == "Import : partenaires.csv"  # markdown-escaped
+    line = " ".join(c.value for c in map_tab.caption).replace("\\", "")
+    assert "Vos données : partenaires.csv — 2 lignes retenues sur 4 lues" in line
+    assert "onglet « Import »" in line
+    assert map_tab.get("component_instance")  # the map is in the first tab
+    assert not map_tab.get("file_uploader")  # no import there
+    assert not map_tab.selectbox
+    (unrecognised,) = [e for e in import_tab.expander if e.label.startswith("Colonnes non")]
+    assert unrecognised.label == (
+        "Colonnes non reconnues (1) : ignorées, sauf si vous leur donnez un champ"
+    )
+    assert [s.label for s in unrecognised.selectbox] == ["Colonne7"]
+    assert "Rapport d'import" in [m.value.strip("*") for m in import_tab.markdown]
+
+
+def test_without_an_upload_the_import_tab_says_how() -> None:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert at.tabs[1].label == "Import"
+    assert "Aucun fichier chargé" in at.tabs[1].caption[0].value

@@ -400,23 +400,31 @@ def area_panel(
     if detail.empty:
         st.caption(t("area_panel_empty", lang))
         return
-    shown = pd.DataFrame(
-        {
-            t("sector", lang): detail[s.SECTOR].map(lambda c: sector_label(c, lang)),
-            t("organisations", lang): detail[s.ORG_NAME],
-        }
+    # Compact for a busy area: one folded line per sector with its count, names inside.
+    sectors = detail.groupby(s.SECTOR, sort=False)
+    st.caption(
+        t("area_panel_counts", lang, n=detail[s.ORG_NAME].nunique(), sectors=sectors.ngroups)
     )
-    if s.PRESENCE in detail:
-        shown[t("presence", lang)] = detail[s.PRESENCE].map(
-            lambda v: ", ".join(vocab.presence_modes().label(p, lang) for p in v.split(", ") if p)
-        )
-    if s.PARTNER in detail:
-        shown[t("partners", lang)] = detail[s.PARTNER]
-    if s.ORG_TYPE in detail:
-        shown[t("org_type", lang)] = detail[s.ORG_TYPE].map(
-            lambda v: ", ".join(vocab.org_types().label(p, lang) for p in v.split(", ") if p)
-        )
-    st.table(shown.set_index(t("sector", lang)))
+    ranked = sorted(sectors, key=lambda item: (-len(item[1]), sector_label(str(item[0]), lang)))
+    for sector, group in ranked:
+        label = f"{sector_label(str(sector), lang)} ({len(group)})"
+        with st.expander(plain(label), expanded=len(ranked) == 1):
+            shown = pd.DataFrame({t("org_a", lang): group[s.ORG_NAME]})
+            if s.PRESENCE in group:
+                shown[t("presence", lang)] = group[s.PRESENCE].map(
+                    lambda v: ", ".join(
+                        vocab.presence_modes().label(p, lang) for p in v.split(", ") if p
+                    )
+                )
+            if s.ORG_TYPE in group:
+                shown[t("org_type", lang)] = group[s.ORG_TYPE].map(
+                    lambda v: ", ".join(
+                        vocab.org_types().label(p, lang) for p in v.split(", ") if p
+                    )
+                )
+            if s.PARTNER in group:
+                shown[t("partners", lang)] = group[s.PARTNER]
+            st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def view_tables(
