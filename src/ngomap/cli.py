@@ -15,18 +15,18 @@ import typer
 from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.files import load_boundaries
+from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.population import read_population
-from ngomap.io.report import kinds_frame
-from ngomap.io.sheets import workbook_modified
-from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
+from ngomap.importer.report import kinds_frame
+from ngomap.importer.sheets import workbook_modified
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
+from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
+from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
 from ngomap.serve import run_child
-from ngomap.validate import ImportReport
-from ngomap.webassets import install_static
 
 cli = typer.Typer(
     add_completion=False,
@@ -350,8 +350,8 @@ def export_command(
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
-    from ngomap import export as ex  # matplotlib: loaded only when exporting
-    from ngomap.staticmap import PrintLayout
+    from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
+    from ngomap.render.staticmap import PrintLayout
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ex.FORMATS:

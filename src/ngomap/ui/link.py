@@ -12,9 +12,9 @@ from typing import Final
 
 import streamlit as st
 
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import t
-from ngomap.io.threew import Dataset
+from ngomap.importer.threew import Dataset
 from ngomap.ui.text import plain
 
 SHORT: Final = 12  # hex digits of a fingerprint in the URL: enough to tell files apart

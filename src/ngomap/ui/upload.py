@@ -15,11 +15,18 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
-from ngomap.io.report import kinds_frame, report_csv, report_frame, report_xlsx
-from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+from ngomap.importer.report import kinds_frame, report_csv, report_frame, report_xlsx
+from ngomap.importer.threew import (
+    FIELDS,
+    UPLOAD_LIMIT_MB,
+    Dataset,
+    Table,
+    import_dataset,
+    read_table,
+)
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 
