@@ -342,8 +342,13 @@ def export_command(
         bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
     ] = False,
     table: Annotated[
-        str, typer.Option("--table", help="For .csv: records (default) or summary.")
-    ] = "records",
+        str,
+        typer.Option(
+            "--table",
+            help="For .csv: records (the default), summary, or view (the view's own table: "
+            "the default for --view gaps, its ranked gaps).",
+        ),
+    ] = "",
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
@@ -361,6 +366,7 @@ def export_command(
         )
     if atlas and fmt != "pdf":
         raise typer.BadParameter("the atlas is a PDF: use --out NAME.pdf", param_hint="--atlas")
+    table = table or ("view" if view == "gaps" else "records")
     if table not in ex.TABLES:
         raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
     if lang not in ("fr", "en"):

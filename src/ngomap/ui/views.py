@@ -23,10 +23,10 @@ from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.population import Population
+from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.render import captions
-from ngomap.render.classes import classify_counts, classify_rates
 from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain
 
@@ -362,9 +362,7 @@ def show_map(
     boundaries_credit: str,
 ) -> str | None:
     """Draw the view's map; return the P-code of the area the user clicked, if any."""
-    rates = options.view == "density" and options.per_capita
-    values = [float(v) for v in table[a.VALUE]]
-    classes = classify_rates(values) if rates else classify_counts(values)
+    classes = ex.classes_of(table, options)  # the exports' classes, the gaps' own palette
     fmap = choropleth(
         areas,
         table,
@@ -467,19 +465,8 @@ def view_tables(
         )
     elif options.view == "gaps":
         st.subheader(t("gaps_title", lang))
-        gaps = table.loc[table["gap"]]
-        shown = pd.DataFrame(
-            {
-                area: gaps[a.AREA_NAME],
-                t("count", lang): gaps[a.ACTORS],
-                t("has_data", lang): gaps[a.HAS_DATA].map(
-                    lambda v: t("yes", lang) if v else t("no", lang)
-                ),
-            }
-        )
-        if a.POPULATION in gaps:
-            shown[t("population", lang)] = gaps[a.POPULATION]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
+        st.dataframe(ex.gaps_table(table, lang, options.level), hide_index=True, width="stretch")
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
