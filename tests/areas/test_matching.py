@@ -65,13 +65,73 @@ def test_commune_forms_and_names_found_twice(tiny: Boundaries) -> None:
     assert "area.ambiguous" in kinds(alone)
 
 
-def test_finer_valid_code_wins_and_the_conflict_is_reported(tiny: Boundaries) -> None:
-    decision = AreaMatcher(tiny).match({"adm1": "ML01", "adm2": "ML0702"}, {})
-    assert decision.code == "ML0702"
-    assert "area.conflict" in kinds(decision)
+def test_a_lone_code_never_outvotes_the_rest_of_the_row(tiny: Boundaries) -> None:
+    # The region code was typed from the wrong line; cercle code and both names agree.
+    decision = AreaMatcher(tiny).match(
+        {"adm1": "ML01", "adm2": "ML0702"}, {"adm1": "Gao", "adm2": "Bourem"}
+    )
+    assert (decision.code, decision.level) == ("ML0702", "adm2")
+    (note,) = [n for n in decision.notes if n.kind == "area.conflict"]
+    assert (note.field, note.value, note.severity) == ("adm1_code", "ML01", Severity.WARNING)
+    assert "Gao (ML07)" in note.en
+    assert "3 other columns" in note.en
+    # Two codes that disagree, nothing else: split, the row is left out with both places.
+    split = AreaMatcher(tiny).match({"adm1": "ML01", "adm2": "ML0702"}, {})
+    assert split.code is None
+    (error,) = split.notes
+    assert (error.kind, error.severity) == ("area.split", Severity.ERROR)
+    assert "Kayes (ML01)" in error.en
+    assert "Gao (ML07)" in error.en
+    # A code and a name of the same level that disagree: the same, not "the code wins".
     named = AreaMatcher(tiny).match({"adm2": "ML0103"}, {"adm2": "Bourem"})
-    assert named.code == "ML0103"  # the code wins over the name
-    assert "area.conflict" in kinds(named)
+    assert named.code is None
+    assert "area.split" in kinds(named)
+
+
+def test_a_commune_code_of_a_namesake_elsewhere_is_overruled(tiny: Boundaries) -> None:
+    # Bamba of Bourem (Gao) coded on a row whose region, cercle and names say Kayes.
+    decision = AreaMatcher(tiny).match(
+        {"adm1": "ML01", "adm2": "ML0103", "adm3": "ML070201"},
+        {"adm1": "Kayes", "adm3": "Bamba"},
+    )
+    assert decision.code == "ML010302"  # Bamba within Kayes, by its name and parents
+    (note,) = [n for n in decision.notes if n.kind == "area.conflict"]
+    assert (note.field, note.value) == ("adm3_code", "ML070201")
+
+
+def test_split_below_the_region_keeps_the_region(tiny: Boundaries) -> None:
+    matcher = AreaMatcher(tiny)
+    decision = matcher.match({"adm1": "ML07", "adm2": "ML0702"}, {"adm2": "Kayes"})
+    # ML07 (code) and ML0702 agree on Gao; the cercle name Kayes is in another region:
+    # one against two, overruled.
+    assert decision.code == "ML0702"
+    two_cercles = code_boundaries(
+        pd.DataFrame(
+            [("ML07", "Gao", "ML0702", "Bourem"), ("ML07", "Gao", "ML0703", "Gao")],
+            columns=["r", "rn", "c", "cn"],
+        ),
+        {"adm1": ("r", "rn"), "adm2": ("c", "cn")},
+        "two cercles",
+    )
+    split = AreaMatcher(two_cercles).match(
+        {"adm1": "ML07", "adm2": "ML0702"}, {"adm1": "Gao", "adm2": "Gao"}
+    )
+    assert (split.code, split.level) == ("ML07", "adm1")
+    (note,) = split.notes
+    assert (note.kind, note.severity) == ("area.split", Severity.WARNING)
+    assert "Bourem (ML0702, Gao)" in note.en
+    assert "Gao (ML0703, Gao)" in note.en
+
+
+def test_region_boundaries_weigh_finer_codes_too() -> None:
+    regions_only = code_boundaries(
+        TABLE.drop_duplicates("r"), {"adm1": ("r", "rn")}, "regions only"
+    )
+    matcher = AreaMatcher(regions_only)
+    # The cercle code and the region name say Gao; the region code alone says Kayes.
+    decision = matcher.match({"adm1": "ML01", "adm2": "ML0702"}, {"adm1": "Gao"})
+    assert decision.code == "ML07"
+    assert "area.conflict" in kinds(decision)
 
 
 def test_unknown_code_is_reported_with_where_the_row_went(tiny: Boundaries) -> None:
@@ -95,12 +155,36 @@ def test_cercle_code_in_the_region_column(tiny: Boundaries) -> None:
 
 
 def test_nationwide_values_make_one_national_record(tiny: Boundaries) -> None:
+    matcher = AreaMatcher(tiny)
+    assert matcher.country == "ML"
     for value in ("Tout le Mali", "Ensemble du territoire", "National", "MALI", "nationwide"):
-        assert is_nationwide(value), value
-        decision = AreaMatcher(tiny).match({}, {"adm1": value})
+        assert matcher.is_nationwide(value), value
+        assert is_nationwide(value, "ML"), value
+        decision = matcher.match({}, {"adm1": value})
         assert decision.national
         assert decision.code is None
-    assert not is_nationwide("Kayes")
+    assert not matcher.is_nationwide("Kayes")
+    # Another country's name is not nationwide here: it is an unknown area, reported.
+    for value in ("Niger", "Tout le Niger", "Burkina Faso"):
+        assert not matcher.is_nationwide(value), value
+        assert not matcher.match({}, {"adm1": value}).national
+
+
+def test_a_country_name_that_is_an_area_is_that_area() -> None:
+    nigeria = code_boundaries(
+        pd.DataFrame(
+            [("NG027", "Niger"), ("NG002", "Adamawa"), ("NG008", "Borno")], columns=["c", "n"]
+        ),
+        {"adm1": ("c", "n")},
+        "Nigeria states",
+    )
+    matcher = AreaMatcher(nigeria)
+    assert matcher.country == "NG"
+    niger_state = matcher.match({}, {"adm1": "Niger"})
+    assert (niger_state.code, niger_state.national) == ("NG027", False)
+    assert matcher.match({}, {"adm1": "Nigeria"}).national
+    assert matcher.match({}, {"adm1": "All of Nigeria"}).national
+    assert not matcher.is_nationwide("Niger")
 
 
 def test_fuzzy_names_are_suggestions_until_accepted(tiny: Boundaries) -> None:

@@ -34,6 +34,28 @@ def test_columns_map_by_hashtag_then_header_and_unknown_are_listed() -> None:
     assert unmapped == ["Colonne7"]
 
 
+def test_hashtags_win_over_header_words_attributes_included(tmp_path: Path) -> None:
+    assert field_for_hashtag("#org+type+name") == s.ORG_TYPE
+    assert field_for_hashtag("#org+type+code") == s.ORG_TYPE
+    assert field_for_hashtag("#org+name+type") == s.ORG_TYPE
+    assert field_for_hashtag("#org+name") == s.ORG_NAME
+    # A header called REGION comes first, but the hashtag says where the region names are.
+    mapping, unmapped = map_columns(
+        ["REGION", "Nom", "Zone", "Type"],
+        ["#adm1+code", "#org+name", "#adm1+name", "#org+type+name"],
+    )
+    assert mapping == {
+        "REGION": s.ADM1_CODE,
+        "Nom": s.ORG_NAME,
+        "Zone": s.ADM1_NAME,
+        "Type": s.ORG_TYPE,
+    }
+    assert unmapped == []
+    mapping, unmapped = map_columns(["REGION", "Where"], ["", "#adm1+name"])
+    assert mapping == {"Where": s.ADM1_NAME}  # the header word does not take the tag's field
+    assert unmapped == ["REGION"]
+
+
 def test_every_row_is_accounted_for(tmp_path: Path, regions: Boundaries) -> None:
     path = write(
         tmp_path,

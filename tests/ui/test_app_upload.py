@@ -218,3 +218,17 @@ def test_without_an_upload_the_import_tab_says_how() -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
     assert at.tabs[1].label == "Import"
     assert "Aucun fichier chargé" in at.tabs[1].caption[0].value
+
+
+def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
+    nigeria = (
+        b"Organisation,Sector,State,State Pcode\nAlpha,EDU,Borno,NGA008\nBeta,WASH,Yobe,NGA036\n"
+    )
+    at = run_with(nigeria, "nga.csv")
+    assert not at.exception, at.exception
+    errors = [e.value for e in at.error]
+    assert any(
+        "Ces limites sont celles du pays « Mali » ; les codes du fichier sont ceux du pays "
+        "« Nigeria » (NG...)" in str(e).replace("\\", "")
+        for e in errors
+    ), errors

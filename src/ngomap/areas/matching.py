@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import csv
+import gettext
 import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final
 
@@ -46,21 +48,67 @@ def area_key(name: object) -> str:
     return " ".join(_ROMAN.get(token, token) for token in _TOKEN.findall(norm_text(name)))
 
 
+COUNTRY_SLOT: Final = "{country}"  # in nationwide.csv: the boundaries' country, by name
+
+
 @cache
-def _nationwide_keys() -> frozenset[str]:
+def _nationwide_phrases() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The phrases of data/vocab/nationwide.csv: plain ones, and those naming the country."""
     with (VOCAB_DIR / "nationwide.csv").open(encoding="utf-8", newline="") as handle:
-        names = {norm_text(row["alias"]) for row in csv.DictReader(handle)}
-    for country in pycountry.countries:
-        names.add(norm_text(country.name))
-        names.add(norm_text(getattr(country, "common_name", "")))
-    names.update({"tout le mali", "ensemble du mali", "ensemble du territoire"})
-    return frozenset(n for n in names if n)
+        aliases = [row["alias"].strip() for row in csv.DictReader(handle)]
+    plain = frozenset(norm_text(a) for a in aliases if COUNTRY_SLOT not in a) - {""}
+    return plain, tuple(a for a in aliases if COUNTRY_SLOT in a)
 
 
-def is_nationwide(value: object) -> bool:
-    """True for "Tout le Mali", "Ensemble du territoire", "National", a country's name."""
+@cache
+def country_names(alpha2: str) -> tuple[str, ...]:
+    """A country's names in English and French ("Mali"; "Nigeria", "Nigéria"), none if unknown."""
+    country = pycountry.countries.get(alpha_2=alpha2.upper())
+    if country is None:
+        return ()
+    names = [country.name]
+    names += [getattr(country, attribute, "") for attribute in ("common_name", "official_name")]
+    try:
+        french = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["fr"])
+        names.append(french.gettext(country.name))
+    except OSError:  # pycountry without its translations
+        pass
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+@cache
+def nationwide_keys(alpha2: str | None = None) -> frozenset[str]:
+    """Normalised nationwide phrases; with a country, its names and "Tout le <name>" too."""
+    plain, templates = _nationwide_phrases()
+    if not alpha2:
+        return plain
+    keys = set(plain)
+    for name in country_names(alpha2):
+        keys.update(norm_text(t.replace(COUNTRY_SLOT, name)) for t in templates)
+    return frozenset(keys - {""})
+
+
+def is_nationwide(value: object, country: str | None = None) -> bool:
+    """True for "Ensemble du territoire", "National"; with ``country`` ("ML"), "Tout le Mali".
+
+    Prefer ``AreaMatcher.is_nationwide``: it never takes an area's own name (Nigeria's Niger
+    State) for the country.
+    """
     key = norm_text(value)
-    return bool(key) and key in _nationwide_keys()
+    return bool(key) and key in nationwide_keys(country)
+
+
+def boundaries_country(boundaries: Boundaries) -> str | None:
+    """The ISO alpha-2 code of the boundaries' country, from their P-codes (ML01 -> "ML")."""
+    prefixes: Counter[str] = Counter()
+    for code in boundaries.areas.index.astype(str):
+        head = code[:2].upper()
+        if len(code) > 2 and head.isalpha():
+            prefixes[head] += 1
+    for head, _count in prefixes.most_common(3):
+        if pycountry.countries.get(alpha_2=head) is not None:
+            return head
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +136,28 @@ class AreaDecision:
 
 
 @dataclass(frozen=True, slots=True)
+class _Evidence:
+    """One code or name of a row, and the known areas it may mean."""
+
+    field: str
+    value: str
+    level: str  # the level of the column it was read from
+    by_code: bool
+    options: tuple[str, ...]
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Agreement:
+    """The area the evidence agrees on (None: none), the rule that gives it, the notes."""
+
+    code: str | None
+    rule: str
+    notes: tuple[AreaNote, ...]
+    split: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class _Candidate:
     level: str
     code: str
@@ -100,12 +170,12 @@ class _Candidate:
 class AreaMatcher:
     """Matches codes and names against one set of boundaries (built once, used per combo).
 
-    Rules, in order: exact code; code after format normalisation (MLI05 -> ML05); ISO
-    3166-2 code; the boundaries' crosswalk; a finer code rolled up to the known area it
-    starts with ("prefix"); then names, exact, then normalised (case, accents, spacing,
-    Roman numerals), within the parent found so far; fuzzy name matches only as
-    suggestions, applied when ``accept_suggestions`` is set. The finest area wins; codes
-    win over names at the same level; every disagreement is reported.
+    Each code is read by, in order: exact code; code after format normalisation (MLI05 ->
+    ML05); ISO 3166-2 code; the boundaries' crosswalk; a finer code rolled up to the known
+    area it starts with ("prefix"). Each name is looked up at its level, exact then
+    normalised (case, accents, spacing, Roman numerals), everywhere: a name may mean
+    several areas. The row's area is then the one its evidence supports as a whole (see
+    ``match``); fuzzy name matches are suggestions, applied with ``accept_suggestions``.
     """
 
     boundaries: Boundaries
@@ -118,6 +188,8 @@ class AreaMatcher:
     _parents: dict[str, str | None] = field(default_factory=dict, repr=False)
     _iso: dict[str, str] = field(default_factory=dict, repr=False)
     _present: frozenset[str] = field(default=frozenset(), repr=False)
+    _nationwide: frozenset[str] = field(default=frozenset(), repr=False)
+    country: str | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         areas = self.boundaries.areas
@@ -143,6 +215,10 @@ class AreaMatcher:
                 self._choices.setdefault(level, {})[key] = name
         self._known = frozenset(self._levels)
         self._present = frozenset(self._levels.values())
+        self.country = boundaries_country(self.boundaries)
+        area_names = {norm_text(name) for _level, name in self._exact}
+        area_names |= {key for _level, key in self._keys}
+        self._nationwide = nationwide_keys(self.country) - area_names
 
     # --- the hierarchy -------------------------------------------------------------
     def level_of(self, code: str) -> str | None:
@@ -170,10 +246,18 @@ class AreaMatcher:
 
     # --- one combination of codes and names ------------------------------------------
     def match(self, codes: Mapping[str, object], names: Mapping[str, object]) -> AreaDecision:
-        """The area of a record given its codes and names by level ({"adm1": "MLI05"})."""
+        """The area of a record given its codes and names by level ({"adm1": "MLI05"}).
+
+        Every code and every name is a piece of evidence: the areas it may mean (a name can
+        mean several). Level by level, coarsest first, the area all evidence agrees on is
+        kept; a lone piece of evidence against at least two that agree is overruled and
+        reported; when the evidence is split, the row stays at the finest level on which all
+        of it agrees (left out when that is none), and the alternatives are reported.
+        """
         notes: list[AreaNote] = []
-        candidates: list[_Candidate] = []
+        evidence: list[_Evidence] = []
         unknown_codes: list[tuple[str, str]] = []  # (field, value)
+        unnamed: list[tuple[str, str, str]] = []  # names found nowhere: (level, field, text)
         national = False
         present = self._present
 
@@ -183,14 +267,14 @@ class AreaMatcher:
                 continue
             code_field = s.ADMIN_LEVELS[level][0]
             text = clean_text(raw)
-            if is_nationwide(text):
+            if self.is_nationwide(text):
                 national = True
                 continue
             found = self._match_code(text, level, code_field, notes)
             if found is None:
                 unknown_codes.append((code_field, text))
             else:
-                candidates.append(found)
+                evidence.append(_Evidence(code_field, text, level, True, (found.code,), found.rule))
 
         for level in LEVELS:
             raw = names.get(level)
@@ -198,20 +282,27 @@ class AreaMatcher:
                 continue
             name_field = s.ADMIN_LEVELS[level][1]
             text = clean_text(raw)
-            if is_nationwide(text):
+            if self.is_nationwide(text):
                 national = True
                 continue
             if level not in present:
                 continue  # finer than the boundaries: nothing to check it against
-            parent = _finest(c for c in candidates if LEVELS.index(c.level) < LEVELS.index(level))
-            same_level = next((c for c in candidates if c.level == level and c.by_code), None)
-            found_name = self._match_name(text, level, name_field, parent, same_level, notes)
-            if found_name is not None:
-                candidates.append(found_name)
+            options, rule = self._name_options(text, level)
+            if options:
+                evidence.append(_Evidence(name_field, text, level, False, tuple(options), rule))
+            else:
+                unnamed.append((level, name_field, text))
 
-        best = _finest(candidates)
-        if best is None:
-            if national:
+        agreed = self._agree(evidence)
+        for level, name_field, text in unnamed:
+            guessed = self._unknown_name(text, level, name_field, agreed.code, notes)
+            if guessed is not None:
+                evidence.append(guessed)
+                agreed = self._agree(evidence)
+        notes.extend(agreed.notes)
+
+        if agreed.code is None:
+            if national and not agreed.split:
                 return AreaDecision(None, national=True, rule="nationwide", notes=tuple(notes))
             for code_field, value in unknown_codes:
                 notes.append(
@@ -258,23 +349,7 @@ class AreaMatcher:
                     )
             return AreaDecision(None, notes=tuple(notes))
 
-        # Coarser codes that disagree with the finest area: trust the finer one, say so.
-        for other in candidates:
-            if other is best or not other.by_code or other.level == best.level:
-                continue
-            if self.ancestor(best.code, other.level) not in (None, other.code):
-                notes.append(
-                    AreaNote(
-                        "area.conflict",
-                        Severity.WARNING,
-                        other.field,
-                        other.code,
-                        f"{other.code} does not contain {self._label(best.code)}: "
-                        f"the finer {best.code} is kept.",
-                        f"{other.code} ne contient pas {self._label(best.code)} : "
-                        f"le code plus fin {best.code} est retenu.",
-                    )
-                )
+        best = agreed.code
         for code_field, value in unknown_codes:
             notes.append(
                 AreaNote(
@@ -283,12 +358,204 @@ class AreaMatcher:
                     code_field,
                     value,
                     f"Code '{value}' is not in the boundaries ({self.boundaries.source}); "
-                    f"the row is placed by its other columns in {self._label(best.code)}.",
+                    f"the row is placed by its other columns in {self._label(best)}.",
                     f"Le code « {value} » est absent des limites ({self.boundaries.source}) ; "
-                    f"la ligne est placée par ses autres colonnes dans {self._label(best.code)}.",
+                    f"la ligne est placée par ses autres colonnes dans {self._label(best)}.",
                 )
             )
-        return AreaDecision(best.code, level=best.level, rule=best.rule, notes=tuple(notes))
+        return AreaDecision(best, level=self._levels[best], rule=agreed.rule, notes=tuple(notes))
+
+    def is_nationwide(self, value: object) -> bool:
+        """A nationwide phrase, or the boundaries' own country, never an area's own name."""
+        key = norm_text(value)
+        return bool(key) and key in self._nationwide
+
+    def _name_options(self, text: str, level: str) -> tuple[list[str], str]:
+        """The areas of ``level`` named ``text`` anywhere (exact spelling first)."""
+        exact = self._exact.get((level, text), [])
+        if exact:
+            return list(exact), "exact"
+        return list(self._keys.get((level, area_key(text)), [])), "normalised"
+
+    def _unknown_name(
+        self, text: str, level: str, name_field: str, within: str | None, notes: list[AreaNote]
+    ) -> _Evidence | None:
+        """A name found at no area of its level: the crosswalk, else a spelling suggestion."""
+        entry = next(
+            (e for e in self.boundaries.crosswalk if e.name and area_key(e.name) == area_key(text)),
+            None,
+        )
+        if entry is not None and entry.target in self._known:
+            notes.append(
+                AreaNote("area.moved", Severity.WARNING, name_field, text, entry.note_en,
+                         entry.note_fr)
+            )  # fmt: skip
+            return _Evidence(name_field, text, level, False, (entry.target,), "crosswalk")
+        parent = None
+        if within is not None and LEVELS.index(self._levels[within]) < LEVELS.index(level):
+            parent = _Candidate(self._levels[within], within, "", "", True)
+        found = self._suggest(text, level, name_field, parent, notes)
+        if found is None:
+            return None
+        return _Evidence(name_field, text, level, False, (found.code,), "fuzzy")
+
+    def _agree(self, evidence: list[_Evidence]) -> _Agreement:
+        """The finest area all the evidence agrees on (see ``match``), with its notes."""
+        notes: list[AreaNote] = []
+        chosen: str | None = None
+        alive = list(evidence)
+        for level in LEVELS:
+            if chosen is not None:
+                kept = []
+                for item in alive:
+                    options = tuple(o for o in item.options if self._under(o, chosen))
+                    if options:
+                        kept.append(replace(item, options=options))
+                    elif not any(self._under(chosen, o) for o in item.options):
+                        notes.append(self._left_aside(item, chosen))
+                    # else: a coarser area holding the chosen one, nothing more to say
+                alive = kept
+            sets: dict[int, set[str]] = {}
+            for index, item in enumerate(alive):
+                found = {a for o in item.options if (a := self.ancestor(o, level)) is not None}
+                if found:
+                    sets[index] = found
+            if not sets:
+                break
+            everyone = set.intersection(*sets.values())
+            if len(everyone) == 1:
+                chosen = next(iter(everyone))
+                continue
+            votes = {i: next(iter(found)) for i, found in sets.items() if len(found) == 1}
+            if everyone or not votes:
+                notes.extend(self._ambiguous(alive, sets, chosen))
+                break
+            ranked = Counter(votes.values()).most_common()
+            best, count = ranked[0]
+            against = [i for i, area in votes.items() if area != best]
+            tie = len(ranked) > 1 and ranked[1][1] == count
+            if not tie and (not against or (count >= 2 and count >= 2 * len(against))):
+                for i in against:
+                    notes.append(self._overruled(alive[i], votes[i], best, count))
+                alive = [item for i, item in enumerate(alive) if i not in against]
+                chosen = best
+                continue
+            notes.append(self._split(alive, sets, chosen))
+            return _Agreement(chosen, self._rule(alive, chosen), tuple(notes), split=True)
+        return _Agreement(chosen, self._rule(alive, chosen), tuple(notes))
+
+    def _under(self, code: str, area: str) -> bool:
+        """True when ``code`` is ``area`` or lies within it."""
+        return self.ancestor(code, self._levels[area]) == area
+
+    def _rule(self, evidence: list[_Evidence], chosen: str | None) -> str:
+        """The rule of the finest evidence that gives the chosen area itself (codes first)."""
+        if chosen is None:
+            return ""
+        exact = [e for e in evidence if chosen in e.options]
+        ranked = sorted(exact or evidence, key=lambda e: (not e.by_code, -LEVELS.index(e.level)))
+        return ranked[0].rule if ranked else ""
+
+    def _said(self, item: _Evidence) -> tuple[str, str]:
+        """'region code ML05' / 'le code de région ML05', as the user reads the row."""
+        word_en, word_fr = LEVEL_WORDS[item.level]
+        if item.by_code:
+            return f"{word_en} code '{item.value}'", f"le code de {word_fr} « {item.value} »"
+        return f"{word_en} name '{item.value}'", f"le nom de {word_fr} « {item.value} »"
+
+    def _left_aside(self, item: _Evidence, chosen: str) -> AreaNote:
+        where = ", ".join(self._label(o) for o in item.options[:4])
+        said_en, said_fr = self._said(item)
+        said_fr = said_fr[0].upper() + said_fr[1:]
+        return AreaNote(
+            "area.conflict",
+            Severity.WARNING,
+            item.field,
+            item.value,
+            f"The {said_en} is not in {self._label(chosen)}, where the row's other columns "
+            f"place it, but in {where}: {self._label(chosen)} is kept.",
+            f"{said_fr} n'est pas dans {self._label(chosen)}, où les autres "
+            f"colonnes placent la ligne, mais dans {where} : {self._label(chosen)} est retenu.",
+        )
+
+    def _overruled(self, item: _Evidence, area: str, best: str, count: int) -> AreaNote:
+        said_en, said_fr = self._said(item)
+        said_fr = said_fr[0].upper() + said_fr[1:]
+        return AreaNote(
+            "area.conflict",
+            Severity.WARNING,
+            item.field,
+            item.value,
+            f"The {said_en} points to {self._label(area)}, but {count} other columns of the "
+            f"row agree on {self._label(best)}: {best} is kept. Check this cell.",
+            f"{said_fr} désigne {self._label(area)}, mais {count} autres colonnes "
+            f"de la ligne s'accordent sur {self._label(best)} : {best} est retenu. "
+            "Vérifiez cette cellule.",
+            suggestion=f"{item.field} → {best} ?",
+        )
+
+    def _alternatives(self, alive: list[_Evidence], sets: dict[int, set[str]], lang: str) -> str:
+        by_area: dict[str, list[str]] = {}
+        for i, found in sets.items():
+            for area in sorted(found):
+                said = self._said(alive[i])[1 if lang == "fr" else 0]
+                by_area.setdefault(area, []).append(said)
+        word = " selon " if lang == "fr" else " by the "
+        return "; ".join(
+            f"{self._label(area)}{word}{', '.join(fields)}" for area, fields in by_area.items()
+        )
+
+    def _split(
+        self, alive: list[_Evidence], sets: dict[int, set[str]], chosen: str | None
+    ) -> AreaNote:
+        en, fr = self._alternatives(alive, sets, "en"), self._alternatives(alive, sets, "fr")
+        value = ", ".join(alive[i].value for i in sets)
+        if chosen is None:
+            return AreaNote(
+                "area.split",
+                Severity.ERROR,
+                None,
+                value,
+                f"The row's columns disagree on its area ({en}): row left out. Correct the "
+                "code or name that is wrong.",
+                f"Les colonnes de la ligne désignent des zones différentes ({fr}) : ligne "
+                "écartée. Corrigez le code ou le nom erroné.",
+            )
+        return AreaNote(
+            "area.split",
+            Severity.WARNING,
+            None,
+            value,
+            f"The row's columns disagree below {self._label(chosen)} ({en}): the row is "
+            f"counted in {self._label(chosen)} as a whole. Correct the code or name that is "
+            "wrong.",
+            f"Les colonnes de la ligne divergent sous {self._label(chosen)} ({fr}) : la ligne "
+            f"est comptée pour {self._label(chosen)} dans son ensemble. Corrigez le code ou "
+            "le nom erroné.",
+        )
+
+    def _ambiguous(
+        self, alive: list[_Evidence], sets: dict[int, set[str]], chosen: str | None
+    ) -> list[AreaNote]:
+        notes = []
+        for i, found in sets.items():
+            if len(found) < 2:
+                continue
+            item = alive[i]
+            listed = ", ".join(self._label(c) for c in item.options)
+            notes.append(
+                AreaNote(
+                    "area.ambiguous",
+                    Severity.WARNING,
+                    item.field,
+                    item.value,
+                    f"'{item.value}' is the name of several areas ({listed}); give the parent "
+                    "area or the P-code.",
+                    f"« {item.value} » est le nom de plusieurs zones ({listed}) ; indiquez la "
+                    "zone parente ou le P-code.",
+                )
+            )
+        return notes
 
     def _match_code(
         self, text: str, level: str, code_field: str, notes: list[AreaNote]
@@ -367,81 +634,6 @@ class AreaMatcher:
             return codes
         return [c for c in codes if self.ancestor(c, parent.level) == parent.code]
 
-    def _match_name(
-        self,
-        text: str,
-        level: str,
-        name_field: str,
-        parent: _Candidate | None,
-        same_level: _Candidate | None,
-        notes: list[AreaNote],
-    ) -> _Candidate | None:
-        rule = "exact"
-        everywhere = self._exact.get((level, text), [])
-        if not everywhere:
-            rule = "normalised"
-            everywhere = self._keys.get((level, area_key(text)), [])
-        found = self._within(everywhere, parent)
-        if same_level is not None:
-            if everywhere and same_level.code not in everywhere:
-                notes.append(
-                    AreaNote(
-                        "area.conflict",
-                        Severity.WARNING,
-                        name_field,
-                        text,
-                        f"Name '{text}' does not match code {self._label(same_level.code)}: "
-                        "the code is kept.",
-                        f"Le nom « {text} » ne correspond pas au code "
-                        f"{self._label(same_level.code)} : le code est retenu.",
-                    )
-                )
-            return None
-        if len(found) == 1:
-            return _Candidate(level, found[0], rule, name_field, False)
-        if len(found) > 1:
-            listed = ", ".join(self._label(c) for c in found)
-            notes.append(
-                AreaNote(
-                    "area.ambiguous",
-                    Severity.WARNING,
-                    name_field,
-                    text,
-                    f"'{text}' is the name of several areas ({listed}); give the parent area "
-                    "or the P-code.",
-                    f"« {text} » est le nom de plusieurs zones ({listed}) ; indiquez la zone "
-                    "parente ou le P-code.",
-                )
-            )
-            return None
-        if everywhere:  # the name exists, but not under the parent the row gives
-            where = ", ".join(self._label(c) for c in everywhere)
-            notes.append(
-                AreaNote(
-                    "area.conflict",
-                    Severity.WARNING,
-                    name_field,
-                    text,
-                    f"'{text}' is not in {self._label(parent.code) if parent else '?'} but in "
-                    f"{where}: the coarser area is kept.",
-                    f"« {text} » n'est pas dans {self._label(parent.code) if parent else '?'} "
-                    f"mais dans {where} : la zone plus large est retenue.",
-                )
-            )
-            return None
-        entry = next(
-            (e for e in self.boundaries.crosswalk if e.name and area_key(e.name) == area_key(text)),
-            None,
-        )
-        if entry is not None and entry.target in self._known:
-            notes.append(
-                AreaNote("area.moved", Severity.WARNING, name_field, text, entry.note_en,
-                         entry.note_fr)
-            )  # fmt: skip
-            return _Candidate(self._levels[entry.target], entry.target, "crosswalk",
-                              name_field, False)  # fmt: skip
-        return self._suggest(text, level, name_field, parent, notes)
-
     def _suggest(
         self,
         text: str,
@@ -505,18 +697,6 @@ class AreaMatcher:
             )
         )
         return None
-
-
-def _finest(candidates: Iterable[_Candidate]) -> _Candidate | None:
-    best: _Candidate | None = None
-    for candidate in candidates:
-        if best is None:
-            best = candidate
-            continue
-        rank = (LEVELS.index(candidate.level), candidate.by_code)
-        if rank > (LEVELS.index(best.level), best.by_code):
-            best = candidate
-    return best
 
 
 def match_areas(

@@ -20,6 +20,7 @@ from ngomap import schema as s
 from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.areas.boundaries import Boundaries, embedded_regions
+from ngomap.areas.file_areas import areas_from_columns, other_country
 from ngomap.coded import Coded, span
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import frame_fingerprint
@@ -94,16 +95,21 @@ def _column_aliases() -> tuple[dict[tuple[str, frozenset[str]], str], dict[str, 
     return tags, headers
 
 
+_HOW_WRITTEN: Final = frozenset({"name", "code", "pcode", "id", "en", "fr", "i_en", "i_fr"})
+
+
 def field_for_hashtag(cell: object) -> str | None:
     """The canonical field of a hashtag: same tag, the most attributes in common."""
     parsed = parse_hashtag(cell)
     if parsed is None:
         return None
     tag, attributes = parsed
-    best: tuple[int, str] | None = None
+    best: tuple[tuple[int, int], str] | None = None
     for (known_tag, known_attributes), field in _column_aliases()[0].items():
         if known_tag == tag and known_attributes <= attributes:
-            score = len(known_attributes)
+            # +name and +code say how a thing is written, others what it is:
+            # #org+type+name is the type (by its name), not the organisation's name.
+            score = (len(known_attributes - _HOW_WRITTEN), len(known_attributes))
             if best is None or score > best[0]:
                 best = (score, field)
     return None if best is None else best[1]
@@ -128,18 +134,21 @@ def map_columns(
         if header in headers and field:
             mapping[header] = field
             taken.add(field)
-    for position, header in enumerate(headers):
-        if header in mapping or header in overrides:
-            continue
-        found = None
-        if hashtags is not None and position < len(hashtags):
-            found = field_for_hashtag(hashtags[position])
-        if found is None:
-            found = field_for_header(header)
-        if found and found not in taken:
-            mapping[header] = found
-            taken.add(found)
-    return mapping, [h for h in headers if h not in mapping]
+    # Hashtags first, for every column: a header word never takes a hashtag's field.
+    by_tag = [
+        field_for_hashtag(hashtags[p]) if hashtags is not None and p < len(hashtags) else None
+        for p in range(len(headers))
+    ]
+    by_header = [field_for_header(header) for header in headers]
+    for found_by in (by_tag, by_header):
+        for header, found in zip(headers, found_by, strict=True):
+            if header in mapping or header in overrides:
+                continue
+            if found and found not in taken:
+                mapping[header] = found
+                taken.add(found)
+    ordered = {h: mapping[h] for h in headers if h in mapping}
+    return ordered, [h for h in headers if h not in mapping]
 
 
 def _is_hashtag_row(values: Sequence[object]) -> bool:
@@ -326,7 +335,39 @@ def read_3w(
     ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
     ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
     ``progress(fraction, step)`` is called as the import goes. The file itself is never
-    modified.
+    modified. Without ``boundaries``, see ``read_3w_areas``.
+    """
+    records, report, _areas = read_3w_areas(
+        source,
+        name=name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        sheet=sheet,
+        progress=progress,
+        max_bytes=max_bytes,
+    )
+    return records, report
+
+
+def read_3w_areas(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
+    """``read_3w``, and the boundaries the records were matched on.
+
+    Without ``boundaries``: the embedded regions, unless the file's P-codes are another
+    country's; then the file's own codes and names (``areas_from_columns``, no geometry),
+    so that its tables can be counted at every level it has.
     """
     data, label = _source(source, name, max_bytes)
     table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
@@ -343,11 +384,30 @@ def read_3w(
                 severity=Severity.WARNING,
             )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
+    if boundaries is None:
+        boundaries = embedded_regions()
+        if other_country(columns, boundaries) is not None:
+            own = areas_from_columns(columns)
+            if own is not None:
+                boundaries = own
+                log.add(
+                    [],
+                    kind="area.from_file",
+                    column=None,
+                    value=None,
+                    en="No boundary file: areas are the file's own codes and names "
+                    f"({', '.join(own.levels)}); tables are counted, the map needs the "
+                    "country's boundaries (COD-AB).",
+                    fr="Pas de fichier de limites : les zones sont les codes et noms du "
+                    f"fichier ({', '.join(own.levels)}) ; les tableaux sont comptés, la carte "
+                    "demande les limites du pays (COD-AB).",
+                    severity=Severity.INFO,
+                )
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
     records, report = clean_records(
         columns,
         table.rows,
-        boundaries or embedded_regions(),
+        boundaries,
         source=label,
         headers={field: header for header, field in table.mapping.items()},
         accept_suggestions=accept_suggestions,
@@ -362,7 +422,7 @@ def read_3w(
     records[s.SOURCE] = label
     if progress is not None:
         progress(1.0, "done")
-    return records, report
+    return records, report, boundaries
 
 
 def import_dataset(

@@ -15,6 +15,7 @@ from rapidfuzz import fuzz, process
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import other_country, other_country_sentence
 from ngomap.areas.geometry import locate_points
 from ngomap.areas.matching import decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
@@ -531,6 +532,11 @@ def clean_records(
         )
 
     step(0.75, "areas")
+    foreign = other_country(columns, boundaries)
+    if foreign is not None:
+        en, fr = other_country_sentence(*foreign)
+        log.add([], kind="area.other_country", column=None, value=foreign[1], en=en, fr=fr,
+                severity=Severity.ERROR)  # fmt: skip
     combo_ids, decisions = match_areas(
         columns, length, boundaries, accept_suggestions=accept_suggestions
     )

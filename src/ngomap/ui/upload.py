@@ -137,6 +137,9 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
 def _report(dataset: Dataset, lang: str) -> None:
     report = dataset.report
     st.markdown(rows_summary(report, lang))
+    for problem in report.problems:  # about the whole file: said first, in its own words
+        if problem.row is None and problem.severity == "error":
+            st.error(plain(problem.message(lang)))
     if report.problems:
         st.dataframe(kinds_frame(report, lang), hide_index=True, width="stretch")
         with st.expander(t("upload_report_details", lang, n=len(report.problems))):
