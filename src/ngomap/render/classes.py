@@ -135,3 +135,26 @@ def classify_gaps(values: Sequence[float], *, max_gap: int) -> Classes:
     bounds.append((max_gap, top))
     colors.append(COVERED_COLOR)
     return Classes(bounds=tuple(bounds), colors=tuple(colors), zero_color=GAP_NONE_COLOR)
+
+
+# The intervention zones view: one colour per chosen organisation (ColorBrewer Dark2 with a
+# blue for its grey, colour-blind safe for most pairs), and one for areas where several work.
+ZONE_PALETTE: Final = (
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
+)  # fmt: skip
+SEVERAL_COLOR: Final = "#252525"
+
+
+def zone_palette(names: Sequence[str]) -> dict[str, str] | None:
+    """{organisation: colour} for up to len(ZONE_PALETTE) names; None beyond (counts then)."""
+    if not names or len(names) > len(ZONE_PALETTE):
+        return None
+    return dict(zip(names, ZONE_PALETTE, strict=False))
+
+
+def zone_color(present: Sequence[str], palette: dict[str, str]) -> str | None:
+    """An area's colour: its one chosen organisation's, SEVERAL_COLOR for more, None for none."""
+    chosen = [name for name in present if name in palette]
+    if not chosen:
+        return None
+    return palette[chosen[0]] if len(chosen) == 1 else SEVERAL_COLOR

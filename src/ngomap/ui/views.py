@@ -27,6 +27,7 @@ from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.render import captions
+from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain
 
@@ -354,6 +355,31 @@ describe_filters = captions.describe_filters
 map_labels = captions.map_labels
 
 
+def _zone_colors(
+    table: pd.DataFrame, options: ViewOptions, lang: str
+) -> tuple[dict[str, str] | None, list[tuple[str, str]] | None]:
+    """The zones view's colours: one per chosen organisation (up to 8), one for several.
+
+    Beyond 8 organisations, None: the map shades how many work in each area.
+    """
+    if options.view != "zones":
+        return None, None
+    present = [list(names) for names in table[a.ORGANISATIONS]]
+    chosen = sorted({name for names in present for name in names})
+    palette = zone_palette(chosen)
+    if palette is None:
+        return None, None
+    colors = {
+        str(code): color
+        for code, names in zip(table[s.AREA_CODE], present, strict=True)
+        if (color := zone_color(names, palette)) is not None
+    }
+    legend = [(color, name) for name, color in palette.items()]
+    if len(palette) > 1:
+        legend.append((SEVERAL_COLOR, t("legend_zones_several", lang)))
+    return colors, legend
+
+
 def show_map(
     table: pd.DataFrame,
     areas: Any,
@@ -363,6 +389,7 @@ def show_map(
 ) -> str | None:
     """Draw the view's map; return the P-code of the area the user clicked, if any."""
     classes = ex.classes_of(table, options)  # the exports' classes, the gaps' own palette
+    area_colors, legend = _zone_colors(table, options, lang)
     fmap = choropleth(
         areas,
         table,
@@ -370,6 +397,8 @@ def show_map(
         value_column=a.VALUE,
         details_column=a.DETAILS if a.DETAILS in table else None,
         classes=classes,
+        area_colors=area_colors,
+        legend=legend,
     )
     result = st_folium(
         fmap,
