@@ -6,7 +6,17 @@ import streamlit as st
 
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, exports, link, panels, upload, views, widgets
+from ngomap.ui import (
+    boundaries_panel,
+    data,
+    exports,
+    link,
+    panels,
+    streamlit_words,
+    upload,
+    views,
+    widgets,
+)
 from ngomap.ui.text import plain
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
@@ -15,6 +25,7 @@ views.restore_from_url()
 link.remember()
 
 lang = widgets.language()
+streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus) in lang
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)

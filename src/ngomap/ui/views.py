@@ -310,7 +310,11 @@ def controls(
         _follow_period(period)
         _initial("period", period)
         picked = box.date_input(
-            t("period", lang), min_value=period[0], max_value=period[1], key="period"
+            t("period", lang),
+            min_value=period[0],
+            max_value=period[1],
+            key="period",
+            format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
         )
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
             filters = replace(filters, period=(picked[0], picked[1]))
