@@ -20,6 +20,20 @@ SCOPE_TEXT = """(scope) => Array.from(document.querySelectorAll(scope)).map((el)
 SCOPE = '[data-testid="stFileUploader"], [data-testid="stDateInput"], [data-baseweb="calendar"]'
 
 
+FIT = """() => {
+  const boxes = Array.from(document.querySelectorAll("path.leaflet-interactive"))
+    .map((p) => p.getBoundingClientRect());
+  const map = document.querySelector(".leaflet-container").getBoundingClientRect();
+  return {
+    left: Math.min(...boxes.map((b) => b.left)) - map.left,
+    top: Math.min(...boxes.map((b) => b.top)) - map.top,
+    right: Math.max(...boxes.map((b) => b.right)) - map.left,
+    bottom: Math.max(...boxes.map((b) => b.bottom)) - map.top,
+    width: map.width, height: map.height,
+  };
+}"""
+
+
 def _words(page: Page) -> str:
     return str(page.evaluate(SCOPE_TEXT, SCOPE))
 
@@ -54,7 +68,17 @@ def test_at_1366x768_the_view_filters_and_map_top_show_without_scrolling(
     try:
         page = context.new_page()
         _harness.open_app(page, app_url)
-        _harness.map_frame(page)
+        frame = _harness.map_frame(page)
+        # The map fits the country on load: every area inside the map, filling much of it.
+        fit = frame.evaluate(FIT)
+        assert min(fit["left"], fit["top"]) >= 0, fit
+        assert fit["right"] <= fit["width"], fit
+        assert fit["bottom"] <= fit["height"], fit
+        filled = max(
+            (fit["right"] - fit["left"]) / fit["width"],
+            (fit["bottom"] - fit["top"]) / fit["height"],
+        )
+        assert filled > 0.5, fit
         page.locator("h1").first.scroll_into_view_if_needed()  # as the page opens: at the top
         page.wait_for_timeout(500)
         out = Path(os.environ.get("NGOMAP_SCREENSHOT_DIR", tmp_path)) / "page_1366x768.png"
