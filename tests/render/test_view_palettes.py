@@ -54,7 +54,8 @@ def test_a_threshold_of_one_has_no_few_class() -> None:
 
 
 def test_density_keeps_its_own_palette() -> None:
-    assert classify_counts([0, 1, 2]).zero_color == ZERO_COLOR != GAP_NONE_COLOR
+    assert classify_counts([0, 1, 2]).color(0) == ZERO_COLOR
+    assert classify_gaps([0, 1], max_gap=1).color(0) != ZERO_COLOR
 
 
 def test_each_chosen_organisation_has_its_colour_and_several_have_one_more() -> None:

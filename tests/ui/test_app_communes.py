@@ -74,7 +74,7 @@ def test_commune_level_shows_matrix_charts_and_exports(communes_page: AppTest) -
     ]
     assert len(charts) == 2  # actors by sector, by region
     assert "Exporter" in [e.label for e in at.expander]
-    labels = {b.label for b in at.get("download_button")}
+    labels = {str(getattr(b, "label", "")) for b in at.get("download_button")}
     assert {"PNG", "PDF", "XLSX", "GeoJSON"} <= labels
 
 

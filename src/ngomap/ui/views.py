@@ -30,8 +30,10 @@ from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain
+from ngomap.views import VIEWS as VIEW_SPECS
+from ngomap.views import View, build_view
 
-VIEWS: Final = ("density", "overlap", "gaps", "zones")
+VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
 _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
 _INT_KEYS: Final = ("min_overlap", "max_gap")
@@ -53,16 +55,29 @@ _HASH: Final[dict[Any, Callable[[Any], Any]]] = {
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
-def view_table(
+def view(
     dataset: Dataset,
     boundaries: Boundaries,
     options: ViewOptions,
     population: Population | None,
     lang: str,
-) -> pd.DataFrame:
-    """The chosen view's table: one row per area with VALUE, ORGANISATIONS, DETAILS."""
-    table = a.view(dataset.records, boundaries, options, population=population, lang=lang)
-    return captions.with_details_text(table, options.view, lang)
+    *,
+    data_source: str = "",
+    data_updated: date | None = None,
+    map_credit: str | None = None,
+) -> View:
+    """The chosen view, built as every export and the command line build it: its table
+    (one row per area with VALUE, ORGANISATIONS, DETAILS), classes, words and title."""
+    return build_view(
+        dataset.records,
+        boundaries,
+        options,
+        lang=lang,
+        population=population,
+        data_source=data_source,
+        data_updated=data_updated,
+        map_credit=map_credit,
+    )
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
@@ -245,7 +260,7 @@ def controls(
     view = box.radio(
         t("view", lang),
         options=list(VIEWS),
-        format_func=lambda v: t(f"view_{v}", lang),
+        format_func=lambda key: t(VIEW_SPECS[key].label_key, lang),
         key="view",
     )
     box.markdown(f"**{t('filters', lang)}**")
@@ -354,20 +369,16 @@ organisation_names = a.organisation_names
 # --- the main area -----------------------------------------------------------------------
 
 
-title = captions.title
-describe_filters = captions.describe_filters
-map_labels = captions.map_labels
-
-
 def _zone_colors(
-    table: pd.DataFrame, options: ViewOptions, lang: str
+    shown: View,
 ) -> tuple[dict[str, str] | None, list[tuple[str, str]] | None]:
     """The zones view's colours: one per chosen organisation (up to 8), one for several.
 
     Beyond 8 organisations, None: the map shades how many work in each area.
     """
-    if options.view != "zones":
+    if shown.options.view != "zones":
         return None, None
+    table = shown.table
     present = [list(names) for names in table[a.ORGANISATIONS]]
     chosen = sorted({name for names in present for name in names})
     palette = zone_palette(chosen)
@@ -380,27 +391,20 @@ def _zone_colors(
     }
     legend = [(color, name) for name, color in palette.items()]
     if len(palette) > 1:
-        legend.append((SEVERAL_COLOR, t("legend_zones_several", lang)))
+        legend.append((SEVERAL_COLOR, t("legend_zones_several", shown.lang)))
     return colors, legend
 
 
-def show_map(
-    table: pd.DataFrame,
-    areas: Any,
-    options: ViewOptions,
-    lang: str,
-    boundaries_credit: str,
-) -> str | None:
+def show_map(shown: View, areas: Any) -> str | None:
     """Draw the view's map; return the P-code of the area the user clicked, if any."""
-    classes = ex.classes_of(table, options)  # the exports' classes, the gaps' own palette
-    area_colors, legend = _zone_colors(table, options, lang)
+    area_colors, legend = _zone_colors(shown)
     fmap = choropleth(
         areas,
-        table,
-        labels=map_labels(options, lang, boundaries_credit),
+        shown.table,
+        labels=shown.labels,
         value_column=a.VALUE,
-        details_column=a.DETAILS if a.DETAILS in table else None,
-        classes=classes,
+        details_column=a.DETAILS if a.DETAILS in shown.table else None,
+        classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
     )
