@@ -118,4 +118,4 @@ def test_the_click_panel_of_a_busy_area_is_grouped_by_sector(shared_data: Path) 
     labels = [e.label.replace("\\", "") for e in at.expander]  # markdown-escaped
     assert labels == ["Santé (26)", "Eau, hygiène et assainissement (14)"]  # largest first
     assert not any(e.proto.expanded for e in at.expander)  # names folded
-    assert len(at.dataframe[0].value) == 26
+    assert len(at.table[0].value) == 26

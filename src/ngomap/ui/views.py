@@ -460,7 +460,7 @@ def area_panel(
                 )
             if s.PARTNER in group:
                 shown[t("partners", lang)] = group[s.PARTNER]
-            st.dataframe(shown, hide_index=True, width="stretch")
+            st.table(shown, hide_index=True, border="horizontal")  # text in the page
 
 
 def view_tables(
