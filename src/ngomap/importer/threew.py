@@ -29,7 +29,6 @@ from ngomap.importer.sheets import (
     Grid,
     Progress,
     read_grid,
-    workbook_modified,
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
 from ngomap.normalise import clean_text, norm_text
@@ -490,7 +489,7 @@ def import_dataset(
         report=report,
         titles={"fr": name, "en": name},
         sources={"fr": name, "en": name},
-        updated=workbook_modified(data),  # a CSV says nothing of its date
+        updated=period_end(records),  # the data's own dates; never the file's last save
         is_sample=False,
     )
 
