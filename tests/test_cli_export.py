@@ -29,7 +29,8 @@ def _export(tmp_path: Path, name: str, *options: str) -> Path:
 
 def test_png_with_paper_orientation_and_dpi(tmp_path: Path) -> None:
     out = _export(tmp_path, "map.png", "--paper", "A4", "--orientation", "portrait", "--dpi", "60")
-    assert Image.open(out).size == (496, 701)
+    with Image.open(out) as image:
+        assert image.size == (496, 701)
 
 
 def test_pdf_svg_and_atlas(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -23,11 +24,12 @@ from ngomap.areas.population import read_population
 from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame, rows_sentence
-from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, period_end, read_3w_areas
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset_areas, load_sample
 from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
+from ngomap.views import VIEWS
 
 cli = typer.Typer(
     add_completion=False,
@@ -176,8 +178,11 @@ def _load(
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
-) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
-    """Records, their report and the boundaries they were matched on."""
+) -> tuple[Dataset, Boundaries]:
+    """The data (the sample when ``file`` is None) and the boundaries it was matched on.
+
+    A file is imported as the page imports an upload (``import_dataset_areas``), so both say
+    the same of it, its date included."""
     paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
     for path in paths:
         if not path.is_file():
@@ -187,11 +192,10 @@ def _load(
     boundaries = load_boundaries(paths, level=level, crs=crs) if paths else None
     if file is None:
         boundaries = boundaries or load_boundaries(None, level=level)
-        dataset = load_sample(boundaries)
-        return dataset.records, dataset.report, boundaries
+        return load_sample(boundaries), boundaries
     if not file.is_file():
         raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
-    records, report, used = read_3w_areas(
+    dataset, used = import_dataset_areas(
         file,
         boundaries=boundaries,
         column_map=column_map,
@@ -201,10 +205,9 @@ def _load(
         vocab_aliases=vocab_aliases,
     )
     if boundaries is None:  # the embedded regions, or the file's own areas
-        used = at_level(used, level) if used.source == OWN_AREAS_SOURCE else (
-            load_boundaries(None, level=level)
-        )  # fmt: skip
-    return records, report, used
+        own = used.source == OWN_AREAS_SOURCE
+        used = at_level(used, level) if own else load_boundaries(None, level=level)
+    return dataset, used
 
 
 def _nothing_counted(
@@ -274,7 +277,7 @@ def summary(
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
-        records, report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -284,6 +287,7 @@ def summary(
             org_aliases=org_aliases,
             vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
+        records, report = dataset.records, dataset.report
         codes = _sector_codes(sector or [])
         table = analysis.summary(records, bounds, sectors=codes, level=level, lang=lang)
     except NgomapError as exc:
@@ -329,7 +333,7 @@ def validate(
     with its rows with --details (always in --json).
     """
     try:
-        _records, report, _bounds = _load(
+        dataset, _bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -339,6 +343,7 @@ def validate(
             org_aliases=org_aliases,
             vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
+        report = dataset.report
     except NgomapError as exc:
         if as_json:
             typer.echo(json.dumps({"error": exc.message(lang)}, ensure_ascii=False))
@@ -356,9 +361,11 @@ def validate(
         typer.echo(f"  {rows_sentence(report, lang)}")
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, example = line
-            words = ("lignes", "cas", "tout le fichier", "p. ex.") if lang == "fr" else (
-                "rows", "cases", "the whole file", "e.g."
-            )  # fmt: skip
+            words = (
+                ("lignes", "cas", "tout le fichier", "p. ex.")
+                if lang == "fr"
+                else ("rows", "cases", "the whole file", "e.g.")
+            )
             where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
             typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
             if pd.notna(rows) and not details:
@@ -372,15 +379,6 @@ def validate(
                 f"{problem.severity}: {_where(problem)}{column_name}: {problem.message(lang)}{hint}"
             )
     raise typer.Exit(0 if report.usable else 1)
-
-
-class ViewName(StrEnum):
-    """The views of `ngomap export`."""
-
-    density = "density"
-    zones = "zones"
-    overlap = "overlap"
-    gaps = "gaps"
 
 
 def _org_keys(records: pd.DataFrame, names: list[str]) -> tuple[str, ...]:
@@ -419,7 +417,9 @@ def export_command(
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
-    view: Annotated[ViewName, typer.Option("--view", help="The map's view.")] = ViewName.density,
+    view: Annotated[
+        str, typer.Option("--view", help=f"The map's view: {', '.join(VIEWS)}.")
+    ] = "density",
     org: Annotated[
         list[str] | None,
         typer.Option(
@@ -486,6 +486,9 @@ def export_command(
         raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
     if lang not in ("fr", "en"):
         raise typer.BadParameter("use fr or en", param_hint="--lang")
+    spec = VIEWS.get(view)
+    if spec is None:
+        raise typer.BadParameter(f"use one of {', '.join(VIEWS)}", param_hint="--view")
     try:
         layout = PrintLayout(
             paper=paper.upper(), orientation=orientation.lower(), dpi=dpi, labels=labels
@@ -493,7 +496,7 @@ def export_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        records, report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -503,46 +506,38 @@ def export_command(
             org_aliases=org_aliases,
             vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
+        records, report = dataset.records, dataset.report
         sectors = _sector_codes(sector or [])
         empty = _nothing_counted(records, report, sectors, lang)
         if empty is not None:
             typer.echo(empty, err=True)
             raise typer.Exit(1)
         orgs = _org_keys(records, org or [])
-        if view is ViewName.zones and not orgs:
-            raise typer.BadParameter("the zones view needs --org", param_hint="--org")
+        if spec.needs_organisations and not orgs:
+            raise typer.BadParameter(f"the {view} view needs --org", param_hint="--org")
         filters = analysis.Filters(
             sectors=tuple(sectors) if sectors else None,
-            organisations=orgs if orgs and view is not ViewName.zones else None,
+            organisations=orgs if orgs and not spec.needs_organisations else None,
         )
         options = analysis.ViewOptions(
-            view=view.value,
+            view=spec.key,
             level=level or bounds.level,
             filters=filters,
             min_overlap=min_overlap,
             max_gap=max_gap,
-            zone_orgs=orgs if view is ViewName.zones else (),
+            zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        if file is None:
-            sample = load_sample(bounds)
-            source = data_source or sample.source(lang)
-            updated = data_day or sample.updated
-        else:  # what the user says, else what the data says: never the file's own dates
-            source = data_source or file.name
-            updated = data_day or period_end(records)
-        snap = ex.Snapshot(
-            records=records,
-            boundaries=bounds,
-            options=options,
-            lang=lang,
-            data_source=source,
-            data_updated=updated,
-            population=inhabitants,
-        )
+        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        if data_source or data_day:  # what the user says wins over what the data says
+            snap = replace(
+                snap,
+                data_source=data_source or snap.data_source,
+                data_updated=data_day or snap.data_updated,
+            )
         data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
@@ -562,14 +557,24 @@ def run_app(
     """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics)."""
     install_static(APP_SCRIPT.parent / "static")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--server.maxUploadSize",
+        str(UPLOAD_LIMIT_MB),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(command))
 
 

@@ -171,7 +171,10 @@ def test_reset_empties_the_uploaders_and_brings_the_sample_back() -> None:
 
 def test_filters_follow_new_data_whose_period_and_sectors_differ() -> None:
     at = AppTest.from_file(APP, default_timeout=90).run()
-    start, _end = at.date_input(key="period").value
+    chosen = at.date_input(key="period").value
+    assert isinstance(chosen, tuple)
+    assert len(chosen) == 2
+    start, _end = chosen
     at.date_input(key="period").set_value((start, start.replace(year=start.year + 1))).run()
     at.multiselect(key="sectors").set_value(["EDU", "WSH"]).run()
     later = (
@@ -182,7 +185,10 @@ def test_filters_follow_new_data_whose_period_and_sectors_differ() -> None:
     at.session_state["upload"] = {"name": "plus_tard.csv", "data": later}
     at.run()
     assert not at.exception, at.exception  # a period outside the new data's used to crash
-    low, high = at.date_input(key="period").value
+    shown = at.date_input(key="period").value
+    assert isinstance(shown, tuple)
+    assert len(shown) == 2
+    low, high = shown
     assert (low.year, high.year) == (2030, 2031)
     assert at.multiselect(key="sectors").value == ["EDU"]  # what still exists of the choice
 

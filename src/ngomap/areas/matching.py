@@ -34,9 +34,19 @@ LEVEL_WORDS: Final[dict[str, tuple[str, str]]] = {  # (English, French)
 }
 
 _ROMAN: Final = {
-    "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
-    "viii": "8", "ix": "9", "x": "10", "xi": "11", "xii": "12",
-}  # fmt: skip
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+}
 _TOKEN: Final = re.compile(r"[a-z0-9]+")
 
 
@@ -406,9 +416,10 @@ class AreaMatcher:
         )
         if entry is not None and entry.target in self._known:
             notes.append(
-                AreaNote("area.moved", Severity.WARNING, name_field, text, entry.note_en,
-                         entry.note_fr)
-            )  # fmt: skip
+                AreaNote(
+                    "area.moved", Severity.WARNING, name_field, text, entry.note_en, entry.note_fr
+                )
+            )
             return _Evidence(name_field, text, level, False, (entry.target,), "crosswalk")
         parent = None
         if within is not None and LEVELS.index(self._levels[within]) < LEVELS.index(level):
@@ -594,11 +605,18 @@ class AreaMatcher:
             )
             if entry is not None and entry.target in self._known:
                 notes.append(
-                    AreaNote("area.moved", Severity.WARNING, code_field, text, entry.note_en,
-                             entry.note_fr)
-                )  # fmt: skip
-                return _Candidate(self._levels[entry.target], entry.target, "crosswalk",
-                                  code_field, True)  # fmt: skip
+                    AreaNote(
+                        "area.moved",
+                        Severity.WARNING,
+                        code_field,
+                        text,
+                        entry.note_en,
+                        entry.note_fr,
+                    )
+                )
+                return _Candidate(
+                    self._levels[entry.target], entry.target, "crosswalk", code_field, True
+                )
             parent = self._prefix_parent(code)
             if parent is None:
                 return None

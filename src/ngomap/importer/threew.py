@@ -239,10 +239,11 @@ def read_table(
         if field_name not in FIELDS:
             raise InputFileError(
                 f"'{field_name}' (for column '{header}') is not a field; use one of: "
-                + ", ".join(FIELDS) + ".",
+                + ", ".join(FIELDS)
+                + ".",
                 f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
                 "utilisez l'un de : " + ", ".join(FIELDS) + ".",
-            )  # fmt: skip
+            )
     grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
     if progress is not None:
         progress(0.45, "columns")
@@ -460,9 +461,9 @@ def period_end(records: pd.DataFrame) -> date | None:
     return None
 
 
-def import_dataset(
-    data: bytes,
-    name: str,
+def import_dataset_areas(
+    source: bytes | Path,
+    name: str | None = None,
     *,
     boundaries: Boundaries | None = None,
     column_map: dict[str, str] | None = None,
@@ -471,9 +472,17 @@ def import_dataset(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
-) -> Dataset:
-    """A user's file (bytes) as a Dataset for the page: records, report, where it came from."""
-    records, report = read_3w(
+) -> tuple[Dataset, Boundaries]:
+    """A user's file as a Dataset (records, report, where it came from), and the boundaries
+    its records were matched on (``read_3w_areas``).
+
+    ``source``: the file's bytes (with its ``name``), or its path. The page and the command
+    line both import a file through here, so that they say the same of it: the data's date
+    is the last date its own date columns give, never a file's modification or save time.
+    ``vocab_aliases`` are the user's sector, type and presence alias files.
+    """
+    data, name = _source(source, name, max_bytes)
+    records, report, used = read_3w_areas(
         data,
         name=name,
         boundaries=boundaries,
@@ -484,7 +493,7 @@ def import_dataset(
         max_bytes=max_bytes,
         vocab_aliases=vocab_aliases,
     )
-    return Dataset(
+    dataset = Dataset(
         records=records,
         report=report,
         titles={"fr": name, "en": name},
@@ -492,6 +501,34 @@ def import_dataset(
         updated=period_end(records),  # the data's own dates; never the file's last save
         is_sample=False,
     )
+    return dataset, used
+
+
+def import_dataset(
+    source: bytes | Path,
+    name: str | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+) -> Dataset:
+    """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
+    dataset, _used = import_dataset_areas(
+        source,
+        name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        progress=progress,
+        max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
+    )
+    return dataset
 
 
 def load_sample(boundaries: Boundaries | None = None) -> Dataset:

@@ -173,8 +173,11 @@ def _code_column(
     """Replace a column's values by vocabulary codes; report each unknown value with its rows."""
     if column not in columns:
         return
-    names = {"sectors": ("sector", "secteur"), "org_types": ("organisation type",
-             "type d'organisation"), "presence": ("presence mode", "mode de présence")}  # fmt: skip
+    names = {
+        "sectors": ("sector", "secteur"),
+        "org_types": ("organisation type", "type d'organisation"),
+        "presence": ("presence mode", "mode de présence"),
+    }
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
     values = columns[column].unique()
     rows_of = _RowFinder(values.codes, rows)
@@ -530,13 +533,19 @@ def clean_records(
     step(0.65, "sectors")
     sector_raw = columns.get(s.SECTOR)
     _code_column(
-        columns, s.SECTOR, sector_vocabulary, header(s.SECTOR), log,
-        rows, unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
-    )  # fmt: skip
-    _code_column(columns, s.ORG_TYPE, chosen.get("org_types") or vocab.org_types(),
-                 header(s.ORG_TYPE), log, rows)  # fmt: skip
-    _code_column(columns, s.PRESENCE, chosen.get("presence") or vocab.presence_modes(),
-                 header(s.PRESENCE), log, rows)  # fmt: skip
+        columns,
+        s.SECTOR,
+        sector_vocabulary,
+        header(s.SECTOR),
+        log,
+        rows,
+        unknown_prefix=OTHER_SECTOR_PREFIX,
+        accept_suggestions=accept_suggestions,
+    )
+    types = chosen.get("org_types") or vocab.org_types()
+    _code_column(columns, s.ORG_TYPE, types, header(s.ORG_TYPE), log, rows)
+    modes = chosen.get("presence") or vocab.presence_modes()
+    _code_column(columns, s.PRESENCE, modes, header(s.PRESENCE), log, rows)
     if s.SECTOR not in columns:
         columns[s.SECTOR] = Coded.constant("", length)
         log.add(
@@ -552,8 +561,15 @@ def clean_records(
     foreign = other_country(columns, boundaries)
     if foreign is not None:
         en, fr = other_country_sentence(*foreign)
-        log.add([], kind="area.other_country", column=None, value=foreign[1], en=en, fr=fr,
-                severity=Severity.ERROR)  # fmt: skip
+        log.add(
+            [],
+            kind="area.other_country",
+            column=None,
+            value=foreign[1],
+            en=en,
+            fr=fr,
+            severity=Severity.ERROR,
+        )
     combo_ids, decisions = match_areas(
         columns, length, boundaries, accept_suggestions=accept_suggestions
     )
@@ -593,9 +609,11 @@ def clean_records(
     kept_positions = np.flatnonzero(~rejected)
     kept = span(kept_positions)
 
-    area = Coded.of(areas[s.AREA_CODE]) if by_point.any() else Coded(
-        combo_ids, np.asarray([d.code for d in decisions], dtype=object)
-    )  # fmt: skip
+    area = (
+        Coded.of(areas[s.AREA_CODE])
+        if by_point.any()
+        else Coded(combo_ids, np.asarray([d.code for d in decisions], dtype=object))
+    )
     record = [keys, columns[s.SECTOR], area, Coded(national.astype(np.int64), np.array([0, 1]))]
     others = [c for f, c in columns.items() if f not in _SPELLING and f != s.SECTOR]
     duplicated = _duplicates(
@@ -619,9 +637,13 @@ def clean_records(
     )
     if s.ORG_TYPE in columns:
         _report_types(
-            keys.take(valid), columns[s.ORG_TYPE].take(valid), rows[valid],
-            header(s.ORG_TYPE), log, display,
-        )  # fmt: skip
+            keys.take(valid),
+            columns[s.ORG_TYPE].take(valid),
+            rows[valid],
+            header(s.ORG_TYPE),
+            log,
+            display,
+        )
     names = keys.map(lambda k: display.get(k, k))
 
     def text(column: Coded) -> pd.Series:
