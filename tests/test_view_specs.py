@@ -117,7 +117,8 @@ def test_page_export_and_command_line_show_the_same_view(tmp_path: Path) -> None
 
 
 def test_command_line_dates_a_csv_as_the_page_does(tmp_path: Path, regions: Boundaries) -> None:
-    """A CSV says nothing of its date: the file's modification time on disk is a copy's."""
+    """The data's date is its own (the last date of its date columns), never the file's
+    modification time on disk (a copy's); the page and the command line say the same."""
     path = tmp_path / "liste.csv"
     path.write_text(CSV, encoding="utf-8")
     old = date(2001, 5, 4)
@@ -128,11 +129,12 @@ def test_command_line_dates_a_csv_as_the_page_does(tmp_path: Path, regions: Boun
     assert result.exit_code == 0, result.output
     printed = out.read_text(encoding="utf-8")
     assert "2001-05-04" not in printed
-    assert t("data_date_unknown", "fr") in html.unescape(printed)
+    said = t("data_date", "fr", date="2025-12-31")
+    assert said in html.unescape(printed)
     page = import_dataset(CSV.encode(), "liste.csv", boundaries=regions)  # what the page does
-    assert page.updated is None
+    assert page.updated == date(2025, 12, 31)
     snap = ex.Snapshot.of(page, regions, a.ViewOptions(), "fr")
-    assert ex.view_of(snap).subtitle == t("data_date_unknown", "fr")
+    assert ex.view_of(snap).subtitle == said
 
 
 def test_export_of_the_sample_imports_it_once(
