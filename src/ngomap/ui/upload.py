@@ -70,9 +70,14 @@ def _import(
         (v, f[0], hashlib.sha256(f[1]).hexdigest()) for v, f in sorted(vocab_files.items())
     )
     key = (
-        hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key, alias_key,
+        hashlib.sha256(data).hexdigest(),
+        name,
+        column_map,
+        accept,
+        boundaries_key,
+        alias_key,
         vocab_key,
-    )  # fmt: skip
+    )
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
@@ -190,9 +195,11 @@ def _provenance(dataset: Dataset, lang: str) -> Dataset:
         t("upload_source", lang), key="upload_source", help=t("upload_source_help", lang)
     ).strip()
     when = right.text_input(
-        t("upload_date", lang), key="upload_date", placeholder="2023-06-30",
+        t("upload_date", lang),
+        key="upload_date",
+        placeholder="2023-06-30",
         help=t("upload_date_help", lang),
-    ).strip()  # fmt: skip
+    ).strip()
     if source:
         dataset = replace(dataset, sources={"fr": source, "en": source})
     if when:
