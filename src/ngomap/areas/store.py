@@ -3,7 +3,8 @@
 Files live in ``~/.local/share/ngomap/boundaries/`` (or ``$NGOMAP_DATA_DIR/boundaries``),
 each upload in a folder named from its content (the files keep the user's names, which the
 boundaries' notes show), listed in ``index.json``. A file is only kept once it has been
-read successfully.
+read successfully. The store belongs to the server, not to a user: every user of a server
+sees the boundaries any of them kept.
 """
 
 from __future__ import annotations
