@@ -17,6 +17,7 @@ import typer
 from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
+from ngomap.access_cli import api_command, users_app
 from ngomap.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.io.boundary_files import load_boundaries
@@ -491,6 +492,8 @@ def run_app(
 
 
 cli.add_typer(registry_app, name="registry")
+cli.add_typer(users_app, name="users")
+cli.command("api")(api_command)
 
 
 def main() -> None:
