@@ -281,24 +281,6 @@ def _utm_zip_without_prj(tmp_path: Path) -> Path:
     return out
 
 
-def test_a_kept_upload_remembers_the_stated_system(tmp_path: Path) -> None:
-    from ngomap.io import boundary_store
-
-    data = _utm_zip_without_prj(tmp_path).read_bytes()
-    root = tmp_path / "store"
-    with pytest.raises(BoundaryError, match=r"no \.prj"):
-        boundary_store.keep([("cercles_utm.zip", data)], root=root)
-    entry, _ = boundary_store.keep([("cercles_utm.zip", data)], root=root, crs="EPSG:32630")
-    (kept,) = boundary_store.stored(root)
-    assert kept.crs == entry.crs == "EPSG:32630"
-    again = load_boundaries(kept.paths(root), crs=kept.crs)
-    assert again.codes() == ["XX0101", "XX0102"]
-    geojson = tmp_path / "cercles.geojson"
-    two_areas().to_file(geojson)
-    own, _ = boundary_store.keep([("c.geojson", geojson.read_bytes())], root=root, crs="32630")
-    assert own.crs is None  # the file said its own system: nothing to remember
-
-
 def test_the_command_line_takes_the_system_too(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
@@ -374,22 +356,3 @@ def test_levels_the_boundaries_lack_are_refused(tmp_path: Path) -> None:
     assert load_boundaries(path, level="adm1").codes() == ["XX01"]
     with pytest.raises(BoundaryError, match="only have regions"):
         load_boundaries(None, level="adm2")
-
-
-def test_uploads_are_kept_only_when_they_can_be_read(tmp_path: Path) -> None:
-    from ngomap.io import boundary_store
-
-    source = tmp_path / "cercles.geojson"
-    two_areas().to_file(source)
-    root = tmp_path / "store"
-    with pytest.raises(BoundaryError, match="not valid JSON"):
-        boundary_store.keep([("broken.geojson", b"{")], root=root)
-    assert boundary_store.stored(root) == []
-    entry, bounds = boundary_store.keep([("../cercles.geojson", source.read_bytes())], root=root)
-    assert bounds.codes() == ["XX0101", "XX0102"]
-    (kept,) = boundary_store.stored(root)
-    assert kept == entry
-    assert (kept.name, kept.source, kept.levels) == ("cercles.geojson", "COD-AB", ("adm1", "adm2"))
-    assert all(path.parent.parent == root for path in kept.paths(root))  # root/<id>/<name>
-    assert [path.name for path in kept.paths(root)] == ["cercles.geojson"]
-    assert load_boundaries(kept.paths(root)).codes() == ["XX0101", "XX0102"]

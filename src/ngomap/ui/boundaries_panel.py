@@ -10,12 +10,15 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from sqlalchemy import Engine
 
 from ngomap.boundaries import LEVELS, Boundaries
 from ngomap.errors import BoundaryError
 from ngomap.i18n import t
-from ngomap.io import boundary_store
 from ngomap.io.boundary_files import at_level, load_boundaries
+from ngomap.registry import boundary_sets
+from ngomap.registry.db import database_url
+from ngomap.registry.setup import ready_engine
 from ngomap.ui.text import plain
 
 EMBEDDED = "embedded"
@@ -58,6 +61,17 @@ def _env_paths() -> tuple[str, ...]:
     return tuple(p for p in value.split(os.pathsep) if p.strip())
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _ready(url: str) -> Engine:
+    return ready_engine(url)
+
+
+def _registry() -> Engine:
+    """The registry holding kept boundaries (``$NGOMAP_DATABASE_URL`` or the default one),
+    made ready once per process and URL."""
+    return _ready(database_url())
+
+
 Choice = tuple[str, tuple[str, ...], str | None]  # label, paths, coordinate system stated
 
 
@@ -68,10 +82,10 @@ def _choices(lang: str) -> dict[str, Choice]:
     if env:
         names = ", ".join(Path(p).name for p in env)
         choices[FROM_ENV] = (t("boundaries_default", lang, names=names), env, None)
-    root = boundary_store.store_dir()
-    for entry in boundary_store.stored(root):
+    engine = _registry()
+    for entry in boundary_sets.stored(engine):
         label = t("boundaries_kept", lang, name=entry.name, source=entry.source, date=entry.added)
-        choices[entry.id] = (label, tuple(str(p) for p in entry.paths(root)), entry.crs)
+        choices[entry.id] = (label, boundary_sets.files(engine, entry.id), entry.crs)
     return choices
 
 
@@ -103,8 +117,8 @@ def _upload(lang: str) -> str | None:
         return None  # kept on an earlier run: the choice is the user's now
     st.session_state["boundaries_seen"] = seen
     try:
-        entry, _ = boundary_store.keep(
-            [(f.name, f.getvalue()) for f in files], crs=str(crs) if crs else None
+        entry, _ = boundary_sets.keep(
+            _registry(), [(f.name, f.getvalue()) for f in files], crs=str(crs) if crs else None
         )
     except BoundaryError as exc:
         st.session_state["boundaries_error"] = exc.message(lang)

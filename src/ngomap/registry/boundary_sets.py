@@ -1,0 +1,238 @@
+"""Boundary sets kept in the registry, so that every app process sharing it sees the same ones.
+
+Each kept set holds the files as the user uploaded them (read again on load, so that their
+notes and names stay the user's) and its areas with their geometry: a PostGIS geometry in
+PostgreSQL, WKB in SQLite, in EPSG:4326. A set is only kept once it has been read
+successfully. It replaced the folder store (``ngomap.io.boundary_store``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from sqlalchemy import Engine, delete, insert, select
+
+from ngomap.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
+from ngomap.errors import BoundaryError
+from ngomap.io.boundary_files import checked_crs, read_boundaries
+from ngomap.registry.models import BoundaryArea, BoundaryFile, BoundarySet
+
+
+def _safe_name(name: str) -> str:
+    """The file's own name, without folders or odd characters (the notes show it)."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(name).name).strip("._") or "boundaries"
+    return cleaned[-80:]
+
+
+@dataclass(frozen=True)
+class KeptBoundaries:
+    """One kept boundary set: what to show of it, and how to read it again."""
+
+    id: str  # a hash of its files: the same upload is kept once
+    name: str
+    source: str
+    added: str  # ISO date
+    levels: tuple[str, ...]
+    crs: str | None  # the system the user stated for files that do not say theirs
+    files: tuple[str, ...]
+
+
+def _key(uploads: list[tuple[str, bytes]]) -> str:
+    digest = hashlib.sha256()
+    for name, content in sorted(uploads):
+        digest.update(name.encode())
+        digest.update(content)
+    return digest.hexdigest()[:16]
+
+
+def _read(uploads: list[tuple[str, bytes]], *, level: str | None, crs: str | None) -> Boundaries:
+    with tempfile.TemporaryDirectory(prefix="ngomap-boundaries-") as folder:
+        paths = []
+        for name, content in uploads:
+            path = Path(folder) / _safe_name(name)
+            path.write_bytes(content)
+            paths.append(path)
+        return read_boundaries(paths, level=level, crs=crs)
+
+
+def keep(
+    engine: Engine,
+    uploads: list[tuple[str, bytes]],
+    *,
+    level: str | None = None,
+    crs: str | None = None,
+    by: str = "",
+) -> tuple[KeptBoundaries, Boundaries]:
+    """Read uploaded files (name, content) and, if they can be used, keep them in the registry.
+
+    Nothing is kept when reading fails (the ``BoundaryError`` goes up to the caller).
+    """
+    crs = checked_crs(crs)
+    boundaries = _read(uploads, level=level, crs=crs)
+    if not any(note.kind == "crs.given" for note in boundaries.notes):
+        crs = None  # the files said their own system: nothing to remember
+    key = _key(uploads)
+    names = tuple(_safe_name(name) for name, _ in uploads)
+    areas = boundaries.areas
+    rows = [
+        {
+            "level": str(area[LEVEL]),
+            "pcode": str(code),
+            "name": str(area[NAME_FR]),
+            "parent": None if not isinstance(area[PARENT], str) else area[PARENT],
+            "geometry": None if area.geometry is None else shapely.to_wkb(area.geometry),
+        }
+        for code, area in areas.iterrows()
+    ]
+    with engine.begin() as connection:
+        old = connection.scalar(select(BoundarySet.id).where(BoundarySet.key == key))
+        if old is not None:
+            connection.execute(delete(BoundaryArea).where(BoundaryArea.set_id == old))
+            connection.execute(delete(BoundaryFile).where(BoundaryFile.set_id == old))
+            connection.execute(delete(BoundarySet).where(BoundarySet.id == old))
+        set_id = connection.scalar(
+            insert(BoundarySet)
+            .values(
+                key=key,
+                name=", ".join(names),
+                source=boundaries.source.split(" (")[0],
+                added=datetime.now(UTC).date(),
+                added_by=by,
+                levels=list(boundaries.levels),
+                crs=crs,
+                files=list(names),
+            )
+            .returning(BoundarySet.id)
+        )
+        connection.execute(
+            insert(BoundaryFile),
+            [
+                {"set_id": set_id, "name": name, "content": content}
+                for name, (_, content) in zip(names, uploads, strict=True)
+            ],
+        )
+        if rows:
+            connection.execute(insert(BoundaryArea), [{**r, "set_id": set_id} for r in rows])
+    return _kept(key, names, boundaries, crs), boundaries
+
+
+def _kept(
+    key: str, names: tuple[str, ...], boundaries: Boundaries, crs: str | None
+) -> KeptBoundaries:
+    return KeptBoundaries(
+        id=key,
+        name=", ".join(names),
+        source=boundaries.source.split(" (")[0],
+        added=datetime.now(UTC).date().isoformat(),
+        levels=tuple(boundaries.levels),
+        crs=crs,
+        files=names,
+    )
+
+
+def stored(engine: Engine) -> list[KeptBoundaries]:
+    """The kept boundary sets, newest first."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(BoundarySet.__table__).order_by(BoundarySet.id.desc())
+        ).all()
+    return [
+        KeptBoundaries(
+            id=row.key,
+            name=row.name,
+            source=row.source,
+            added=row.added.isoformat(),
+            levels=tuple(row.levels or ()),
+            crs=row.crs,
+            files=tuple(row.files or ()),
+        )
+        for row in rows
+    ]
+
+
+def load(engine: Engine, key: str, *, level: str | None = None) -> Boundaries:
+    """A kept boundary set, read again from its files as the user uploaded them."""
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(BoundarySet.id, BoundarySet.crs).where(BoundarySet.key == key)
+        ).first()
+        if found is None:
+            raise BoundaryError(
+                f"No kept boundaries are called {key}: they may have been removed.",
+                f"Aucunes limites gardées ne s'appellent {key} : elles ont pu être retirées.",
+            )
+        uploads = [
+            (row.name, bytes(row.content))
+            for row in connection.execute(
+                select(BoundaryFile.name, BoundaryFile.content)
+                .where(BoundaryFile.set_id == found.id)
+                .order_by(BoundaryFile.id)
+            )
+        ]
+    return _read(uploads, level=level, crs=found.crs)
+
+
+def areas(engine: Engine, key: str) -> gpd.GeoDataFrame:
+    """A kept set's areas from the database: P-code, level, name, parent and geometry."""
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(
+                BoundaryArea.pcode,
+                BoundaryArea.level,
+                BoundaryArea.name,
+                BoundaryArea.parent,
+                BoundaryArea.geometry,
+            )
+            .join(BoundarySet, BoundarySet.id == BoundaryArea.set_id)
+            .where(BoundarySet.key == key)
+            .order_by(BoundaryArea.id)
+        ).all()
+    return gpd.GeoDataFrame(
+        {
+            "pcode": [r.pcode for r in rows],
+            "level": [r.level for r in rows],
+            "name": [r.name for r in rows],
+            "parent": [r.parent for r in rows],
+        },
+        geometry=[
+            None if r.geometry is None else shapely.from_wkb(bytes(r.geometry)) for r in rows
+        ],
+        crs="EPSG:4326",
+    )
+
+
+def files(engine: Engine, key: str, folder: Path | None = None) -> tuple[str, ...]:
+    """A kept set's files on this machine (written once into ``folder``, by default the data
+    folder's ``boundaries-cache``), for readers that take paths; in the user's names."""
+    from ngomap.registry.db import data_dir
+
+    target = (folder or data_dir() / "boundaries-cache") / key
+    with engine.connect() as connection:
+        found = connection.execute(
+            select(BoundaryFile.name, BoundaryFile.content)
+            .join(BoundarySet, BoundarySet.id == BoundaryFile.set_id)
+            .where(BoundarySet.key == key)
+            .order_by(BoundaryFile.id)
+        ).all()
+    if not found:
+        raise BoundaryError(
+            f"No kept boundaries are called {key}: they may have been removed.",
+            f"Aucunes limites gardées ne s'appellent {key} : elles ont pu être retirées.",
+        )
+    paths = []
+    for name, content in found:
+        path = target / name
+        if not path.is_file() or path.stat().st_size != len(content):
+            target.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".part")
+            partial.write_bytes(bytes(content))
+            partial.replace(path)  # never a half-written file for another reader
+        paths.append(str(path))
+    return tuple(paths)
