@@ -6,7 +6,7 @@ import streamlit as st
 
 from ngomap.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui import access, boundaries_panel, data, exports, panels, upload, views, widgets
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -15,6 +15,8 @@ views.restore_from_url()
 lang = widgets.language()
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 boundaries = boundaries_panel.choose(lang)
+if access.other_page(lang, boundaries):  # the request form or the review queue, by role
+    st.stop()
 dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
 dataset = upload.dataset_or_sample(dataset, boundaries, lang)
 records = dataset.records

@@ -1,10 +1,11 @@
 """Who is at the page and which page they see: sign-in, role, and the page choice.
 
-Without any account configured the person at the keyboard is the single local editor, and
-the sidebar says so. With accounts: Streamlit's ``st.login`` (OpenID Connect) when the
-deployment configures ``[auth]`` in ``.streamlit/secrets.toml``, roles from the registry's
-accounts and domain rules; else a local e-mail and password form (argon2, lock-out).
-Everyone else is a public visitor: the map's public fields and the request form.
+Without any account configured the person at the keyboard is the single local editor
+(who also reviews the requests: nobody else could), and the sidebar says so. With
+accounts: Streamlit's ``st.login`` (OpenID Connect) when the deployment configures
+``[auth]`` in ``.streamlit/secrets.toml``, roles from the registry's accounts and domain
+rules; else a local e-mail and password form (argon2, lock-out). Everyone else is a
+public visitor: the map's public fields and the request form.
 """
 
 from __future__ import annotations
@@ -72,7 +73,7 @@ def person(lang: str) -> Person:
     registry = engine()
     if ac.auth_mode(registry) == ac.OPEN:
         st.sidebar.caption(t("open_mode", lang))
-        return Person("local", ac.EDITOR)
+        return Person("local", ac.VALIDATOR)  # one person keeps the registry: edits and reviews
     signed = st.session_state.get("account")
     if isinstance(signed, Person):
         st.sidebar.caption(
