@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.geometry import light_areas
+from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
 from ngomap.ui import access, boundaries_panel, data, exports, panels, upload, views, widgets
 

@@ -23,9 +23,9 @@ from matplotlib.figure import Figure
 from benchmarks import generate
 from benchmarks._runner import Row, time_pair
 from ngomap import analysis as a
-from ngomap import export as ex
-from ngomap.boundaries import Boundaries
-from ngomap.staticmap import MM, PrintLayout
+from ngomap.areas.boundaries import Boundaries
+from ngomap.export import formats as ex
+from ngomap.render.staticmap import MM, PrintLayout
 
 LEVEL: Final = "adm2"
 RECORDS: Final = 10_000
@@ -53,7 +53,7 @@ def _fresh(boundaries: Boundaries) -> Boundaries:
 def run(*, quick: bool = False) -> list[Row]:
     """The A4 PNG of the cercles, warm and cold, next to the bare plot."""
     mali = generate.mali_boundaries()
-    from ngomap.io.boundary_files import at_level
+    from ngomap.areas.files import at_level
 
     boundaries = at_level(mali.boundaries, LEVEL)
     records = generate.synthetic_records(RECORDS, level=LEVEL, boundaries=mali.boundaries)

@@ -4,7 +4,7 @@ from helpers import make_records
 
 from ngomap import analysis
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 
 
 def tiny() -> pd.DataFrame:
@@ -63,7 +63,7 @@ def test_actors_by_sector_counts_organisations_not_rows() -> None:
 def two_levels() -> Boundaries:
     from shapely.geometry import box
 
-    from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT
+    from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT
 
     rows = [
         ("R1", "adm1", "Région Une", None, box(0, 0, 2, 1)),

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from ngomap import analysis
 from ngomap.cli import cli
-from ngomap.io.threew import load_sample
+from ngomap.importer.threew import load_sample
 
 runner = CliRunner()
 

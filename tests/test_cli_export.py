@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from ngomap import schema as s
-from ngomap.boundaries import embedded_regions
+from ngomap.areas.boundaries import embedded_regions
 from ngomap.cli import cli
-from ngomap.io.threew import load_sample, read_3w
+from ngomap.importer.threew import load_sample, read_3w
 
 runner = CliRunner()
 

@@ -10,7 +10,7 @@ from shapely.geometry import box
 
 from ngomap import analysis as a
 from ngomap import schema as s
-from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 
 
 def three_levels() -> Boundaries:

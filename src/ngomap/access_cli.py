@@ -131,7 +131,7 @@ def api_command(
     """Serve the registry's public data: /organisations.json, /organisations.csv (HXL),
     /presences.geojson, with ETag and Last-Modified; never staff-only fields."""
     from ngomap.api import serve_forever
-    from ngomap.boundaries import embedded_regions
+    from ngomap.areas.boundaries import embedded_regions
 
     try:
         engine = ready_engine(db)

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 
 AREA_NAME = "area_name"
 LEVEL = "level"

@@ -21,7 +21,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ngomap.boundaries import NAME_FR, Boundaries
+from ngomap.areas.boundaries import NAME_FR, Boundaries
 from ngomap.registry import feed
 from ngomap.registry.accounts import PUBLIC
 

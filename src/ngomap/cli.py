@@ -18,19 +18,21 @@ from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import OWN_AREAS_SOURCE
+from ngomap.areas.files import at_level, load_boundaries
+from ngomap.areas.population import read_population
+from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.population import read_population
-from ngomap.io.report import kinds_frame
-from ngomap.io.sheets import workbook_modified
-from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
+from ngomap.importer.report import kinds_frame
+from ngomap.importer.sheets import workbook_modified
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, load_sample, read_3w_areas
+from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
 from ngomap.registry.cli import app as registry_app
 from ngomap.registry.setup import read_registry as registry_view
+from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
-from ngomap.validate import ImportReport
-from ngomap.webassets import install_static
 
 cli = typer.Typer(
     add_completion=False,
@@ -185,13 +187,14 @@ def _load(
             raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
     if org_aliases is not None and not org_aliases.is_file():
         raise typer.BadParameter(f"{org_aliases} does not exist", param_hint="--org-aliases")
-    boundaries = load_boundaries(paths or None, level=level, crs=crs)
+    boundaries = load_boundaries(paths, level=level, crs=crs) if paths else None
     if file is None:
+        boundaries = boundaries or load_boundaries(None, level=level)
         dataset = load_sample(boundaries)
         return dataset.records, dataset.report, boundaries
     if not file.is_file():
         raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
-    records, report = read_3w(
+    records, report, used = read_3w_areas(
         file,
         boundaries=boundaries,
         column_map=column_map,
@@ -199,7 +202,43 @@ def _load(
         org_aliases=org_aliases,
         progress=_progress,
     )
-    return records, report, boundaries
+    if boundaries is None:  # the embedded regions, or the file's own areas
+        used = at_level(used, level) if used.source == OWN_AREAS_SOURCE else (
+            load_boundaries(None, level=level)
+        )  # fmt: skip
+    return records, report, used
+
+
+def _nothing_counted(
+    records: pd.DataFrame,
+    report: ImportReport,
+    sectors: list[str] | None,
+    lang: str,
+) -> str | None:
+    """One sentence when nothing can be counted (every row left out, a filter empty)."""
+    fr = lang == "fr"
+    if records.empty:
+        foreign = report.by_kind("area.other_country")
+        if foreign:
+            return foreign[0].message(lang)
+        if fr:
+            return (
+                f"Rien à compter : les {report.rows_read} lignes de {report.source} ont été "
+                f"écartées (voir ngomap validate)."
+            )
+        return (
+            f"Nothing to count: all {report.rows_read} rows of {report.source} were left out "
+            "(see ngomap validate)."
+        )
+    if sectors and not records[s.SECTOR].isin(sectors).any():
+        present = ", ".join(sorted({str(v) for v in records[s.SECTOR]} - {""})) or "-"
+        if fr:
+            return (
+                f"Aucune ligne dans le(s) secteur(s) {', '.join(sectors)} ; secteurs du "
+                f"fichier : {present}."
+            )
+        return f"No record in sector(s) {', '.join(sectors)}; the file's sectors: {present}."
+    return None
 
 
 def _sector_codes(values: list[str]) -> list[str] | None:
@@ -236,7 +275,7 @@ def summary(
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
-        records, _report, bounds = _load(
+        records, report, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -246,12 +285,21 @@ def summary(
             org_aliases=org_aliases,
             registry=_registry(db, as_of),
         )
-        table = analysis.summary(
-            records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
-        )
+        codes = _sector_codes(sector or [])
+        table = analysis.summary(records, bounds, sectors=codes, level=level, lang=lang)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
+    empty = _nothing_counted(records, report, codes, lang)
+    if empty is None and table.empty:
+        empty = (
+            f"Aucune ligne au niveau {level or bounds.level} : essayez un niveau plus large."
+            if lang == "fr"
+            else f"No record at level {level or bounds.level}: try a coarser --level."
+        )
+    if empty is not None:
+        typer.echo(empty, err=True)
+        raise typer.Exit(1)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -268,9 +316,16 @@ def validate(
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Print every problem with its rows, not only the sum.")
+    ] = False,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
-    """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error."""
+    """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error.
+
+    Prints the problems summed up by kind, and what concerns the whole file; every problem
+    with its rows with --details (always in --json).
+    """
     try:
         _records, report, _bounds = _load(
             file,
@@ -296,13 +351,17 @@ def validate(
             f"organisations={report.organisations}"
         )
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
-            kind, severity, rows, cases, _example = line
-            words = ("lignes", "cas", "tout le fichier") if lang == "fr" else (
-                "rows", "cases", "the whole file"
+            kind, severity, rows, cases, example = line
+            words = ("lignes", "cas", "tout le fichier", "p. ex.") if lang == "fr" else (
+                "rows", "cases", "the whole file", "e.g."
             )  # fmt: skip
             where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
             typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
+            if pd.notna(rows) and not details:
+                typer.echo(f"      {words[3]} {example}")
         for problem in report.problems:
+            if not details and problem.row is not None:
+                continue  # about rows: summed up above, listed with --details
             column_name = f", {problem.column}" if problem.column else ""
             hint = f" [{problem.suggestion}]" if problem.suggestion else ""
             typer.echo(
@@ -392,8 +451,8 @@ def export_command(
     as_of: AsOfOpt = None,
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
-    from ngomap import export as ex  # matplotlib: loaded only when exporting
-    from ngomap.staticmap import PrintLayout
+    from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
+    from ngomap.render.staticmap import PrintLayout
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ex.FORMATS:
@@ -414,7 +473,7 @@ def export_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        records, _report, bounds = _load(
+        records, report, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -424,10 +483,14 @@ def export_command(
             org_aliases=org_aliases,
             registry=_registry(db, as_of),
         )
+        sectors = _sector_codes(sector or [])
+        empty = _nothing_counted(records, report, sectors, lang)
+        if empty is not None:
+            typer.echo(empty, err=True)
+            raise typer.Exit(1)
         orgs = _org_keys(records, org or [])
         if view is ViewName.zones and not orgs:
             raise typer.BadParameter("the zones view needs --org", param_hint="--org")
-        sectors = _sector_codes(sector or [])
         filters = analysis.Filters(
             sectors=tuple(sectors) if sectors else None,
             organisations=orgs if orgs and view is not ViewName.zones else None,
@@ -471,6 +534,9 @@ def export_command(
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(data)
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
+
+
+cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
 
 
 @cli.command("app")

@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
 
-import pycountry
-
 _NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 _ISO3_PCODE: Final = re.compile(r"^([A-Z]{3})(\d+)$")
 _ISO2_PCODE: Final = re.compile(r"^([A-Z]{2})(\d+)$")
@@ -57,6 +55,8 @@ def _norm_str(value: str) -> str:
 
 @lru_cache(maxsize=512)
 def _iso3_to_iso2(iso3: str) -> str | None:
+    import pycountry  # its import costs more than every label lookup: load it when needed
+
     country = pycountry.countries.get(alpha_3=iso3)
     return None if country is None else str(country.alpha_2)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ngomap.io.threew import read_3w
+from ngomap.importer.threew import read_3w
 
 HEADER = "Nom,Sigle,Type d'organisation,Mode de présence,Secteur,Code région,Début,Fin\n"
 HASHTAGS = (

@@ -12,7 +12,7 @@ from registry_helpers import FIRST, three_w
 from starlette.testclient import TestClient
 
 from ngomap.api import create_app, safe_cell
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.registry import db, feed
 from ngomap.registry import organisations as orgs
 from ngomap.registry.rounds import RoundInfo, apply_round

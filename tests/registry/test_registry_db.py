@@ -10,8 +10,8 @@ import shapely
 from sqlalchemy import insert, inspect, select
 
 from ngomap import analysis
-from ngomap.boundaries import Boundaries
-from ngomap.io.threew import load_sample
+from ngomap.areas.boundaries import Boundaries
+from ngomap.importer.threew import load_sample
 from ngomap.registry import db, state
 from ngomap.registry.models import BoundaryArea, BoundarySet
 from ngomap.registry.setup import init

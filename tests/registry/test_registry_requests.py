@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from registry_helpers import FIRST, three_w
 
-from ngomap.boundaries import LEVEL, NAME_FR, PARENT
+from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT
 from ngomap.registry import db, state
 from ngomap.registry import organisations as orgs
 from ngomap.registry import requests as rq

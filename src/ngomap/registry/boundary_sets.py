@@ -19,9 +19,9 @@ import geopandas as gpd
 import shapely
 from sqlalchemy import Engine, delete, insert, select
 
-from ngomap.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
+from ngomap.areas.files import checked_crs, read_boundaries
 from ngomap.errors import BoundaryError
-from ngomap.io.boundary_files import checked_crs, read_boundaries
 from ngomap.registry.models import BoundaryArea, BoundaryFile, BoundarySet
 
 

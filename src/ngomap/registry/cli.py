@@ -147,8 +147,8 @@ def import_command(
     lang: LangOpt = "en",
 ) -> None:
     """Compare a 3W file with the registry; with --apply, keep it as a round."""
-    from ngomap.io.boundary_files import load_boundaries
-    from ngomap.io.threew import read_3w
+    from ngomap.areas.files import load_boundaries
+    from ngomap.importer.threew import read_3w
 
     for path in [file, *(boundaries or [])]:
         if not path.is_file():

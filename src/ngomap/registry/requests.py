@@ -26,7 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ngomap import vocab
-from ngomap.boundaries import LEVEL, NAME_FR, PARENT
+from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import organisations as orgs
 from ngomap.registry.access_models import (

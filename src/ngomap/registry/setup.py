@@ -30,7 +30,7 @@ class Ready:
 
 def fill_with_sample(engine: Engine) -> int:
     """Import the embedded sample as the registry's first round; its round id."""
-    from ngomap.io.threew import load_sample
+    from ngomap.importer.threew import load_sample
 
     dataset = load_sample()
     data = SAMPLE_FILE.read_bytes()

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 from sqlalchemy import Engine
 
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.registry import accounts as ac

@@ -12,10 +12,10 @@ from pathlib import Path
 import streamlit as st
 from sqlalchemy import Engine
 
-from ngomap.boundaries import LEVELS, Boundaries
+from ngomap.areas.boundaries import LEVELS, Boundaries
+from ngomap.areas.files import at_level, load_boundaries
 from ngomap.errors import BoundaryError
 from ngomap.i18n import t
-from ngomap.io.boundary_files import at_level, load_boundaries
 from ngomap.registry import boundary_sets
 from ngomap.registry.db import database_url
 from ngomap.registry.setup import ready_engine

@@ -5,14 +5,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ngomap import analysis, charts
+from ngomap import analysis
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
-from ngomap.io.threew import Dataset
+from ngomap.importer.threew import Dataset
+from ngomap.importer.validate import ImportReport
+from ngomap.render import charts
 from ngomap.ui import views
 from ngomap.ui.text import plain
-from ngomap.validate import ImportReport
 
 
 def banner(dataset: Dataset, lang: str) -> None:

@@ -14,7 +14,7 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from ngomap import vocab
-from ngomap.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
 from ngomap.registry import feed

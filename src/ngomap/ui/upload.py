@@ -14,11 +14,18 @@ import pandas as pd
 import streamlit as st
 
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
-from ngomap.io.report import kinds_frame, report_csv, report_frame, report_xlsx
-from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+from ngomap.importer.report import kinds_frame, report_csv, report_frame, report_xlsx
+from ngomap.importer.threew import (
+    FIELDS,
+    UPLOAD_LIMIT_MB,
+    Dataset,
+    Table,
+    import_dataset,
+    read_table,
+)
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 
@@ -127,6 +134,9 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
 def _report(dataset: Dataset, lang: str) -> None:
     report = dataset.report
     st.markdown(rows_summary(report, lang))
+    for problem in report.problems:  # about the whole file: said first, in its own words
+        if problem.row is None and problem.severity == "error":
+            st.error(plain(problem.message(lang)))
     if report.problems:
         st.dataframe(kinds_frame(report, lang), hide_index=True, width="stretch")
         with st.expander(t("upload_report_details", lang, n=len(report.problems))):

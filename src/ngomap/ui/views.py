@@ -19,14 +19,15 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from ngomap import analysis as a
-from ngomap import captions, vocab
 from ngomap import schema as s
+from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
-from ngomap.boundaries import Boundaries
-from ngomap.classes import classify_counts, classify_rates
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
+from ngomap.render import captions
+from ngomap.render.classes import classify_counts, classify_rates
+from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain
-from ngomap.webmap import choropleth
 
 VIEWS: Final = ("density", "overlap", "gaps", "zones")
 _URL_RESTORED: Final = "_ngomap_url_restored"

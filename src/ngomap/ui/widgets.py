@@ -7,10 +7,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
-from ngomap.io.population import read_population
 from ngomap.schema import Problem
 from ngomap.ui.text import plain
 
