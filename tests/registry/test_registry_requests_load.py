@@ -49,7 +49,7 @@ def test_fifty_concurrent_requests_none_lost_none_duplicated(db_url: str) -> Non
     assert sorted(queued["organisation"]) == sorted(f"Organisation {n}" for n in range(SENDERS))
     slowest_send = max(seconds for _, seconds in sent)
     slowest_view = max(viewed)
-    print(  # noqa: T201 - the figures of the run, read with -s
+    print(
         f"\n{engine.dialect.name}: {SENDERS} submissions + {VIEWERS} viewers in {wall:.2f} s; "
         f"slowest submission {slowest_send:.2f} s, slowest view {slowest_view:.2f} s"
     )
