@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from registry_helpers import FIRST, three_w
 
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT
@@ -270,3 +272,58 @@ def test_text_is_kept_as_text(db_url: str) -> None:
     assert kept["profile"]["funders"] == [payload]
     assert kept["contact"]["name"] == payload
     assert kept["message"] == payload  # control characters dropped, nothing else changed
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    name=st.text(min_size=1, max_size=320),
+    website=st.text(max_size=320),
+    message=st.text(max_size=50),
+    funders=st.lists(st.text(max_size=40), max_size=3),
+)
+def test_messy_text_is_kept_or_refused_with_reasons(
+    tmp_path_factory: pytest.TempPathFactory,
+    name: str,
+    website: str,
+    message: str,
+    funders: list[str],
+) -> None:
+    url = f"sqlite:///{tmp_path_factory.mktemp('h') / 'r.sqlite'}"
+    init(url, empty=True)
+    engine = db.engine_for(url)
+    form = _form(profile={"name": name, "website": website, "funders": funders}, message=message)
+    try:
+        sent = rq.submit(engine, form, session="s", limits=rq.Limits(10**6, 10**6, 10**6))
+    except rq.RequestError as refused:
+        problems = refused.problems
+    else:
+        problems = []
+    if problems:  # a refusal says why; nothing was kept
+        assert rq.queue(engine).empty
+        return
+    kept = rq.get(engine, sent.reference)
+    assert kept["profile"]["name"].strip()
+    assert len(kept["profile"]["name"]) <= rq.PROFILE_FIELDS["name"]
+    assert len(kept["profile"]["website"]) <= rq.PROFILE_FIELDS["website"]
+    assert all(ch.isprintable() for ch in kept["message"])
+
+
+def test_a_request_updates_the_list_chosen(db_url: str) -> None:
+    engine = _registry(db_url)
+    info = RoundInfo(file_name="ocha.csv", sha256="1" * 64, by="importer", source="ocha")
+    apply_round(engine, three_w(FIRST[0]), info)
+    assert rq.list_sources(engine) == ["main", "ocha"]
+    ais = orgs.find(engine, "AIS")
+    form = _form(organisation_id=ais, profile={}, presences=[rq.PresenceAsk("NUT", "", "DIRECT")])
+    sent = rq.submit(engine, form, session="s")
+    diff = rq.difference(engine, sent.reference, list_source="ocha")
+    assert [(p.sector, p.area_code) for p in diff.withdrawn] == [("HEA", "ML01")]
+    rq.decide(engine, sent.reference, status=APPROVED, by="vera", list_source="ocha")
+    ocha = state.records(engine, list_source="ocha")
+    assert list(ocha["sector"]) == ["NUT"]
+    main = state.records(engine, list_source="main")
+    assert {("HEA", "ML01"), ("EDU", "ML02")} <= set(
+        zip(main["sector"], main["area_code"], strict=True)
+    )

@@ -605,6 +605,13 @@ def _difference(connection: Connection, row: Any, list_source: str) -> Differenc
     )
 
 
+def list_sources(engine: Engine) -> list[str]:
+    """The lists a request may update (the embassy's list, OCHA's 3W...): the default first."""
+    with engine.connect() as connection:
+        found = set(connection.scalars(select(Presence.list_source).distinct()))
+    return [DEFAULT_SOURCE, *sorted(found - {DEFAULT_SOURCE})]
+
+
 def difference(engine: Engine, reference: str, *, list_source: str = DEFAULT_SOURCE) -> Difference:
     """The request against the organisation's entry as it is now, in the list
     ``list_source``: profile fields side by side, presences added, withdrawn, changed."""

@@ -84,7 +84,13 @@ def page(engine: Engine, someone: Person, lang: str) -> None:
         format_func=lambda r: f"{r} · {labels[r]}",
         key="review_reference",
     )
-    diff = rq.difference(engine, str(reference))
+    sources = rq.list_sources(engine)
+    source = str(
+        st.selectbox(t("review_list", lang), sources, key="review_list")
+        if len(sources) > 1
+        else sources[0]
+    )
+    diff = rq.difference(engine, str(reference), list_source=source)
     if diff.changed_since_sent:
         st.warning(t("review_edited_since", lang))
     st.subheader(t("review_side", lang))
@@ -121,7 +127,14 @@ def page(engine: Engine, someone: Person, lang: str) -> None:
     if decision is None:
         return
     try:
-        rq.decide(engine, str(reference), status=decision, by=someone.who or "local", note=note)
+        rq.decide(
+            engine,
+            str(reference),
+            status=decision,
+            by=someone.who or "local",
+            note=note,
+            list_source=source,
+        )
     except NgomapError as exc:
         st.error(plain(exc.message(lang)))
         return
