@@ -130,3 +130,22 @@ def test_the_review_page_itself_refuses_a_viewer(registry: db.Engine) -> None:
     assert "does not allow this page" in at.error[0].value
     assert not at.button  # no decision to click
     assert sent.reference not in _texts(at)
+
+
+def test_an_admin_adds_an_account_on_the_page(registry: db.Engine) -> None:
+    ac.add(registry, "boss@embassy.example", role="admin", password="admin pw 1234")
+    at = AppTest.from_file(APP, default_timeout=180).run()
+    at.text_input(key="sign_in_email").set_value("boss@embassy.example")
+    at.text_input(key="sign_in_password").set_value("admin pw 1234")
+    at.button[[b.label for b in at.button].index("Se connecter")].click().run()
+    assert "accounts" in at.sidebar.radio(key="page").options or "Comptes" in (
+        at.sidebar.radio(key="page").options
+    )
+    at.sidebar.radio(key="page").set_value("accounts").run()
+    assert not at.exception
+    at.text_input(key="account_email").set_value("new@embassy.example")
+    at.selectbox(key="account_role").set_value("editor")
+    at.text_input(key="account_password").set_value("new editor pw 1")
+    at.button[[b.label for b in at.button].index("Ajouter ou modifier le compte")].click().run()
+    assert not at.exception
+    assert ac.login(registry, "new@embassy.example", "new editor pw 1") == "editor"

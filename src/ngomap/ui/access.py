@@ -25,7 +25,7 @@ from ngomap.registry.db import database_url
 from ngomap.registry.setup import ready_engine
 from ngomap.ui.text import plain
 
-MAP, REQUEST, REVIEW = "map", "request", "review"
+MAP, REQUEST, REVIEW, ACCOUNTS = "map", "request", "review", "accounts"
 
 
 @dataclass(frozen=True)
@@ -114,10 +114,13 @@ def choose_page(lang: str) -> tuple[str, Person]:
     pages = [MAP, REQUEST]
     if ac.can(someone.role, "review"):
         pages.append(REVIEW)
+    if ac.can(someone.role, "accounts") and ac.auth_mode(engine()) != ac.OPEN:
+        pages.append(ACCOUNTS)
     names = {
         MAP: t("page_map", lang),
         REQUEST: t("page_request", lang),
         REVIEW: t("page_review", lang),
+        ACCOUNTS: t("page_accounts", lang),
     }
     if st.session_state.get("page") not in pages:
         st.session_state["page"] = MAP
@@ -131,6 +134,7 @@ def other_page(lang: str, boundaries: Boundaries) -> bool:
     """Show the request form or the review queue when chosen; True when one was shown (the
     map page then stops)."""
     page, someone = choose_page(lang)
+    st.session_state["person"] = someone
     if page == REQUEST:
         from ngomap.ui import request_form
 
@@ -141,4 +145,16 @@ def other_page(lang: str, boundaries: Boundaries) -> bool:
 
         review.page(engine(), someone, lang)
         return True
+    if page == ACCOUNTS:
+        from ngomap.ui import accounts_page
+
+        accounts_page.page(engine(), someone, lang)
+        return True
     return False
+
+
+def allowed(action: str) -> bool:
+    """Whether the person at the page may ``action`` (see ``accounts.ACTIONS``): for the
+    other panels (import a round, edit an organisation) to ask before showing an action."""
+    someone = st.session_state.get("person")
+    return isinstance(someone, Person) and ac.can(someone.role, action)
