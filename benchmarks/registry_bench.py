@@ -405,7 +405,7 @@ def _measures(
 
 def run(*, quick: bool = False) -> dict[str, dict[str, Any]]:
     """The registry measures on SQLite and PostgreSQL."""
-    org_count, per_org, round_rows, runs = (400, 50, 1_000, 1) if quick else (10_000, 50, 25_000, 3)
+    org_count, per_org, round_rows, runs = (200, 20, 500, 1) if quick else (10_000, 50, 25_000, 3)
     out: dict[str, dict[str, Any]] = {}
     with _databases(quick) as databases:
         for label, url, why in databases:

@@ -20,7 +20,6 @@ from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
-    MERGE,
     REVERT,
     ROUND,
     Alias,
@@ -99,11 +98,6 @@ class _FileOrgs:
     removed: set[int]  # matched organisations that a revert had removed: back as new ones
 
 
-def _mode(values: pd.Series) -> str:
-    found = values[values.astype(str).str.strip() != ""].dropna()
-    return str(found.mode().iloc[0]) if len(found) else ""
-
-
 def _file_organisations(records: pd.DataFrame) -> pd.DataFrame:
     """One row per organisation of the file: its key, name, acronym and type (the most said)."""
     columns = [col for col in (s.ORG_NAME, s.ORG_ACRONYM, s.ORG_TYPE) if col in records]
@@ -111,7 +105,9 @@ def _file_organisations(records: pd.DataFrame) -> pd.DataFrame:
     for column in columns[1:]:
         pairs = records[[s.ORG_KEY, column]]
         pairs = pairs[pairs[column].notna() & (pairs[column].astype(str).str.strip() != "")]
-        most = pairs.groupby(s.ORG_KEY)[column].agg(lambda v: v.value_counts().index[0])
+        counted = pairs.groupby([s.ORG_KEY, column], sort=False).size().reset_index(name="n")
+        counted = counted.sort_values("n", ascending=False, kind="stable")
+        most = counted.drop_duplicates(s.ORG_KEY).set_index(s.ORG_KEY)[column]
         first[column] = most.reindex(first.index).fillna("")
     for column in (s.ORG_ACRONYM, s.ORG_TYPE):
         if column not in first:
@@ -332,14 +328,10 @@ def _compare(
         presences_changed=found[c.CHANGED],
         presences_updated=found[c.UPDATED],
         presences_unchanged=found[c.UNCHANGED],
-        by_area=_named_by_area(keys),
+        by_area=c.by_area(keys),
         keys=keys,
     )
     return comparison, matched, org_ids, before, after
-
-
-def _named_by_area(keys: pd.DataFrame) -> pd.DataFrame:
-    return c.by_area(keys)
 
 
 def compare_file(
@@ -848,14 +840,3 @@ def diff(
             by_area=c.by_area(keys),
             keys=keys,
         )
-
-
-__all__ = [
-    "DEFAULT_SOURCE",
-    "MERGE",
-    "RoundInfo",
-    "apply_round",
-    "compare_file",
-    "diff",
-    "revert_round",
-]

@@ -147,8 +147,17 @@ def frame_of(connection: Connection, query: Executable) -> pd.DataFrame:
     keys = list(result.keys())
     columns = list(zip(*result.fetchall(), strict=True)) or [() for _ in keys]
     return pd.DataFrame(
-        {key: np.asarray(values, dtype=object) for key, values in zip(keys, columns, strict=True)}
+        {key: _column(values) for key, values in zip(keys, columns, strict=True)}, copy=False
     )
+
+
+def _column(values: tuple[Any, ...]) -> pd.Series:
+    """Text stays as Python objects (as an imported file's records have it, and without the
+    cost of Arrow strings); numbers and booleans get their own type."""
+    first = next((v for v in values if v is not None), None)
+    if first is None or isinstance(first, str):
+        return pd.Series(np.asarray(values, dtype=object), dtype=object, copy=False)
+    return pd.Series(values)
 
 
 def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFrame:
