@@ -5,7 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from datetime import date
+from pathlib import Path
 
 import pytest
 from registry_helpers import FIRST, three_w
@@ -164,3 +172,44 @@ def test_one_migration_head() -> None:
     config = Config()
     config.set_main_option("script_location", str(db.MIGRATIONS))
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_ngomap_api_serves_on_a_port(db_url: str, tmp_path: Path) -> None:
+    """`ngomap api --db URL --port P` starts uvicorn; the feed answers on 127.0.0.1."""
+    _registry(db_url)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    script = str(Path(sys.executable).parent / "ngomap")
+    command = [script, "api", "--db", db_url, "--port", str(port)]
+    env = {**os.environ, "NGOMAP_DATA_DIR": str(tmp_path / "data")}
+    server = subprocess.Popen(
+        [*command], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        body = None
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(
+                    f"http://127.0.0.1:{port}/organisations.json", timeout=2
+                ) as answer:
+                    body = json.loads(answer.read())
+                    etag = answer.headers["ETag"]
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert body is not None, "the feed did not answer"
+        assert {o["name"] for o in body["organisations"]} >= {"Aide Sahel"}
+        assert SECRET not in json.dumps(body)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/organisations.json", headers={"If-None-Match": etag}
+        )
+        try:
+            urllib.request.urlopen(request, timeout=5)
+            status = 200
+        except urllib.error.HTTPError as not_modified:
+            status = not_modified.code
+        assert status == 304
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
