@@ -6,7 +6,18 @@ import streamlit as st
 
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import access, boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui import (
+    access,
+    boundaries_panel,
+    connect,
+    data,
+    exports,
+    panels,
+    upload,
+    views,
+    widgets,
+)
+from ngomap.views import VIEWS
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -30,29 +41,32 @@ views.save_to_url(options, lang)
 if options.filters.sectors == ():
     st.info(t("no_sector", lang))
     st.stop()
-if options.view == "zones" and not options.zone_orgs:
+if VIEWS[options.view].needs_organisations and not options.zone_orgs:
     st.info(t("zone_orgs_needed", lang))
     st.stop()
 
-organisations = views.organisation_names(records)
-st.subheader(views.title(options, lang, organisations))
-table = views.view_table(records, boundaries, options, population, lang)
+view = views.view(
+    records,
+    boundaries,
+    options,
+    population,
+    lang,
+    data_source=dataset.source(lang) or dataset.title(lang),
+    data_updated=dataset.updated,
+    map_credit=t("boundaries_credit", lang, source=boundaries.source),
+)
+st.subheader(view.title)
 map_column, panel_column = st.columns([3, 1])
 with map_column:
-    clicked = views.show_map(
-        table,
-        light_areas(boundaries, options.level),
-        options,
-        lang,
-        t("boundaries_credit", lang, source=boundaries.source),
-    )
+    clicked = views.show_map(view, light_areas(boundaries, options.level))
 with panel_column:
     views.area_panel(records, boundaries, clicked, options, lang)
 panels.area_notes(dataset, lang)
 panels.counted_apart(records, boundaries, options, lang)
 
 tables = views.side_tables(records, boundaries, options, lang)
-views.view_tables(table, tables, options, lang)
+views.view_tables(view.table, tables, options, lang)
 panels.source_charts(tables["by_sector"], tables["by_region"], lang)
 exports.panel(dataset, boundaries, options, lang, population)
+connect.section(dataset, boundaries, lang, population)
 panels.footer(dataset, lang)

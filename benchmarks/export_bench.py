@@ -1,8 +1,9 @@
 """Print export: an A4 PNG at 150 dpi of the cercles, against a bare plot + savefig.
 
 What ``ngomap export --level adm2 --out map.png`` (or the page's PNG button) does: the
-density view of 10,000 records (``analysis.view``), its classes, the print layout (title,
-legend, scale bar, north arrow, labels placed without collisions, source line) and the PNG.
+density view of 10,000 records (``ngomap.views.build_view``), its classes, the print layout
+(title, legend, scale bar, north arrow, labels placed without collisions, source line) and
+the PNG.
 The baseline is the least anyone can do with the same geometry: ``GeoDataFrame.plot`` on
 an A4 figure and ``savefig`` at 150 dpi, nothing else. Both are timed alternately; medians
 are kept. The projected, print-simplified geometry is cached on the boundaries (as the page

@@ -45,8 +45,13 @@ def test_national_actors_are_listed_apart() -> None:
 def test_summary_has_one_row_per_area_and_sector(regions: Boundaries) -> None:
     table = analysis.summary(tiny(), regions, lang="en")
     assert list(table.columns) == [
-        "area_code", "area_name", "level", "sector", "actors", "organisations"
-    ]  # fmt: skip
+        "area_code",
+        "area_name",
+        "level",
+        "sector",
+        "actors",
+        "organisations",
+    ]
     mopti_health = table[(table.area_code == "ML05") & (table.sector == "HEA")].iloc[0]
     assert mopti_health.actors == 2
     assert mopti_health.organisations == "Karité; Puits Bleus"

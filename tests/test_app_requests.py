@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
 from ngomap.registry import accounts as ac
@@ -18,7 +19,7 @@ XSS = '<img src=x onerror="alert(1)"> **bold** [link](javascript:alert(1)) $x$ =
 
 
 @pytest.fixture
-def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> db.Engine:
+def registry(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Engine:
     monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv(db.ENV_URL, raising=False)
     return ready_engine(None)
@@ -35,7 +36,7 @@ def _raw_html(at: AppTest) -> list[str]:
     return [str(e.value) for e in at.markdown if "<img" in str(e.value)]
 
 
-def test_request_sent_reviewed_approved(registry: db.Engine) -> None:
+def test_request_sent_reviewed_approved(registry: Engine) -> None:
     at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
     assert "single local editor" in _texts(at) or "unique éditeur local" in _texts(at)
@@ -60,7 +61,7 @@ def test_request_sent_reviewed_approved(registry: db.Engine) -> None:
     assert not at.error, [e.value for e in at.error]
     queued = rq.queue(registry)
     assert len(queued) == 1
-    reference = queued.loc[0, "reference"]
+    reference = str(queued.loc[0, "reference"])
     assert reference in _texts(at)
     assert not _raw_html(at)
     # The validator's queue: the difference shown, then approved.
@@ -81,7 +82,7 @@ def test_request_sent_reviewed_approved(registry: db.Engine) -> None:
     assert not _raw_html(at)
 
 
-def test_a_viewer_cannot_reach_the_queue(registry: db.Engine) -> None:
+def test_a_viewer_cannot_reach_the_queue(registry: Engine) -> None:
     ac.add(registry, "val@embassy.example", role="validator", password="validator pw 1")
     ac.add(registry, "view@embassy.example", role="viewer", password="viewer pw 12")
     at = AppTest.from_file(APP, default_timeout=180).run()
@@ -99,7 +100,7 @@ def test_a_viewer_cannot_reach_the_queue(registry: db.Engine) -> None:
     assert "Demandes à examiner" in at2.sidebar.radio(key="page").options
 
 
-def test_login_lock_out_on_the_page(registry: db.Engine) -> None:
+def test_login_lock_out_on_the_page(registry: Engine) -> None:
     ac.add(registry, "ed@embassy.example", role="editor", password="editor pw 123")
     at = AppTest.from_file(APP, default_timeout=180).run()
     for _ in range(ac.MAX_FAILURES):
@@ -119,7 +120,7 @@ def _review_as_viewer() -> None:
     review.page(access.engine(), access.Person("view@embassy.example", VIEWER), "en")
 
 
-def test_the_review_page_itself_refuses_a_viewer(registry: db.Engine) -> None:
+def test_the_review_page_itself_refuses_a_viewer(registry: Engine) -> None:
     sent = rq.submit(
         registry,
         rq.RequestForm(profile={"name": "X"}, presences=[], contact={"email": "a@b.example"}),
@@ -132,7 +133,7 @@ def test_the_review_page_itself_refuses_a_viewer(registry: db.Engine) -> None:
     assert sent.reference not in _texts(at)
 
 
-def test_an_admin_adds_an_account_on_the_page(registry: db.Engine) -> None:
+def test_an_admin_adds_an_account_on_the_page(registry: Engine) -> None:
     ac.add(registry, "boss@embassy.example", role="admin", password="admin pw 1234")
     at = AppTest.from_file(APP, default_timeout=180).run()
     at.text_input(key="sign_in_email").set_value("boss@embassy.example")

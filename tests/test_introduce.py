@@ -139,9 +139,15 @@ def test_contacts_with_line_breaks_or_extra_addresses_are_not_used() -> None:
 
 
 HEADERS = {
-    "Subject", "Date", "Message-ID", "X-Unsent", "From",
-    "Content-Type", "Content-Transfer-Encoding", "MIME-Version",
-}  # fmt: skip
+    "Subject",
+    "Date",
+    "Message-ID",
+    "X-Unsent",
+    "From",
+    "Content-Type",
+    "Content-Transfer-Encoding",
+    "MIME-Version",
+}
 
 
 @given(st.text(max_size=60), st.text(max_size=60))

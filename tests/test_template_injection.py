@@ -55,7 +55,7 @@ def boundary_bytes(names: list[str]) -> bytes:
         geometry=[shapely.box(i, 10, i + 1, 11) for i in range(len(names))],
         crs=4326,
     )
-    return frame.to_json().encode("utf-8")
+    return str(frame.to_json()).encode("utf-8")
 
 
 def data_bytes(names: list[str]) -> bytes:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
@@ -105,11 +105,6 @@ class AliasTable:
                 continue
             self._exact.setdefault(alias, code)
             self._normalised.setdefault(norm_text(alias), (code, alias))
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, str]) -> AliasTable:
-        """A table from an ``{alias: code}`` mapping."""
-        return cls(mapping.items())
 
     def lookup(self, value: object) -> AliasMatch | None:
         """The code for ``value``, or None when no alias matches."""

@@ -40,31 +40,74 @@ REQUIRED: Final = (ORGANISATION, SECTORS, ZONES)
 
 # Header spellings per field, compared after normalising (case, accents, punctuation).
 HEADERS: Final[dict[str, tuple[str, ...]]] = {
-    ORGANISATION: ("organisation", "organization", "org", "structure", "porteur",
-                   "porteur du projet", "nom de l'organisation", "#org+name", "#org"),
-    TITLE: ("titre", "title", "projet", "project", "nom du projet", "project name",
-            "intitulé", "#activity+name"),
+    ORGANISATION: (
+        "organisation",
+        "organization",
+        "org",
+        "structure",
+        "porteur",
+        "porteur du projet",
+        "nom de l'organisation",
+        "#org+name",
+        "#org",
+    ),
+    TITLE: (
+        "titre",
+        "title",
+        "projet",
+        "project",
+        "nom du projet",
+        "project name",
+        "intitulé",
+        "#activity+name",
+    ),
     SECTORS: ("secteur", "secteurs", "sector", "sectors", "#sector", "thème", "thèmes"),
-    ZONES: ("zone", "zones", "zones d'intervention", "zone d'intervention", "area", "areas",
-            "localisation", "location", "lieux", "#adm1+name", "#adm2+name", "#loc"),
+    ZONES: (
+        "zone",
+        "zones",
+        "zones d'intervention",
+        "zone d'intervention",
+        "area",
+        "areas",
+        "localisation",
+        "location",
+        "lieux",
+        "#adm1+name",
+        "#adm2+name",
+        "#loc",
+    ),
     PERIOD: ("période", "period", "durée", "dates", "#date"),
     START: ("début", "date de début", "start", "start date", "#date+start"),
     END: ("fin", "date de fin", "end", "end date", "#date+end"),
     BUDGET: ("budget", "montant", "amount", "coût", "cost", "#value"),
     CURRENCY: ("devise", "currency", "monnaie", "#currency"),
     FUNDER: ("bailleur", "bailleurs", "funder", "donor", "financeur", "#org+funding"),
-    PARTNER: ("partenaire", "partenaire local", "partenaires", "partner", "local partner",
-              "#org+impl"),
-}  # fmt: skip
+    PARTNER: (
+        "partenaire",
+        "partenaire local",
+        "partenaires",
+        "partner",
+        "local partner",
+        "#org+impl",
+    ),
+}
 WORDS: Final[dict[str, tuple[str, str, str]]] = {  # (English, French, header) for messages
     ORGANISATION: ("the organisation", "l'organisation", '"Organisation"'),
     SECTORS: ("the sectors", "les secteurs", '"Secteurs" (or "Sectors")'),
     ZONES: ("the zones", "les zones", '"Zones"'),
 }
 _CURRENCIES: Final = {
-    "€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD",
-    "fcfa": "XOF", "cfa": "XOF", "xof": "XOF", "f cfa": "XOF",
-}  # fmt: skip
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "euros": "EUR",
+    "$": "USD",
+    "usd": "USD",
+    "fcfa": "XOF",
+    "cfa": "XOF",
+    "xof": "XOF",
+    "f cfa": "XOF",
+}
 _DATE = re.compile(
     r"(?<!\d)(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{1,2}/\d{4}|\d{4}-\d{1,2}|\d{4})(?!\d)"
 )
@@ -114,8 +157,11 @@ def _parse_date(token: str, *, end: bool) -> date | None:
         if len(parts) == 3:
             return date(int(parts[2]), int(parts[1]), int(parts[0]))
         if len(parts) == 2:
-            year, month = (int(parts[0]), int(parts[1])) if len(parts[0]) == 4 else (
-                int(parts[1]), int(parts[0]))  # fmt: skip
+            year, month = (
+                (int(parts[0]), int(parts[1]))
+                if len(parts[0]) == 4
+                else (int(parts[1]), int(parts[0]))
+            )
             if end:
                 following = date(year + month // 12, month % 12 + 1, 1)
                 return date.fromordinal(following.toordinal() - 1)
@@ -343,8 +389,11 @@ def _period(given: Mapping[str, _Cell], problems: _Problems) -> tuple[date | Non
 
 def read_project(data: bytes, name: str, boundaries: Boundaries) -> Project:
     """The project of a one-row sheet (CSV or XLSX bytes), checked; ``name`` for messages."""
-    grid = read_grid(data, name, score=lambda rows: sum(_field_of(str(c)) is not None
-                                                       for r in rows[:1] for c in r))  # fmt: skip
+    grid = read_grid(
+        data,
+        name,
+        score=lambda rows: sum(_field_of(str(c)) is not None for r in rows[:1] for c in r),
+    )
     present = [i for i in range(len(grid)) if any(clean_text(v) for v in grid.row(i))]
     problems = _Problems(name)
     if not present:
@@ -355,8 +404,11 @@ def read_project(data: bytes, name: str, boundaries: Boundaries) -> Project:
         problems.raise_any()
     header_at = present[0]
     headers = [clean_text(h) for h in grid.row(header_at)]
-    body = [i for i in present[1:] if not all(
-        not clean_text(v) or clean_text(v).startswith("#") for v in grid.row(i))]  # fmt: skip
+    body = [
+        i
+        for i in present[1:]
+        if not all(not clean_text(v) or clean_text(v).startswith("#") for v in grid.row(i))
+    ]
     fields: dict[str, int] = {}
     for position, header in enumerate(headers):
         field_ = _field_of(header)

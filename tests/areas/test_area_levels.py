@@ -19,6 +19,7 @@ from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.files import load_boundaries
 from ngomap.importer.threew import read_3w
+from ngomap.importer.validate import ImportReport
 
 pytestmark = pytest.mark.shared_data
 
@@ -29,9 +30,15 @@ FILES = {
     "stack": [f"mli_admbnda_adm{n}_1m_gov_20211220.geojson" for n in (1, 2, 3)],
 }
 HEADERS = [
-    "Organisation", "Secteur", "admin1Pcode", "Région", "admin2Pcode", "Cercle",
-    "admin3Pcode", "Commune",
-]  # fmt: skip
+    "Organisation",
+    "Secteur",
+    "admin1Pcode",
+    "Région",
+    "admin2Pcode",
+    "Cercle",
+    "admin3Pcode",
+    "Commune",
+]
 ROWS = [
     # every code and name agree
     ("ONG A", "EDU", "ML05", "Mopti", "ML0502", "Bankass", "ML050202", "Baye"),
@@ -75,7 +82,7 @@ def _counts(
     )
 
 
-def _read(tmp_path: Path, boundaries: Boundaries) -> tuple[pd.DataFrame, object]:
+def _read(tmp_path: Path, boundaries: Boundaries) -> tuple[pd.DataFrame, ImportReport]:
     path = tmp_path / "3w.csv"
     pd.DataFrame(ROWS, columns=HEADERS).to_csv(path, index=False)
     return read_3w(path, boundaries=boundaries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -39,7 +40,7 @@ def write(tmp_path: Path, text: str = NIGERIA) -> Path:
 
 
 def test_the_files_country_and_areas_from_its_own_codes() -> None:
-    frame = pd.read_csv(pd.io.common.StringIO(NIGERIA), dtype=str).fillna("")
+    frame = pd.read_csv(io.StringIO(NIGERIA), dtype=str).fillna("")
     columns = {
         s.ADM1_NAME: Coded.of(frame["State"]),
         s.ADM1_CODE: Coded.of(frame["State Pcode"]),

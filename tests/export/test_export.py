@@ -8,6 +8,7 @@ import re
 from datetime import date
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyogrio
@@ -32,13 +33,13 @@ def _sample() -> Dataset:
     return load_sample(embedded_regions())
 
 
-def _snap(lang: str = "fr", **options: object) -> e.Snapshot:
+def _snap(lang: str = "fr", **options: Any) -> e.Snapshot:
     return e.Snapshot.of(
         _sample(),
         embedded_regions(),
         a.ViewOptions(**options),
         lang,
-        today=TODAY,  # type: ignore[arg-type]
+        today=TODAY,
     )
 
 
@@ -113,12 +114,12 @@ def test_geopackage_has_areas_and_records_layers_that_qgis_opens(tmp_path: Path)
     assert areas.crs.to_epsg() == 4326
     assert len(areas) == len(snap.boundaries.codes())
     assert len(records) == len(snap.records)
-    table = a.view(snap.records, snap.boundaries, snap.options)
+    table = a.density(snap.records, snap.boundaries, filters=snap.options.filters)
     assert dict(zip(areas["pcode"], areas["actors"], strict=True)) == dict(
         zip(table[s.AREA_CODE], table[a.ACTORS], strict=True)
     )
     # Actors per sector as columns: each equals the view with that sector alone.
-    wsh = a.view(snap.records, snap.boundaries, a.ViewOptions(filters=a.Filters(sectors=("WSH",))))
+    wsh = a.density(snap.records, snap.boundaries, filters=a.Filters(sectors=("WSH",)))
     assert dict(zip(areas["pcode"], areas["n_WSH"], strict=True)) == dict(
         zip(wsh[s.AREA_CODE], wsh[a.ACTORS], strict=True)
     )

@@ -36,9 +36,16 @@ pytestmark = pytest.mark.shared_data
 LEVELS = ("adm1", "adm2")
 # Kinds of problem that explain why a row's area differs from its codes read naively.
 AREA_KINDS = {
-    "area.conflict", "area.split", "area.wrong_column", "area.unknown_code", "area.unknown",
-    "area.suggestion", "area.unknown_name", "area.ambiguous", "area.moved",
-}  # fmt: skip
+    "area.conflict",
+    "area.split",
+    "area.wrong_column",
+    "area.unknown_code",
+    "area.unknown",
+    "area.suggestion",
+    "area.unknown_name",
+    "area.ambiguous",
+    "area.moved",
+}
 
 
 def key(text: object) -> str:
@@ -224,7 +231,9 @@ CASES = [
 
 def _cells(triples: set[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
     frame = pd.DataFrame(sorted(triples), columns=["org", "sector", "area"])
-    return frame.groupby(["area", "sector"])["org"].nunique().to_dict()
+    counts = frame.groupby(["area", "sector"])["org"].nunique().reset_index()
+    keys = zip(counts["area"].astype(str), counts["sector"].astype(str), strict=True)
+    return dict(zip(keys, counts["org"].astype(int).tolist(), strict=True))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])

@@ -52,4 +52,4 @@ def test_the_workbook_has_the_summary_by_kind(regions: Boundaries) -> None:
 def test_a_problem_about_the_whole_file_counts_no_rows(regions: Boundaries) -> None:
     _, report = read_3w(b"Organisation,Region\nEduco,Mopti\n", name="l.csv", boundaries=regions)
     frame = kinds_frame(report, "en").set_index("Problem")
-    assert pd.isna(frame.loc["No sector column", "Rows"])  # not "0 rows": the whole file
+    assert frame["Rows"].isna()["No sector column"]  # not "0 rows": the whole file

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 from typer.testing import CliRunner
 
 from ngomap.cli import cli
@@ -15,7 +16,7 @@ from ngomap.registry.db import RegistryError
 from ngomap.registry.setup import init
 
 
-def _engine(db_url: str) -> db.Engine:
+def _engine(db_url: str) -> Engine:
     init(db_url, empty=True)
     return db.engine_for(db_url)
 
@@ -67,7 +68,7 @@ def test_open_until_an_account_exists(db_url: str) -> None:
     with pytest.raises(RegistryError, match="not a role"):
         ac.add(engine, "x@embassy.example", role="king")
     with engine.connect() as connection:
-        stored = connection.scalar(db.text("select password_hash from accounts"))
+        stored = connection.scalar(text("select password_hash from accounts"))
     assert stored.startswith("$argon2id$")
     assert "correct horse" not in stored
 

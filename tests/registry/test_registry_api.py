@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from registry_helpers import FIRST, three_w
+from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
 from ngomap.api import create_app, safe_cell
@@ -29,7 +30,7 @@ from ngomap.registry.setup import init
 SECRET = "staff-only-secret@embassy.example"
 
 
-def _registry(db_url: str) -> db.Engine:
+def _registry(db_url: str) -> Engine:
     init(db_url, empty=True)
     engine = db.engine_for(db_url)
     info = RoundInfo(

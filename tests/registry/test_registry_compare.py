@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -67,10 +69,11 @@ def test_a_new_mode_is_a_change_and_a_new_date_an_update(rows: list[tuple[object
     if not rows:
         return
     first = rows[0]
+    key: Any = first[:3]
     moved = [(*first[:3], "OCCASIONAL", *first[4:]), *rows[1:]]
     what = c.compare_states(_state(rows), _state(moved)).set_index(list(c.KEY))["what"]
     if all(r[3] != "OCCASIONAL" for r in rows if r[:3] == first[:3]) and first[3] != "OCCASIONAL":
-        assert what.loc[first[:3]] == c.CHANGED
+        assert what.loc[key] == c.CHANGED
     redated = [(*first[:5], "2031-12-31", first[6]), *rows[1:]]
     what = c.compare_states(_state(rows), _state(redated)).set_index(list(c.KEY))["what"]
-    assert what.loc[first[:3]] in (c.UPDATED, c.UNCHANGED)  # unchanged when a twin row has it
+    assert what.loc[key] in (c.UPDATED, c.UNCHANGED)  # unchanged when a twin row has it

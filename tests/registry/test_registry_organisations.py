@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from registry_helpers import FIRST, SECOND, three_w
+from sqlalchemy import Engine
 
 from ngomap import schema as s
 from ngomap.registry import db, state
@@ -15,7 +16,7 @@ from ngomap.registry.rounds import RoundInfo, apply_round, compare_file
 from ngomap.registry.setup import init
 
 
-def _registry(db_url: str) -> db.Engine:
+def _registry(db_url: str) -> Engine:
     init(db_url, empty=True)
     engine = db.engine_for(db_url)
     info = RoundInfo(

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from registry_helpers import FIRST, three_w
+from sqlalchemy import Engine, text
 
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT
 from ngomap.registry import db, state
@@ -30,7 +31,7 @@ AREAS = pd.DataFrame(
 CONTACT = {"name": "Awa Diallo", "email": "awa@ngo.example", "phone": "+223 00", "role": "chef"}
 
 
-def _registry(db_url: str) -> db.Engine:
+def _registry(db_url: str) -> Engine:
     init(db_url, empty=True)
     engine = db.engine_for(db_url)
     info = RoundInfo(
@@ -88,7 +89,7 @@ def test_new_organisation_sent_queued_approved_reverted(db_url: str) -> None:
     assert rq.public_status(engine, sent.reference)["note"] == "Bienvenue"
     with engine.connect() as connection:
         kind = connection.scalar(
-            db.text("select kind from changesets where id = :i"), {"i": decision.changeset}
+            text("select kind from changesets where id = :i"), {"i": decision.changeset}
         )
     assert kind == "request"
     history = rq.history(engine, decision.organisation_id)
@@ -253,7 +254,7 @@ def test_rate_limit_per_session_and_address(db_url: str) -> None:
     rq.submit(engine, _form(), session="s5", address="other", limits=limits, now=later)
     assert len(rq.queue(engine)) == 5
     with engine.connect() as connection:
-        stored = set(connection.scalars(db.text("select address_hash from listing_requests")))
+        stored = set(connection.scalars(text("select address_hash from listing_requests")))
     assert "ip" not in stored
     assert rq.client_hash("ip") in stored
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import Engine
+
 from ngomap.registry import db, feed, state
 from ngomap.registry import requests as rq
 from ngomap.registry.setup import init
@@ -13,7 +15,7 @@ SENDERS = 50
 VIEWERS = 20
 
 
-def _send(engine: db.Engine, number: int) -> tuple[str, float]:
+def _send(engine: Engine, number: int) -> tuple[str, float]:
     started = time.perf_counter()
     form = rq.RequestForm(
         profile={"name": f"Organisation {number}"},
@@ -24,7 +26,7 @@ def _send(engine: db.Engine, number: int) -> tuple[str, float]:
     return sent.reference, time.perf_counter() - started
 
 
-def _view(engine: db.Engine) -> float:
+def _view(engine: Engine) -> float:
     started = time.perf_counter()
     snap = feed.snapshot(engine)
     assert snap.organisations

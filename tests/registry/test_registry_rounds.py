@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from registry_helpers import FIRST, SECOND, three_w
+from sqlalchemy import Engine
 
 from ngomap import schema as s
 from ngomap.registry import db, state
@@ -24,12 +25,12 @@ def _info(name: str, day: date | None = None, source: str = "main") -> RoundInfo
     return RoundInfo(file_name=name, sha256="0" * 64, data_date=day, by="tester", source=source)
 
 
-def _empty(db_url: str) -> db.Engine:
+def _empty(db_url: str) -> Engine:
     init(db_url, empty=True)
     return db.engine_for(db_url)
 
 
-def _snapshot(engine: db.Engine, **kwargs: object) -> pd.DataFrame:
+def _snapshot(engine: Engine, **kwargs: object) -> pd.DataFrame:
     records = state.records(engine, **kwargs)  # type: ignore[arg-type]
     order = [s.ORG_KEY, s.SECTOR, s.AREA_CODE, s.START]
     return records.sort_values(order).reset_index(drop=True).astype(object).fillna("")
@@ -219,7 +220,7 @@ def test_kill_9_during_apply_leaves_the_registry_as_it_was(db_url: str) -> None:
     engine = _empty(db_url)
     apply_round(engine, three_w(*FIRST), _info("q1.csv"))
     before = _snapshot(engine)
-    tests = str(Path(__file__).resolve().parent)
+    tests = str(Path(__file__).resolve().parents[1])
     child = subprocess.Popen(
         [sys.executable, "-c", _CHILD.format(tests=tests, url=db_url)],
         stdout=subprocess.PIPE,

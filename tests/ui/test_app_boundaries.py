@@ -17,11 +17,15 @@ def utm_zip_without_prj(tmp_path: Path) -> bytes:
     folder = tmp_path / "shp"
     folder.mkdir()
     gpd.GeoDataFrame(
-        {"ADM2_PCODE": ["XX0101", "XX0102"], "ADM2_FR": ["Est", "Ouest"],
-         "ADM1_PCODE": ["XX01", "XX01"], "ADM1_FR": ["Centre", "Centre"]},
+        {
+            "ADM2_PCODE": ["XX0101", "XX0102"],
+            "ADM2_FR": ["Est", "Ouest"],
+            "ADM1_PCODE": ["XX01", "XX01"],
+            "ADM1_FR": ["Centre", "Centre"],
+        },
         geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)],
         crs=4326,
-    ).to_crs(32630).to_file(folder / "cercles.shp")  # fmt: skip
+    ).to_crs(32630).to_file(folder / "cercles.shp")
     out = tmp_path / "cercles.zip"
     with zipfile.ZipFile(out, "w") as archive:
         for file in folder.iterdir():
@@ -45,9 +49,11 @@ def test_a_shapefile_without_prj_is_read_once_its_system_is_chosen(
     crs.set_value("EPSG:32630").run()
     assert not at.exception, at.exception
     assert not at.sidebar.error
-    assert "cercles.zip" in str(at.selectbox(key="boundaries_choice").format_func(
-        at.selectbox(key="boundaries_choice").value
-    ))  # fmt: skip
+    assert "cercles.zip" in str(
+        at.selectbox(key="boundaries_choice").format_func(
+            at.selectbox(key="boundaries_choice").value
+        )
+    )
     level = at.radio(key="boundaries_level_adm1_adm2")  # the cercles, and regions derived
     assert (list(level.options), level.value) == (["Régions", "Cercles"], "adm2")
     notes = " ".join(c.value for c in at.sidebar.caption).replace("\\", "")  # markdown escapes

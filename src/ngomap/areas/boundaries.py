@@ -156,17 +156,6 @@ class Boundaries:
         """{P-code: name} of one level (the map's level by default)."""
         return {code: self.name(code, lang) for code in self.codes(level)}
 
-    def children(self, code: str) -> list[str]:
-        """The P-codes whose parent is ``code``."""
-        return [str(c) for c in self.areas.index[self.areas[PARENT] == code]]
-
-    def code_for_name(self, name: object) -> str | None:
-        """The P-code of the only area with this name at the map's level, if exactly one."""
-        found = self.codes_for_name(name, self.level)
-        if not found:
-            found = self.codes_for_name(name)
-        return found[0] if len(found) == 1 else None
-
 
 def _read_crosswalk(path: Path) -> tuple[CrosswalkEntry, ...]:
     if not path.is_file():

@@ -456,8 +456,10 @@ def _read_layer(
         frame = frame.to_crs(4326)
     _check_degrees(frame, shown, crs)
     if fields.code is not None:
-        codes = [norm_pcode(c) if fields.convention != "Natural Earth" else clean_text(c)
-                 for c in frame[fields.code]]  # fmt: skip
+        codes = [
+            norm_pcode(c) if fields.convention != "Natural Earth" else clean_text(c)
+            for c in frame[fields.code]
+        ]
     else:
         codes = _made_codes(pd.DataFrame(frame), fields, file.stem)
         notes.append(

@@ -6,7 +6,7 @@ import csv
 import gettext
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final
@@ -23,6 +23,7 @@ from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, P
 from ngomap.coded import Coded, group
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
+from ngomap.vocab import without_affixes
 
 FUZZY_CUTOFF: Final = 80.0  # rapidfuzz ratio (0-100) from which a name is suggested
 
@@ -33,9 +34,19 @@ LEVEL_WORDS: Final[dict[str, tuple[str, str]]] = {  # (English, French)
 }
 
 _ROMAN: Final = {
-    "i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7",
-    "viii": "8", "ix": "9", "x": "10", "xi": "11", "xii": "12",
-}  # fmt: skip
+    "i": "1",
+    "ii": "2",
+    "iii": "3",
+    "iv": "4",
+    "v": "5",
+    "vi": "6",
+    "vii": "7",
+    "viii": "8",
+    "ix": "9",
+    "x": "10",
+    "xi": "11",
+    "xii": "12",
+}
 _TOKEN: Final = re.compile(r"[a-z0-9]+")
 
 
@@ -370,12 +381,30 @@ class AreaMatcher:
         key = norm_text(value)
         return bool(key) and key in self._nationwide
 
+    @property
+    def levels_present(self) -> frozenset[str]:
+        """The levels of the boundaries."""
+        return self._present
+
+    def name_checker(self, level: str) -> Callable[[str], bool]:
+        """A test: is this text the name of an area of ``level`` (or nationwide)?"""
+
+        def known(text: str) -> bool:
+            clean = clean_text(text)
+            return bool(self._name_options(clean, level)[0]) or self.is_nationwide(clean)
+
+        return known
+
     def _name_options(self, text: str, level: str) -> tuple[list[str], str]:
         """The areas of ``level`` named ``text`` anywhere (exact spelling first)."""
         exact = self._exact.get((level, text), [])
         if exact:
             return list(exact), "exact"
-        return list(self._keys.get((level, area_key(text)), [])), "normalised"
+        found = self._keys.get((level, area_key(text)), [])
+        if found:
+            return list(found), "normalised"
+        inner = without_affixes(text, "areas")  # "Région de Mopti", "Cercle de Bankass"
+        return list(self._keys.get((level, area_key(inner)), [])) if inner else [], "words"
 
     def _unknown_name(
         self, text: str, level: str, name_field: str, within: str | None, notes: list[AreaNote]
@@ -387,9 +416,10 @@ class AreaMatcher:
         )
         if entry is not None and entry.target in self._known:
             notes.append(
-                AreaNote("area.moved", Severity.WARNING, name_field, text, entry.note_en,
-                         entry.note_fr)
-            )  # fmt: skip
+                AreaNote(
+                    "area.moved", Severity.WARNING, name_field, text, entry.note_en, entry.note_fr
+                )
+            )
             return _Evidence(name_field, text, level, False, (entry.target,), "crosswalk")
         parent = None
         if within is not None and LEVELS.index(self._levels[within]) < LEVELS.index(level):
@@ -575,11 +605,18 @@ class AreaMatcher:
             )
             if entry is not None and entry.target in self._known:
                 notes.append(
-                    AreaNote("area.moved", Severity.WARNING, code_field, text, entry.note_en,
-                             entry.note_fr)
-                )  # fmt: skip
-                return _Candidate(self._levels[entry.target], entry.target, "crosswalk",
-                                  code_field, True)  # fmt: skip
+                    AreaNote(
+                        "area.moved",
+                        Severity.WARNING,
+                        code_field,
+                        text,
+                        entry.note_en,
+                        entry.note_fr,
+                    )
+                )
+                return _Candidate(
+                    self._levels[entry.target], entry.target, "crosswalk", code_field, True
+                )
             parent = self._prefix_parent(code)
             if parent is None:
                 return None

@@ -25,13 +25,14 @@ from matplotlib.figure import Figure
 
 from ngomap import analysis as a
 from ngomap import schema as s
+from ngomap import views as v
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
-from ngomap.render import captions, staticmap
-from ngomap.render.classes import Classes, classify_counts, classify_rates
+from ngomap.render import staticmap
+from ngomap.render.classes import Classes
 from ngomap.render.staticmap import PrintLayout
 from ngomap.render.webassets import inline_assets
 from ngomap.render.webinert import Verbatim
@@ -108,86 +109,54 @@ class Snapshot:
 # --- the view -------------------------------------------------------------------------------
 
 
-def view_table(snap: Snapshot) -> pd.DataFrame:
-    """The view's table, as the page's map shows it (DETAILS in words)."""
-    table = a.view(
-        snap.records, snap.boundaries, snap.options, population=snap.population, lang=snap.lang
-    )
-    return captions.with_details_text(table, snap.options.view, snap.lang)
-
-
-def classes_of(table: pd.DataFrame, options: a.ViewOptions) -> Classes:
-    """The classes the page's map uses for this table."""
-    values = [float(v) for v in table[a.VALUE]]
-    return classify_rates(values) if options.rates else classify_counts(values)
-
-
-def organisation_names(records: pd.DataFrame) -> dict[str, str]:
-    """{organisation key: display name}."""
-    pairs = records[[s.ORG_KEY, s.ORG_NAME]].drop_duplicates(s.ORG_KEY)
-    return dict(zip(pairs[s.ORG_KEY], pairs[s.ORG_NAME], strict=True))
-
-
-def boundaries_credit(boundaries: Boundaries) -> str:
-    """The boundaries' source and version, as a source line states them."""
-    return ", ".join(part for part in (boundaries.source, boundaries.version) if part)
-
-
-def source_line(snap: Snapshot) -> str:
-    """ "Sources: <data>; boundaries: <source, version>; map: ngomap, <date>"."""
-    return t(
-        "source_line",
-        snap.lang,
-        data=snap.data_source.strip().rstrip(".") or t("unknown_source", snap.lang),
-        boundaries=boundaries_credit(snap.boundaries),
-        date=snap.today.isoformat(),
+def view_of(
+    snap: Snapshot, *, options: a.ViewOptions | None = None, classes: Classes | None = None
+) -> v.View:
+    """The snapshot's view (or the view of ``options``, for an atlas page), built as the page
+    builds it."""
+    return v.build_view(
+        snap.records,
+        snap.boundaries,
+        options or snap.options,
+        lang=snap.lang,
+        population=snap.population,
+        data_source=snap.data_source,
+        data_updated=snap.data_updated,
+        today=snap.today,
+        classes=classes,
     )
 
 
-def print_text(snap: Snapshot, *, options: a.ViewOptions | None = None) -> staticmap.PrintText:
-    """Every word of a print page, in the snapshot's language."""
-    options = options or snap.options
-    labels = captions.map_labels(options, snap.lang, "")
+def print_text(view: v.View) -> staticmap.PrintText:
+    """Every word of a print page."""
     return staticmap.PrintText(
-        title=captions.title(options, snap.lang, organisation_names(snap.records)),
-        subtitle=captions.data_date(snap.data_updated, snap.lang),
-        legend_title=labels.legend_title,
-        zero=labels.zero,
-        no_data=labels.no_data,
-        source_line=source_line(snap),
-        disclaimer=t("disclaimer", snap.lang),
+        title=view.title,
+        subtitle=view.subtitle,
+        legend_title=view.labels.legend_title,
+        zero=view.labels.zero,
+        no_data=view.labels.no_data,
+        source_line=view.source_line,
+        disclaimer=t("disclaimer", view.lang),
     )
 
 
 # --- maps -----------------------------------------------------------------------------------
 
 
-def map_figure(
-    snap: Snapshot,
-    layout: PrintLayout | None = None,
-    *,
-    options: a.ViewOptions | None = None,
-    table: pd.DataFrame | None = None,
-    classes: Classes | None = None,
-) -> Figure:
-    """The print page of the view (or of ``options``, for an atlas page).
-
-    ``table`` and ``classes`` when already known (an atlas shares classes across pages).
-    """
-    page = replace(snap, options=options) if options is not None else snap
-    table = view_table(page) if table is None else table
+def map_figure(snap: Snapshot, view: v.View, layout: PrintLayout | None = None) -> Figure:
+    """The print page of a view of the snapshot's data."""
     return staticmap.print_map(
-        staticmap.projected_areas(snap.boundaries, page.options.level),
-        table,
-        classes or classes_of(table, page.options),
-        text=print_text(page),
+        staticmap.projected_areas(snap.boundaries, view.options.level),
+        view.table,
+        view.classes,
+        text=print_text(view),
         layout=layout,
     )
 
 
 def map_image(snap: Snapshot, fmt: str, layout: PrintLayout | None = None) -> bytes:
     """The print page as PNG, PDF or SVG."""
-    return staticmap.render(map_figure(snap, layout), fmt)
+    return staticmap.render(map_figure(snap, view_of(snap), layout), fmt)
 
 
 def atlas_sectors(snap: Snapshot) -> list[str]:
@@ -199,41 +168,30 @@ def atlas_sectors(snap: Snapshot) -> list[str]:
     return sorted(codes, key=lambda c: sector_label(c, snap.lang).casefold())
 
 
-@dataclass(frozen=True)
-class AtlasPage:
-    """One page of the atlas: its options, its view table and the classes of its legend."""
-
-    options: a.ViewOptions
-    table: pd.DataFrame
-    classes: Classes
-
-
-def atlas_pages(snap: Snapshot) -> list[AtlasPage]:
+def atlas_pages(snap: Snapshot) -> list[v.View]:
     """All the sectors first, with their own classes; then one page per sector, every
     sector page with the same classes (made from all their values), so that two sectors'
     maps compare at a glance."""
     everything = replace(snap.options, filters=replace(snap.options.filters, sectors=None))
-    first = view_table(replace(snap, options=everything))
+    pages = [view_of(snap, options=everything)]
     sectors = [
-        replace(everything, filters=replace(everything.filters, sectors=(code,)))
-        for code in atlas_sectors(snap)
+        view_of(
+            snap, options=replace(everything, filters=replace(everything.filters, sectors=(c,)))
+        )
+        for c in atlas_sectors(snap)
     ]
-    tables = [view_table(replace(snap, options=options)) for options in sectors]
-    pages = [AtlasPage(everything, first, classes_of(first, everything))]
-    if tables:
-        shared = classes_of(pd.concat(tables, ignore_index=True), everything)
-        pages += [AtlasPage(o, t, shared) for o, t in zip(sectors, tables, strict=True)]
+    if sectors:
+        values = pd.concat([page.table for page in sectors], ignore_index=True)
+        shared = v.classes_of(values, everything)
+        pages += [replace(page, classes=shared) for page in sectors]
     return pages
 
 
 def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
     """One PDF: a first page with all the sectors, then one page per sector (one legend)."""
-    pages = [
-        map_figure(snap, layout, options=page.options, table=page.table, classes=page.classes)
-        for page in atlas_pages(snap)
-    ]
-    title = captions.headline(snap.options, snap.lang, organisation_names(snap.records))
-    return staticmap.render_pdf(pages, title=title)
+    pages = atlas_pages(snap)
+    figures = [map_figure(snap, page, layout) for page in pages]
+    return staticmap.render_pdf(figures, title=pages[0].headline)
 
 
 def map_html(snap: Snapshot) -> bytes:
@@ -242,20 +200,18 @@ def map_html(snap: Snapshot) -> bytes:
     The page's light geometry as TopoJSON; legend, tooltips and the source line as on the
     page. Every text from data is escaped, and none is read as a template (``webinert``).
     """
-    table = view_table(snap)
-    options = snap.options
-    labels = captions.map_labels(options, snap.lang, source_line(snap))
+    view = view_of(snap)
     fmap = choropleth(
-        light_areas(snap.boundaries, options.level),
-        table,
-        labels=labels,
+        light_areas(snap.boundaries, view.options.level),
+        view.table,
+        labels=view.labels,
         value_column=a.VALUE,
-        details_column=a.DETAILS if a.DETAILS in table else None,
-        classes=classes_of(table, options),
+        details_column=a.DETAILS if a.DETAILS in view.table else None,
+        classes=view.classes,
         assets=inline_assets(),
         tiles=False,
     )
-    text = print_text(snap)
+    text = print_text(view)
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
         Verbatim(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
@@ -440,7 +396,7 @@ def _sector_column(code: str) -> str:
 
 def areas_layer(snap: Snapshot) -> gpd.GeoDataFrame:
     """The areas of the view's level (EPSG:4326) with its value and actors per sector."""
-    table = view_table(snap).set_index(s.AREA_CODE)
+    table = view_of(snap).table.set_index(s.AREA_CODE)
     areas = snap.boundaries.level_areas(snap.options.level)
     codes = [str(c) for c in areas.index]
     data: dict[str, list[object]] = {

@@ -31,9 +31,20 @@ from ngomap.normalise import clean_text
 
 # Excel's error values: empty cells for ngomap, reported.
 FORMULA_ERRORS: Final = frozenset(
-    {"#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
-     "#GETTING_DATA", "#N/A N/A"}
-)  # fmt: skip
+    {
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#GETTING_DATA",
+        "#N/A N/A",
+    }
+)
 _SEPARATORS: Final = (";", ",", "\t", "|")
 _OLE2: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK: Final = "EncryptionInfo".encode("utf-16-le")
@@ -264,9 +275,11 @@ def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     for attempt in range(2):
         try:
             table = pa_csv.read_csv(
-                pa.BufferReader(body), read_options=read, parse_options=parse,
+                pa.BufferReader(body),
+                read_options=read,
+                parse_options=parse,
                 convert_options=convert,
-            )  # fmt: skip
+            )
             break
         except pa.ArrowInvalid as exc:
             if attempt or "UTF8" not in str(exc).upper().replace("-", ""):
@@ -475,7 +488,13 @@ def read_grid(
     """Any supported spreadsheet as a grid of text, with formula errors emptied and listed."""
     kind = file_kind(data, name)
     if kind == "csv":
-        grid = read_csv_grid(data, name, progress)
+        from ngomap.importer.jsonfile import looks_like_json, read_json_grid
+
+        grid = (
+            read_json_grid(data, name)
+            if looks_like_json(data)
+            else read_csv_grid(data, name, progress)
+        )
     else:
         grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.

@@ -17,8 +17,9 @@ from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import other_country, other_country_sentence
 from ngomap.areas.geometry import locate_points
-from ngomap.areas.matching import decision_columns, match_areas
+from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
+from ngomap.importer.lists import split_lists
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 
@@ -28,6 +29,11 @@ ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspellin
 SECTOR_FUZZY_CUTOFF: Final = 85.0
 
 Progress = Callable[[float, str], None]
+_OPTION: Final = {
+    "sectors": "sector-aliases",
+    "org_types": "type-aliases",
+    "presence": "presence-aliases",
+}
 
 
 @dataclass
@@ -39,6 +45,9 @@ class ImportReport:
     rows_kept: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    presences: int = 0  # records kept: a row listing several zones or sectors gives several
+    rows_copies: int = 0  # of rows_duplicate: exact copies of another row, every cell the same
+    rows_merged: int = 0  # of rows_duplicate: the same organisation, sector and area otherwise
     organisations: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     unmapped: list[str] = field(default_factory=list)
@@ -56,6 +65,9 @@ class ImportReport:
             "rows_kept": self.rows_kept,
             "rows_duplicate": self.rows_duplicate,
             "rows_rejected": self.rows_rejected,
+            "rows_copies": self.rows_copies,
+            "rows_merged": self.rows_merged,
+            "presences": self.presences,
             "organisations": self.organisations,
             "columns": self.columns,
             "unmapped_columns": self.unmapped,
@@ -164,33 +176,33 @@ def _code_column(
     """Replace a column's values by vocabulary codes; report each unknown value with its rows."""
     if column not in columns:
         return
-    names = {"sectors": ("sector", "secteur"), "org_types": ("organisation type",
-             "type d'organisation"), "presence": ("presence mode", "mode de présence")}  # fmt: skip
+    names = {
+        "sectors": ("sector", "secteur"),
+        "org_types": ("organisation type", "type d'organisation"),
+        "presence": ("presence mode", "mode de présence"),
+    }
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
-    aliases = {norm_text(alias): alias for alias in vocabulary.aliases.aliases()}
     values = columns[column].unique()
     rows_of = _RowFinder(values.codes, rows)
     coded: list[str] = []
     for code, value in enumerate(values.values):
         text = clean_text(value)
-        match = vocabulary.aliases.lookup(text)
+        match = vocabulary.find(text)
         if not text:
             coded.append("")
             continue
         if match is not None:
             coded.append(match.code)
             continue
-        best = process.extractOne(
-            norm_text(text), list(aliases), scorer=fuzz.ratio, score_cutoff=SECTOR_FUZZY_CUTOFF
-        )
+        best = vocabulary.suggest(text)
         suggestion = None
         if best is not None:
-            near = vocabulary.aliases.lookup(aliases[best[0]])
-            if near is not None:
-                label = vocabulary.label(near.code, "en")
-                suggestion = f"{text} → {aliases[best[0]]} ({near.code}) ?"
+            near_code, near_alias, _score = best
+            if near_code:
+                label = vocabulary.label(near_code, "en")
+                suggestion = f"{text} → {near_alias} ({near_code}) ?"
                 if accept_suggestions:
-                    coded.append(near.code)
+                    coded.append(near_code)
                     log.add(
                         rows_of(code),
                         kind=f"{vocabulary.name}.fuzzy",
@@ -199,7 +211,7 @@ def _code_column(
                         en=f"{word_en.capitalize()} '{text}' read as {label} "
                         "(close spelling, suggestion accepted).",
                         fr=f"{word_fr.capitalize()} « {text} » lu comme "
-                        f"{vocabulary.label(near.code, 'fr')} (orthographe proche, "
+                        f"{vocabulary.label(near_code, 'fr')} (orthographe proche, "
                         "suggestion acceptée).",
                         severity=Severity.INFO,
                         suggestion=suggestion,
@@ -213,10 +225,12 @@ def _code_column(
             kind=f"{vocabulary.name}.unknown",
             column=header,
             value=text,
-            en=f"'{text}' is not a known {word_en}: {kept}. Map it in "
+            en=f"'{text}' is not a known {word_en}: {kept}. Map it in your own alias file "
+            f"(alias,code; --{_OPTION[vocabulary.name]}) or "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" or accept the suggestion." if suggestion else "."),
             fr=f"« {text} » n'est pas un(e) {word_fr} connu(e) : {kept_fr}. Associez-le dans "
+            f"votre fichier d'alias (alias,code ; --{_OPTION[vocabulary.name]}) ou "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" ou acceptez la suggestion." if suggestion else "."),
             severity=Severity.WARNING,
@@ -474,6 +488,7 @@ def clean_records(
     org_aliases: AliasTable | None = None,
     progress: Progress | None = None,
     log: ProblemLog | None = None,
+    vocabularies: dict[str, vocab.Vocabulary] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Turn columns already named by canonical fields into records, accounting for every row.
 
@@ -487,14 +502,20 @@ def clean_records(
         if progress is not None:
             progress(fraction, what)
 
-    length = len(rows)
-    report = ImportReport(source=source, rows_read=length)
+    report = ImportReport(source=source, rows_read=len(rows))
     log = log or ProblemLog()
     columns = {name: column.map(clean_text) for name, column in columns.items()}
     fields = list(columns)
 
     def header(field_name: str) -> str:
         return headers.get(field_name, field_name)
+
+    chosen = vocabularies or {}
+    sector_vocabulary = chosen.get("sectors") or vocab.sectors()
+    columns, rows, origin = split_lists(
+        columns, rows, AreaMatcher(boundaries), sector_vocabulary, log, header
+    )
+    length = len(rows)
 
     step(0.55, "organisations")
     if s.ORG_NAME not in columns:
@@ -515,11 +536,19 @@ def clean_records(
     step(0.65, "sectors")
     sector_raw = columns.get(s.SECTOR)
     _code_column(
-        columns, s.SECTOR, vocab.sectors(), header(s.SECTOR), log, rows,
-        unknown_prefix=OTHER_SECTOR_PREFIX, accept_suggestions=accept_suggestions,
-    )  # fmt: skip
-    _code_column(columns, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log, rows)
-    _code_column(columns, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log, rows)
+        columns,
+        s.SECTOR,
+        sector_vocabulary,
+        header(s.SECTOR),
+        log,
+        rows,
+        unknown_prefix=OTHER_SECTOR_PREFIX,
+        accept_suggestions=accept_suggestions,
+    )
+    types = chosen.get("org_types") or vocab.org_types()
+    _code_column(columns, s.ORG_TYPE, types, header(s.ORG_TYPE), log, rows)
+    modes = chosen.get("presence") or vocab.presence_modes()
+    _code_column(columns, s.PRESENCE, modes, header(s.PRESENCE), log, rows)
     if s.SECTOR not in columns:
         columns[s.SECTOR] = Coded.constant("", length)
         log.add(
@@ -535,8 +564,15 @@ def clean_records(
     foreign = other_country(columns, boundaries)
     if foreign is not None:
         en, fr = other_country_sentence(*foreign)
-        log.add([], kind="area.other_country", column=None, value=foreign[1], en=en, fr=fr,
-                severity=Severity.ERROR)  # fmt: skip
+        log.add(
+            [],
+            kind="area.other_country",
+            column=None,
+            value=foreign[1],
+            en=en,
+            fr=fr,
+            severity=Severity.ERROR,
+        )
     combo_ids, decisions = match_areas(
         columns, length, boundaries, accept_suggestions=accept_suggestions
     )
@@ -573,21 +609,30 @@ def clean_records(
         )
     national = areas[s.NATIONAL]
     rejected = no_org | (np.asarray(pd.isna(areas[s.AREA_CODE]), dtype=bool) & ~national)
-    report.rows_rejected = int(rejected.sum())
     kept_positions = np.flatnonzero(~rejected)
     kept = span(kept_positions)
 
-    area = Coded.of(areas[s.AREA_CODE]) if by_point.any() else Coded(
-        combo_ids, np.asarray([d.code for d in decisions], dtype=object)
-    )  # fmt: skip
+    area = (
+        Coded.of(areas[s.AREA_CODE])
+        if by_point.any()
+        else Coded(combo_ids, np.asarray([d.code for d in decisions], dtype=object))
+    )
     record = [keys, columns[s.SECTOR], area, Coded(national.astype(np.int64), np.array([0, 1]))]
     others = [c for f, c in columns.items() if f not in _SPELLING and f != s.SECTOR]
     duplicated = _duplicates(
         [c.take(kept) for c in record], [c.take(kept) for c in others], rows[kept], log
     )
-    report.rows_duplicate = int(duplicated.sum())
     out = span(kept_positions[~duplicated])
-    report.rows_kept = int((~duplicated).sum())
+    # Per row of the file (a listing row gives several presences): kept when one of its
+    # presences is, a duplicate when all it gives repeat others, rejected when none counts.
+    status = np.full(length, 2, dtype=np.int64)
+    status[kept_positions] = np.where(duplicated, 1, 0)
+    best = np.full(report.rows_read, 2, dtype=np.int64)
+    np.minimum.at(best, origin, status)
+    report.rows_kept = int((best == 0).sum())
+    report.rows_duplicate = int((best == 1).sum())
+    report.rows_rejected = int((best == 2).sum())
+    report.presences = int((~duplicated).sum())
 
     valid = span(np.flatnonzero(~no_org))
     display = _report_spellings(
@@ -595,9 +640,13 @@ def clean_records(
     )
     if s.ORG_TYPE in columns:
         _report_types(
-            keys.take(valid), columns[s.ORG_TYPE].take(valid), rows[valid],
-            header(s.ORG_TYPE), log, display,
-        )  # fmt: skip
+            keys.take(valid),
+            columns[s.ORG_TYPE].take(valid),
+            rows[valid],
+            header(s.ORG_TYPE),
+            log,
+            display,
+        )
     names = keys.map(lambda k: display.get(k, k))
 
     def text(column: Coded) -> pd.Series:

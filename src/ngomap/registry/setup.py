@@ -10,7 +10,10 @@ import pandas as pd
 from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import OperationalError
 
+from ngomap import schema as s
 from ngomap._paths import SAMPLE_FILE
+from ngomap.importer.threew import Dataset
+from ngomap.importer.validate import ImportReport
 from ngomap.registry import state
 from ngomap.registry.db import engine_for, is_empty, migrate, unreachable
 from ngomap.registry.models import Changeset
@@ -85,13 +88,28 @@ class RegistryView:
     changeset: int
     updated: date | None  # the effective date of the last change shown
     url: str  # password hidden
+    as_of: str | None = None
 
     def source(self, lang: str, as_of: str | None = None) -> str:
         """Where the records come from, for a caption: the registry and the point in time."""
+        as_of = as_of or self.as_of
         when = f" {as_of}" if as_of else ""
         if lang == "fr":
             return f"Registre ngomap{' au' + when if as_of else ''} ({self.url})"
         return f"ngomap registry{' as of' + when if as_of else ''} ({self.url})"
+
+    def dataset(self, as_of: str | None = None) -> Dataset:
+        """The records as a Dataset, as the views, exports and command line take a file's."""
+        report = ImportReport(source=self.url, rows_read=len(self.records))
+        report.rows_kept = len(self.records)
+        report.organisations = int(self.records[s.ORG_KEY].nunique()) if len(self.records) else 0
+        return Dataset(
+            records=self.records,
+            report=report,
+            titles={lang: self.source(lang, as_of) for lang in ("fr", "en")},
+            sources={lang: self.source(lang, as_of) for lang in ("fr", "en")},
+            updated=self.updated,
+        )
 
 
 def read_registry(url: str | None = None, *, as_of: str | None = None) -> RegistryView:
@@ -107,4 +125,5 @@ def read_registry(url: str | None = None, *, as_of: str | None = None) -> Regist
         changeset=changeset,
         updated=updated,
         url=engine.url.render_as_string(hide_password=True),
+        as_of=as_of,
     )

@@ -345,7 +345,7 @@ def print_map(
 ) -> Figure:
     """One page: ``areas`` (projected, see ``projected_areas``) shaded by ``table``'s value.
 
-    ``table`` is a view's table (``analysis.view``): one row per area with AREA_CODE,
+    ``table`` is a view's table (``ngomap.views.build_view``): one row per area with AREA_CODE,
     AREA_NAME, ORGANISATIONS and ``value_column``; ``classes`` are the interactive map's.
     """
     with _style():
