@@ -18,10 +18,16 @@ pytestmark = pytest.mark.browser
 
 XSS = '<img src=x onerror="alert(1)"><script>alert(2)</script> **b** [l](javascript:alert(3))'
 FIELDS = (
-    "Nom", "Sigle", "Pays d'origine", "Siège", "Site web",
-    "Bailleurs (séparés par des virgules)", "Votre nom", "Votre téléphone",
+    "Nom",
+    "Sigle",
+    "Pays d'origine",
+    "Siège",
+    "Site web",
+    "Bailleurs (séparés par des virgules)",
+    "Votre nom",
+    "Votre téléphone",
     "Votre fonction dans l'organisation",
-)  # fmt: skip
+)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from ngomap.registry import db, state
 from ngomap.registry import requests as rq
 from ngomap.registry.setup import ready_engine
 
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
 XSS = '<img src=x onerror="alert(1)"> **bold** [link](javascript:alert(1)) $x$ =1+1'
 
 
@@ -43,10 +43,18 @@ def test_request_sent_reviewed_approved(registry: Engine) -> None:
     at.sidebar.radio(key="page").set_value("request").run()
     assert not at.exception
     for key in (
-        "request_name", "request_acronym", "request_country", "request_headquarters",
-        "request_website", "request_public_email", "request_public_phone", "request_funders",
-        "request_contact_name", "request_contact_phone", "request_contact_role",
-    ):  # fmt: skip
+        "request_name",
+        "request_acronym",
+        "request_country",
+        "request_headquarters",
+        "request_website",
+        "request_public_email",
+        "request_public_phone",
+        "request_funders",
+        "request_contact_name",
+        "request_contact_phone",
+        "request_contact_role",
+    ):
         at.text_input(key=key).set_value(f"{key} {XSS}")
     at.text_input(key="request_contact_email").set_value("awa@ngo.example")
     at.text_area(key="request_message").set_value(XSS)
