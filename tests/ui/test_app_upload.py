@@ -233,3 +233,17 @@ def suggestions_or_values(at: AppTest) -> set[str]:
     frames = [d.value for d in at.dataframe]
     report = next((f for f in frames if "Valeur" in f.columns), None)
     return set() if report is None else {str(v) for v in report["Valeur"]}
+
+
+def test_the_datas_source_and_date_as_the_user_states_them() -> None:
+    at = run_with(CSV, "partenaires.csv")
+    assert not at.exception, at.exception
+    assert "Dernière mise à jour : inconnue" in texts(at)  # a CSV without dates
+    at.text_input(key="upload_source").set_value("Ambassade de France au Mali").run()
+    at.text_input(key="upload_date").set_value("2024-02").run()
+    assert not at.exception, at.exception
+    shown = texts(at).replace("\\", "")
+    assert "Source des données : Ambassade de France au Mali" in shown
+    assert "Dernière mise à jour : 2024-02-01" in shown
+    at.text_input(key="upload_date").set_value("février").run()
+    assert any("février" in str(w.value) for w in at.warning)

@@ -8,6 +8,8 @@ file (alias,name) is read from its own uploader and applied to the import.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -185,6 +187,31 @@ def _report(dataset: Dataset, lang: str) -> None:
     )
 
 
+def _provenance(dataset: Dataset, lang: str) -> Dataset:
+    """The data's source and date as the user states them (printed on maps and exports);
+    else the file's name and the data's own dates, never the file's last save."""
+    left, right = st.columns(2)
+    source = left.text_input(
+        t("upload_source", lang), key="upload_source", help=t("upload_source_help", lang)
+    ).strip()
+    when = right.text_input(
+        t("upload_date", lang),
+        key="upload_date",
+        placeholder="2023-06-30",
+        help=t("upload_date_help", lang),
+    ).strip()
+    if source:
+        dataset = replace(dataset, sources={"fr": source, "en": source})
+    if when:
+        try:
+            day = date.fromisoformat(when if len(when) > 7 else f"{when}-01")
+        except ValueError:
+            st.warning(t("upload_date_bad", lang, value=plain(when)))
+        else:
+            dataset = replace(dataset, updated=day)
+    return dataset
+
+
 def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dataset:
     """The user's uploaded data when there is one (imported and reported), else ``sample``."""
     aliases = _sidebar_upload(lang)
@@ -235,6 +262,7 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
             st.error(plain(error.message(lang)))
             return sample
         bar.empty()
+        dataset = _provenance(dataset, lang)
         if aliases is not None:
             st.caption(t("upload_aliases_used", lang, name=plain(aliases[0])))
         st.markdown(f"**{t('upload_report', lang)}**")
