@@ -234,6 +234,9 @@ def test_kill_9_during_apply_leaves_the_registry_as_it_was(db_url: str) -> None:
     finally:
         if child.poll() is None:
             child.kill()
+            child.wait(timeout=30)
+        if child.stdout is not None:
+            child.stdout.close()
     assert child.returncode == -signal.SIGKILL
     pd.testing.assert_frame_equal(_snapshot(engine), before)
     assert state.rounds_frame(engine)["file_name"].tolist() == ["q1.csv"]
