@@ -7,6 +7,7 @@ import streamlit as st
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
 from ngomap.ui import (
+    access,
     boundaries_panel,
     connect,
     data,
@@ -31,6 +32,8 @@ streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus)
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)
+if access.other_page(lang, boundaries):  # the request form or the review queue, by role
+    st.stop()
 
 st.title(t("app_title", lang))
 # The map comes first; the import (preview, columns, report) has its own tab.

@@ -16,6 +16,7 @@ import typer
 from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
+from ngomap.access_cli import api_command, users_app
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
@@ -623,6 +624,8 @@ def run_app(
 
 
 cli.add_typer(registry_app, name="registry")
+cli.add_typer(users_app, name="users")
+cli.command("api")(api_command)
 
 
 def main() -> None:
