@@ -6,7 +6,7 @@ import streamlit as st
 
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui import boundaries_panel, connect, data, exports, panels, upload, views, widgets
 from ngomap.views import VIEWS
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
@@ -56,4 +56,5 @@ tables = views.side_tables(records, boundaries, options, lang)
 views.view_tables(view.table, tables, options, lang)
 panels.source_charts(tables["by_sector"], tables["by_region"], lang)
 exports.panel(dataset, boundaries, options, lang, population)
+connect.section(dataset, boundaries, lang, population)
 panels.footer(dataset, lang)

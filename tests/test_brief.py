@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from ngomap import brief as b
+from ngomap import changes as ch
 from ngomap import connect as c
 from ngomap.cli import cli
 from ngomap.project import Project
@@ -70,7 +71,7 @@ def test_arrivals_and_departures_between_two_files() -> None:
     before = people()
     before = before.loc[before["org_name"] != "Gamma"]
     gone = make_records([row("Ancien", "HEA", "C2")])
-    history = b.TwoRounds(
+    history = ch.TwoRounds(
         pd.concat([before, gone], ignore_index=True),
         people(),
         "3w_2025.csv",
@@ -78,8 +79,8 @@ def test_arrivals_and_departures_between_two_files() -> None:
     )
     brief = _brief(history=history)
     assert brief.movements == (
-        b.Movement(b.ARRIVAL, "Gamma", "C1", "HEA"),
-        b.Movement(b.DEPARTURE, "Ancien", "C2", "HEA"),
+        ch.Movement(ch.ARRIVAL, "Gamma", "C1", "HEA"),
+        ch.Movement(ch.DEPARTURE, "Ancien", "C2", "HEA"),
     )
     assert brief.history_label == "(between 3w_2025.csv and 3w_2026.csv)"
 
@@ -165,3 +166,26 @@ def test_weights_reach_the_brief() -> None:
     heavy = c.Weights({**c.default_weights().points, c.SAME_FUNDER: 100.0})
     brief = _brief(weights=heavy)
     assert brief.to_meet[0].org_name == "Acacia"  # the only one with Focal's funder
+
+
+def test_the_command_line_lists_arrivals_since_a_previous_file(tmp_path: Path) -> None:
+    sample = (Path(__file__).resolve().parents[1] / "data/sample/mali_ong_exemple.csv").read_text(
+        encoding="utf-8"
+    )
+    previous = tmp_path / "avant.csv"
+    previous.write_text(
+        "\n".join(line for line in sample.splitlines() if not line.startswith("Savons et")),
+        encoding="utf-8",
+    )
+    current = tmp_path / "maintenant.csv"
+    current.write_text(sample, encoding="utf-8")
+    sheet = tmp_path / "projet.csv"
+    sheet.write_text("Organisation,Secteurs,Zones\nNouvelle ONG,Santé,Mopti\n", encoding="utf-8")
+    out = tmp_path / "brief.pdf"
+    options = ["--data", str(current), "--previous", str(previous), "--out", str(out)]
+    result = runner.invoke(cli, ["brief", str(sheet), *options])
+    assert result.exit_code == 0, result.output
+    text, _reader = _pdf_text(out.read_bytes())
+    assert "Arrivées et départs (entre avant.csv et maintenant.csv)" in text
+    assert "Arrivée : Savons et Sourires, Santé, Mopti" in text
+    assert "Sources : maintenant.csv" in text

@@ -180,3 +180,23 @@ def test_a_record_for_a_whole_region_meets_each_cercle_of_the_focus() -> None:
     reason = cedre.reason(c.SAME_AREA_SECTOR)
     assert reason is not None
     assert (reason.areas, reason.count, cedre.score) == (("C1", "C2"), 2, 20.0)
+
+
+def test_neighbours_across_levels_compare_at_the_coarser_level() -> None:
+    records = make_records([row("Cercle voisin", "HEA", "C3"), row("Région voisine", "HEA", "R2")])
+    bounds = strip()
+    # A region as focus: C3 lies in R2, next to R1.
+    found = c.meet(records, bounds, c.Focus.of_places(["R1"], ["HEA"]))
+    assert {x.org_name: x.reason(c.NEIGHBOUR_SAME_SECTOR).areas for x in found} == {  # type: ignore[union-attr]
+        "Cercle voisin": ("R2",),
+        "Région voisine": ("R2",),
+    }
+    # A cercle as focus: C2's region R1 is next to R2; C3 is next to C2 itself.
+    found = c.meet(records, bounds, c.Focus.of_places(["C2"], ["HEA"]))
+    assert {x.org_name: x.reason(c.NEIGHBOUR_SAME_SECTOR).areas for x in found} == {  # type: ignore[union-attr]
+        "Cercle voisin": ("C3",),
+        "Région voisine": ("R2",),
+    }
+    # C1 is next to C2 only: C3 is two cercles away, but R2 borders C1's region.
+    found = c.meet(records, bounds, c.Focus.of_places(["C1"], ["HEA"]))
+    assert [x.org_name for x in found] == ["Région voisine"]

@@ -16,7 +16,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Final, Protocol
+from typing import Any, Final
 
 import geopandas as gpd
 import pandas as pd
@@ -29,6 +29,11 @@ from matplotlib.patches import Rectangle
 from ngomap import connect
 from ngomap import schema as s
 from ngomap.areas.boundaries import LEVELS, Boundaries
+from ngomap.changes import (
+    Movement,
+    ZoneHistory,
+    actors_in_zones,
+)
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import norm_text
 from ngomap.project import Project
@@ -44,103 +49,8 @@ CONTEXT_COLOR: Final = "#ffffff"
 CONTEXT_EDGE: Final = "#b0b0b0"
 ZONE_EDGE: Final = "#222222"
 
-ARRIVAL: Final = "arrival"
-DEPARTURE: Final = "departure"
-
-
-# --- history (the registry's rounds plug in here) -------------------------------------------
-
-
-@dataclass(frozen=True)
-class Movement:
-    """An organisation that arrived in or left a zone in a sector between two rounds."""
-
-    kind: str  # ARRIVAL or DEPARTURE
-    org_name: str
-    zone: str  # P-code of the project's zone
-    sector: str
-
-
-class ZoneHistory(Protocol):
-    """Who arrived and left in zones and sectors over the last rounds."""
-
-    def movements(
-        self, boundaries: Boundaries, zones: Sequence[str], sectors: Sequence[str]
-    ) -> list[Movement]:
-        """Arrivals and departures in ``zones`` (P-codes) for ``sectors``."""
-        ...
-
-    def label(self, lang: str) -> str:
-        """What is compared, in words ("round of 2026-03 and round of 2026-09")."""
-        ...
-
-
-@dataclass(frozen=True, eq=False)
-class TwoRounds:
-    """The history between two records frames: a previous file and the current one."""
-
-    previous: pd.DataFrame
-    current: pd.DataFrame
-    previous_name: str = ""
-    current_name: str = ""
-
-    def movements(
-        self, boundaries: Boundaries, zones: Sequence[str], sectors: Sequence[str]
-    ) -> list[Movement]:
-        """Arrivals (in the current file only) and departures (in the previous one only)."""
-        before = _presences(self.previous, boundaries, zones, sectors)
-        after = _presences(self.current, boundaries, zones, sectors)
-        found = [Movement(ARRIVAL, *key) for key in sorted(set(after) - set(before))]
-        found += [Movement(DEPARTURE, *key) for key in sorted(set(before) - set(after))]
-        return found
-
-    def label(self, lang: str) -> str:
-        """The two files compared."""
-        return t("brief_rounds", lang, previous=self.previous_name, current=self.current_name)
-
-
-def _presences(
-    records: pd.DataFrame, boundaries: Boundaries, zones: Sequence[str], sectors: Sequence[str]
-) -> list[tuple[str, str, str]]:
-    """(organisation name, zone, sector) present in the project's zones and sectors."""
-    table = actors_in_zones(records, boundaries, zones, sectors)
-    return sorted(set(zip(table[s.ORG_NAME], table["zone"], table[s.SECTOR], strict=True)))
-
 
 # --- what the brief says --------------------------------------------------------------------
-
-
-def actors_in_zones(
-    records: pd.DataFrame, boundaries: Boundaries, zones: Sequence[str], sectors: Sequence[str]
-) -> pd.DataFrame:
-    """Records in each zone for the sectors: columns zone, SECTOR, ORG_KEY, ORG_NAME, wide.
-
-    A record in a finer area counts in the zone; a record for a whole coarser area holding
-    the zone counts too, with ``wide`` True (area-wide). Nationwide records are left out.
-    """
-    columns = ["zone", s.SECTOR, s.ORG_KEY, s.ORG_NAME, "wide"]
-    chosen = records.loc[records[s.SECTOR].isin(list(sectors)) & records[s.AREA_CODE].notna()]
-    if s.NATIONAL in chosen:
-        chosen = chosen.loc[~chosen[s.NATIONAL].fillna(False).astype(bool)]
-    if chosen.empty or not zones:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    chains = {z: set(connect.area_chain(boundaries, z)) for z in zones}
-    for area in chosen[s.AREA_CODE].astype(str).unique():
-        chain = set(connect.area_chain(boundaries, area))
-        for zone in zones:
-            if zone in chain:
-                rows.append((area, zone, False))
-            elif area in chains[zone]:
-                rows.append((area, zone, True))
-    if not rows:
-        return pd.DataFrame(columns=columns)
-    links = pd.DataFrame(rows, columns=[s.AREA_CODE, "zone", "wide"])
-    merged = chosen.assign(**{s.AREA_CODE: chosen[s.AREA_CODE].astype(str)}).merge(
-        links, on=s.AREA_CODE
-    )
-    table = merged[columns].drop_duplicates(["zone", s.SECTOR, s.ORG_KEY])
-    return table.sort_values(["zone", s.SECTOR, s.ORG_NAME]).reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -474,18 +384,41 @@ def _draw_map(
     fig: Figure, brief: Brief, boundaries: Boundaries, box: tuple[float, float, float, float]
 ) -> Classes:
     """The project's zones shaded by actors already there, the areas around in outline."""
-    page_w, page_h = PAGE_MM
+    return draw_zones(
+        fig,
+        boundaries,
+        brief.level,
+        brief.project.zones,
+        [float(z.count) for z in brief.zones],
+        [f"{z.name}\n{t('brief_map_count', brief.lang, n=z.count)}" for z in brief.zones],
+        box,
+        PAGE_MM,
+    )
+
+
+def draw_zones(
+    fig: Figure,
+    boundaries: Boundaries,
+    level: str,
+    zones: Sequence[str],
+    counts: Sequence[float],
+    labels: Sequence[str],
+    box: tuple[float, float, float, float],
+    page_mm: tuple[float, float],
+) -> Classes:
+    """Zones (P-codes, any level) shaded by ``counts`` and labelled, over the areas of
+    ``level`` around them in outline, with scale bar and north arrow; ``box`` in mm."""
+    page_w, page_h = page_mm
     x, y, w, h = box
     ax = fig.add_axes((x / page_w, y / page_h, w / page_w, h / page_h))
-    context = boundaries.level_areas(brief.level)
+    context = boundaries.level_areas(level)
     crs = staticmap.local_crs(context)
     context = context.to_crs(crs)
-    zones = gpd.GeoSeries(
-        [boundaries.areas.geometry[z] for z in brief.project.zones], crs=boundaries.areas.crs
+    shapes = gpd.GeoSeries(
+        [boundaries.areas.geometry[z] for z in zones], crs=boundaries.areas.crs
     ).to_crs(crs)
-    counts = [float(z.count) for z in brief.zones]
     classes = classify_counts(counts)
-    minx, miny, maxx, maxy = (float(v) for v in zones.total_bounds)
+    minx, miny, maxx, maxy = (float(v) for v in shapes.total_bounds)
     pad_x, pad_y = (maxx - minx) * 0.35 + 20_000, (maxy - miny) * 0.35 + 20_000
     limits = staticmap._fit_limits((minx - pad_x, miny - pad_y, maxx + pad_x, maxy + pad_y), w, h)
     ax.set_xlim(limits[0], limits[1])
@@ -506,7 +439,7 @@ def _draw_map(
     )
     ax.add_collection(
         PathCollection(
-            [staticmap._path(g) for g in zones],
+            [staticmap._path(g) for g in shapes],
             facecolors=[classes.color(v) for v in counts],
             edgecolors=ZONE_EDGE,
             linewidths=1.1,
@@ -514,9 +447,8 @@ def _draw_map(
         autolim=False,
     )
     halo = [patheffects.Stroke(linewidth=2.2, foreground="white")]
-    for geometry, facts in zip(zones, brief.zones, strict=True):
+    for geometry, label in zip(shapes, labels, strict=True):
         point = geometry.representative_point()
-        label = f"{facts.name}\n{t('brief_map_count', brief.lang, n=facts.count)}"
         style: dict[str, Any] = {"ha": "center", "va": "center", "fontsize": 7, "zorder": 4}
         # The halo is a stroke-only copy underneath: the label itself stays text in the PDF.
         ax.text(point.x, point.y, label, color="white", path_effects=halo, **style)
@@ -525,6 +457,42 @@ def _draw_map(
     staticmap._scale_bar(ax, limits[1] - limits[0], text)
     staticmap._north_arrow(ax, text)
     return classes
+
+
+def organisation_map_png(
+    records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str = "fr"
+) -> bytes | None:
+    """A small map of where one organisation works (areas shaded by its sectors there), as
+    PNG; None when it has no record in a known area (nationwide only, say)."""
+    own = records.loc[(records[s.ORG_KEY] == org_key) & records[s.AREA_CODE].notna()]
+    if s.NATIONAL in own:
+        own = own.loc[~own[s.NATIONAL].fillna(False).astype(bool)]
+    known = set(boundaries.areas.index)
+    sectors = own.loc[own[s.AREA_CODE].isin(known)].groupby(s.AREA_CODE)[s.SECTOR].nunique()
+    if sectors.empty:
+        return None
+    zones = [str(c) for c in sectors.index]
+    levels = [boundaries.level_of(z) or boundaries.level for z in zones]
+    level = max(levels, key=LEVELS.index)
+    size = (120.0, 95.0)
+    with staticmap._style():
+        fig = Figure(figsize=(size[0] * staticmap.MM, size[1] * staticmap.MM), dpi=120)
+        FigureCanvasAgg(fig)
+        fig.patch.set_facecolor("white")
+        draw_zones(
+            fig,
+            boundaries,
+            level,
+            zones,
+            [float(n) for n in sectors],
+            [
+                f"{boundaries.name(z, lang)}\n{t('connect_map_sectors', lang, n=int(n))}"
+                for z, n in zip(zones, sectors, strict=True)
+            ],
+            (1.0, 1.0, size[0] - 2, size[1] - 2),
+            size,
+        )
+    return staticmap.render(fig, "png")
 
 
 def _draw_legend(fig: Figure, classes: Classes, lang: str, x: float, y: float) -> float:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +23,7 @@ from ngomap.areas.files import at_level, load_boundaries
 from ngomap.areas.population import read_population
 from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
-from ngomap.importer.report import kinds_frame
+from ngomap.importer.report import kinds_frame, rows_sentence
 from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset_areas, load_sample
 from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
@@ -116,6 +118,40 @@ OrgAliasOpt = Annotated[
 ]
 
 
+SectorAliasOpt = Annotated[
+    Path | None,
+    typer.Option("--sector-aliases", help="Your own sector aliases: a CSV with alias,code."),
+]
+TypeAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--type-aliases", help="Your own organisation type aliases: a CSV with alias,code."
+    ),
+]
+PresenceAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--presence-aliases", help="Your own presence mode aliases: a CSV with alias,code."
+    ),
+]
+
+
+def _vocab_files(
+    sectors: Path | None, types: Path | None, presence: Path | None
+) -> dict[str, vocab.AliasFile]:
+    files: dict[str, vocab.AliasFile] = {}
+    for name, path, option in (
+        ("sectors", sectors, "--sector-aliases"),
+        ("org_types", types, "--type-aliases"),
+        ("presence", presence, "--presence-aliases"),
+    ):
+        if path is not None:
+            if not path.is_file():
+                raise typer.BadParameter(f"{path} does not exist", param_hint=option)
+            files[name] = path
+    return files
+
+
 def _progress(fraction: float, step: str) -> None:
     """Show a long import's progress on stderr, when it is a terminal."""
     if sys.stderr.isatty():
@@ -141,6 +177,7 @@ def _load(
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[Dataset, Boundaries]:
     """The data (the sample when ``file`` is None) and the boundaries it was matched on.
 
@@ -165,6 +202,7 @@ def _load(
         accept_suggestions=accept_suggestions,
         org_aliases=org_aliases,
         progress=_progress,
+        vocab_aliases=vocab_aliases,
     )
     if boundaries is None:  # the embedded regions, or the file's own areas
         own = used.source == OWN_AREAS_SOURCE
@@ -232,6 +270,9 @@ def summary(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
@@ -244,6 +285,7 @@ def summary(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         records, report = dataset.records, dataset.report
         codes = _sector_codes(sector or [])
@@ -276,6 +318,9 @@ def validate(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     details: Annotated[
         bool, typer.Option("--details", help="Print every problem with its rows, not only the sum.")
@@ -296,6 +341,7 @@ def validate(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         report = dataset.report
     except NgomapError as exc:
@@ -312,6 +358,7 @@ def validate(
             f"rows_duplicate={report.rows_duplicate} rows_rejected={report.rows_rejected} "
             f"organisations={report.organisations}"
         )
+        typer.echo(f"  {rows_sentence(report, lang)}")
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, example = line
             words = (
@@ -403,11 +450,29 @@ def export_command(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
+    data_source: Annotated[
+        str | None,
+        typer.Option("--source", help='Where the data comes from, printed on maps ("OCHA Mali").'),
+    ] = None,
+    data_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d", "%Y-%m"],
+            help="The data's date (YYYY-MM-DD or YYYY-MM), printed on maps; else the last "
+            "date of the file's date columns.",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
     from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
     from ngomap.render.staticmap import PrintLayout
+
+    data_day = data_date.date() if data_date is not None else None
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ex.FORMATS:
@@ -439,6 +504,7 @@ def export_command(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         records, report = dataset.records, dataset.report
         sectors = _sector_codes(sector or [])
@@ -466,6 +532,12 @@ def export_command(
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
         snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        if data_source or data_day:  # what the user says wins over what the data says
+            snap = replace(
+                snap,
+                data_source=data_source or snap.data_source,
+                data_updated=data_day or snap.data_updated,
+            )
         data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)

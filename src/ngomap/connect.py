@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import tomllib
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -438,26 +438,63 @@ def area_chain(boundaries: Boundaries, code: str) -> list[str]:
     return chain
 
 
-def _relation(boundaries: Boundaries, record_area: str, focus_area: str) -> tuple[str, str] | None:
-    """("same", finer of the two) when one area holds the other; ("near", the record's
-    area at the coarser level) when they are neighbours there; None otherwise."""
-    record_chain = area_chain(boundaries, record_area)
-    focus_chain = area_chain(boundaries, focus_area)
-    if focus_area in record_chain or record_area in focus_chain:
-        finer = record_area if focus_area in record_chain else focus_area
-        return "same", finer
-    record_level, focus_level = boundaries.level_of(record_area), boundaries.level_of(focus_area)
-    if record_level is None or focus_level is None:
-        return None
-    coarser = min(LEVELS.index(record_level), LEVELS.index(focus_level))
-    level = LEVELS[coarser]
-    theirs = boundaries.ancestor(record_area, level)
-    ours = boundaries.ancestor(focus_area, level)
-    if theirs is None or ours is None:
-        return None
-    if theirs in neighbours(boundaries, level).get(ours, frozenset()):
-        return "near", theirs
-    return None
+def _relations(
+    boundaries: Boundaries, record_areas: Iterable[str], focus_areas: Iterable[str]
+) -> list[tuple[str, str, str, str]]:
+    """(record area, focus area, how, shown) for every related pair, through indexes.
+
+    "same" when one area holds the other (shown: the finer of the two); "near" when they
+    are neighbours at the coarser of their two levels (shown: the record's area at that
+    level). Each distinct area is looked at once, never each pair of areas.
+    """
+    chains: dict[str, dict[str, str]] = {}
+
+    def by_level(code: str) -> dict[str, str]:
+        """{level: the area's ancestor (or itself) at that level}."""
+        if code not in chains:
+            chains[code] = {
+                level: area
+                for area in area_chain(boundaries, code)
+                if (level := boundaries.level_of(area)) is not None
+            }
+        return chains[code]
+
+    focus = list(dict.fromkeys(focus_areas))
+    focus_set = set(focus)
+    holders: dict[str, set[str]] = {}  # area -> focus areas it holds (itself included)
+    # (level, area, focus level) -> focus areas of that level next to the area at that level
+    near_at: dict[tuple[str, str, str], set[str]] = {}
+    for code in focus:
+        holders.setdefault(code, set()).add(code)
+        focus_level = boundaries.level_of(code)
+        for level, area in by_level(code).items():
+            holders.setdefault(area, set()).add(code)
+            if focus_level is None:
+                continue
+            for other in neighbours(boundaries, level).get(area, frozenset()):
+                near_at.setdefault((level, other, focus_level), set()).add(code)
+    found: list[tuple[str, str, str, str]] = []
+    for record in dict.fromkeys(record_areas):
+        same: dict[str, str] = {}
+        for area in area_chain(boundaries, record):
+            if area in focus_set:
+                same[area] = record  # the record's area is in the focus area
+        for code in holders.get(record, ()):
+            same.setdefault(code, code)  # the record's area holds the focus area
+        found += [(record, code, "same", shown) for code, shown in same.items()]
+        record_level = boundaries.level_of(record)
+        if record_level is None:
+            continue
+        depth = LEVELS.index(record_level)
+        for level, area in by_level(record).items():
+            # Neighbours are compared at the coarser of the two levels: at the record's own
+            # level for focus areas as fine or finer, at the focus area's level otherwise.
+            focus_levels = LEVELS[depth:] if level == record_level else (level,)
+            for focus_level in focus_levels:
+                for code in near_at.get((level, area, focus_level), ()):
+                    if code not in same:
+                        found.append((record, code, "near", area))
+    return found
 
 
 @dataclass
@@ -470,6 +507,62 @@ class _Tally:
 
     def add(self, kind: str, area: str, sector: str) -> None:
         self.items.setdefault(kind, set()).add((area, sector))
+
+
+def _tally_places(
+    cells: pd.DataFrame,
+    boundaries: Boundaries,
+    focus: Focus,
+    complements: Complements,
+    tally: Callable[[str], _Tally],
+) -> None:
+    """Place reasons of each distinct (organisation, area, sector) cell: only its strongest
+    reason, in every focus area that gives it (a record for a whole region meets a project
+    in each of the region's cercles). Joins of small tables, not loops over pairs."""
+    if cells.empty or not focus.cells:
+        return
+    relations = pd.DataFrame(
+        _relations(boundaries, cells[s.AREA_CODE].unique(), focus.areas),
+        columns=[s.AREA_CODE, "focus", "how", "shown"],
+    )
+    wanted = pd.DataFrame(sorted(focus.cells), columns=["focus", "mine"])
+    pairs = [(sector, mine) for sector, others in complements.pairs.items() for mine in others]
+    complement = pd.DataFrame(pairs, columns=[s.SECTOR, "mine"])
+    joined = cells.merge(relations, on=s.AREA_CODE)
+    same = joined.loc[joined["how"] == "same"]
+    near = joined.loc[joined["how"] == "near"]
+    options = pd.concat(
+        [
+            same.merge(wanted, left_on=["focus", s.SECTOR], right_on=["focus", "mine"]).assign(
+                rank=0, mine=""
+            ),
+            same.merge(complement, on=s.SECTOR)
+            .merge(wanted, on=["focus", "mine"])
+            .sort_values("mine")
+            .drop_duplicates([s.ORG_KEY, s.AREA_CODE, s.SECTOR, "focus"])
+            .assign(rank=1),
+            near.merge(wanted, left_on=["focus", s.SECTOR], right_on=["focus", "mine"]).assign(
+                rank=2, mine=""
+            ),
+        ],
+        ignore_index=True,
+    )
+    if options.empty:
+        return
+    cell = [s.ORG_KEY, s.AREA_CODE, s.SECTOR]
+    options = options.loc[options["rank"] == options.groupby(cell)["rank"].transform("min")]
+    kinds = (SAME_AREA_SECTOR, SAME_AREA_COMPLEMENTARY, NEIGHBOUR_SAME_SECTOR)
+    columns = [s.ORG_KEY, s.SECTOR, "shown", "rank", "mine"]
+    distinct = options[columns].drop_duplicates()
+    rows = zip(*(distinct[column].tolist() for column in columns), strict=True)
+    for key, sector, shown, rank, mine in rows:
+        entry = tally(key)
+        entry.add(kinds[rank], shown, sector)
+        if rank == 1:
+            entry.mine.add(mine)
+            why = complements.between(sector, mine)
+            if why is not None:
+                entry.why.setdefault((shown, sector), why)
 
 
 def meet(
@@ -512,42 +605,7 @@ def meet(
     national = _national(candidates)
     local = candidates.loc[~national & candidates[s.AREA_CODE].notna()]
     cells = local[[s.ORG_KEY, s.AREA_CODE, s.SECTOR]].drop_duplicates().astype(str)
-    focus_sectors: dict[str, set[str]] = {}
-    for area, sector in focus.cells:
-        focus_sectors.setdefault(area, set()).add(sector)
-    related: dict[str, list[tuple[str, str, str]]] = {}
-    for record_area in cells[s.AREA_CODE].unique():
-        found = []
-        for focus_area in focus_sectors:
-            relation = _relation(boundaries, record_area, focus_area)
-            if relation is not None:
-                found.append((focus_area, *relation))
-        related[record_area] = found
-    for key, record_area, sector in cells.itertuples(index=False):
-        options: list[tuple[int, str, str, Complement | None, str]] = []
-        for focus_area, how, shown in related[record_area]:
-            mine = focus_sectors[focus_area]
-            if how == "same" and sector in mine:
-                options.append((0, SAME_AREA_SECTOR, shown, None, ""))
-            elif how == "same" and (pairs := [m for m in mine if complements.between(sector, m)]):
-                first = sorted(pairs)[0]
-                why = complements.between(sector, first)
-                options.append((1, SAME_AREA_COMPLEMENTARY, shown, why, first))
-            elif how == "near" and sector in mine:
-                options.append((2, NEIGHBOUR_SAME_SECTOR, shown, None, ""))
-        if not options:
-            continue
-        # The strongest reason only, in every focus area that gives it (a record for a
-        # whole region meets a project in each of the region's cercles).
-        strongest = min(option[0] for option in options)
-        entry = tally(key)
-        for rank, kind, shown, why, mine_sector in options:
-            if rank != strongest:
-                continue
-            entry.add(kind, shown, sector)
-            if why is not None:
-                entry.mine.add(mine_sector)
-                entry.why.setdefault((shown, sector), why)
+    _tally_places(cells, boundaries, focus, complements, tally)
 
     # Nationwide: the same sector, worked in the whole country.
     wanted = focus.sectors
@@ -568,17 +626,21 @@ def meet(
         if column not in candidates or not chosen:
             continue
         wanted_names = {norm_text(n): n for n in chosen}
-        for key, value in (
-            candidates[[s.ORG_KEY, column]]
-            .dropna()
-            .drop_duplicates()
-            .astype(str)
-            .itertuples(index=False)
-        ):
-            for name in split_names(value):
-                norm = norm_text(name)
-                if norm in wanted_names and norm not in ignored:
-                    tally(key).add(kind, "", wanted_names[norm])
+        matches: dict[str, list[str]] = {}  # text work once per distinct cell value
+        for value in candidates[column].dropna().astype(str).unique():
+            shared = [
+                wanted_names[norm]
+                for name in split_names(value)
+                if (norm := norm_text(name)) in wanted_names and norm not in ignored
+            ]
+            if shared:
+                matches[value] = shared
+        if not matches:
+            continue
+        hits = candidates.loc[candidates[column].isin(list(matches)), [s.ORG_KEY, column]]
+        for key, value in hits.drop_duplicates().astype(str).itertuples(index=False):
+            for name in matches[value]:
+                tally(key).add(kind, "", name)
 
     suggestions = [
         _suggestion(key, names.get(key, key), entry, weights, focus, introductions)

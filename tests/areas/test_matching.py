@@ -224,3 +224,15 @@ def test_real_mali_communes(shared_data: Path) -> None:
     bamako = matcher.match({}, {"adm2": "Bamako", "adm3": "Commune - IV"})
     assert bamako.code == "ML090104"
     assert matcher.match({"adm1": "ML05", "adm2": "MLI0506"}, {"adm2": "MOPTI"}).code == "ML0506"
+
+
+def test_words_around_area_names_are_set_aside(tiny: Boundaries) -> None:
+    matcher = AreaMatcher(tiny)
+    assert matcher.match({}, {"adm1": "District de Bamako"}).code == "ML09"
+    assert matcher.match({}, {"adm1": "Région de Kayes"}).code == "ML01"
+    assert matcher.match({}, {"adm1": "Gao Region"}).code == "ML07"
+    assert matcher.match({}, {"adm2": "Cercle de Bourem"}).code == "ML0702"
+    decision = matcher.match({}, {"adm2": "Cercle de Kayes", "adm3": "commune rurale de Bamba"})
+    assert decision.code == "ML010302"
+    assert decision.rule == "words"
+    assert matcher.match({}, {"adm3": "Commune I", "adm1": "Bamako"}).code == "ML090101"

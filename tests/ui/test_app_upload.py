@@ -42,7 +42,10 @@ def test_uploaded_data_replaces_the_sample_and_is_reported() -> None:
     assert not at.exception, at.exception
     assert not any("Données d'exemple" in w.value for w in at.warning)
     shown = texts(at)
-    assert "2 lignes retenues sur 4 lues (1 doublons fusionnés, 1 écartées)" in shown
+    assert (
+        "4 lignes lues : 0 copies exactes, 1 regroupées (même organisation, secteur et zone), "
+        "1 écartées ; 2 retenues, 2 présences, 2 organisations." in shown
+    )
     frames = [d.value for d in at.dataframe]
     preview = frames[0]
     assert list(preview.columns) == ["Nom Organisation", "Cluster", "Région *", "Colonne7"]
@@ -116,7 +119,7 @@ def suggestions(at: AppTest) -> set[str]:
 def test_an_alias_file_settles_organisation_spellings_and_reimports() -> None:
     at = run_with(WORLD_VISION, "partenaires.csv")
     assert not at.exception, at.exception
-    assert "3 lues (0 doublons fusionnés, 0 écartées), 2 organisations." in texts(at)
+    assert "0 écartées ; 3 retenues, 3 présences, 2 organisations." in texts(at)
     assert "Wold Vision → World Vision ?" in suggestions(at)
     uploader = at.file_uploader(key="upload_aliases_file_0")
     assert uploader.label == "Fichier d'alias d'organisations (alias,nom)"
@@ -125,7 +128,7 @@ def test_an_alias_file_settles_organisation_spellings_and_reimports() -> None:
     assert not at.exception, at.exception
     assert not at.error
     shown = texts(at).replace("\\", "")  # names are shown markdown-escaped
-    assert "3 lues (0 doublons fusionnés, 0 écartées), 1 organisations." in shown
+    assert "0 écartées ; 3 retenues, 3 présences, 1 organisations." in shown
     assert "Alias d'organisations appliqués : mes_alias.csv" in shown
     assert "Wold Vision → World Vision ?" not in suggestions(at)
     at.file_uploader(key="upload_aliases_file_0").clear().run()  # removed: imported again
@@ -211,3 +214,22 @@ def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
         "« Nigeria » (NG...)" in str(e).replace("\\", "")
         for e in errors
     ), errors
+
+
+def test_a_sector_alias_file_in_the_upload_panel() -> None:
+    data = "Organisation;Secteur;Région\nCirque;Jonglerie;Mopti\n".encode()
+    at = run_with(data, "cirque.csv")
+    assert not at.exception, at.exception
+    assert "Jonglerie" in suggestions_or_values(at)
+    uploader = at.file_uploader(key="upload_vocab_sectors_0")
+    assert uploader.label == "Fichier d'alias de secteurs (alias,code)"
+    uploader.set_value(("secteurs.csv", b"alias,code\nJonglerie,CUL\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    assert "Jonglerie" not in suggestions_or_values(at)
+
+
+def suggestions_or_values(at: AppTest) -> set[str]:
+    """The values of the report's detail (problems about values)."""
+    frames = [d.value for d in at.dataframe]
+    report = next((f for f in frames if "Valeur" in f.columns), None)
+    return set() if report is None else {str(v) for v in report["Valeur"]}

@@ -6,7 +6,7 @@ import csv
 import gettext
 import re
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any, Final
@@ -23,6 +23,7 @@ from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, P
 from ngomap.coded import Coded, group
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
+from ngomap.vocab import without_affixes
 
 FUZZY_CUTOFF: Final = 80.0  # rapidfuzz ratio (0-100) from which a name is suggested
 
@@ -380,12 +381,30 @@ class AreaMatcher:
         key = norm_text(value)
         return bool(key) and key in self._nationwide
 
+    @property
+    def levels_present(self) -> frozenset[str]:
+        """The levels of the boundaries."""
+        return self._present
+
+    def name_checker(self, level: str) -> Callable[[str], bool]:
+        """A test: is this text the name of an area of ``level`` (or nationwide)?"""
+
+        def known(text: str) -> bool:
+            clean = clean_text(text)
+            return bool(self._name_options(clean, level)[0]) or self.is_nationwide(clean)
+
+        return known
+
     def _name_options(self, text: str, level: str) -> tuple[list[str], str]:
         """The areas of ``level`` named ``text`` anywhere (exact spelling first)."""
         exact = self._exact.get((level, text), [])
         if exact:
             return list(exact), "exact"
-        return list(self._keys.get((level, area_key(text)), [])), "normalised"
+        found = self._keys.get((level, area_key(text)), [])
+        if found:
+            return list(found), "normalised"
+        inner = without_affixes(text, "areas")  # "Région de Mopti", "Cercle de Bankass"
+        return list(self._keys.get((level, area_key(inner)), [])) if inner else [], "words"
 
     def _unknown_name(
         self, text: str, level: str, name_field: str, within: str | None, notes: list[AreaNote]

@@ -7,6 +7,7 @@ from typing import Final
 
 import pandas as pd
 
+from ngomap.i18n import t
 from ngomap.importer.validate import ImportReport
 from ngomap.schema import Problem
 
@@ -162,3 +163,19 @@ def report_xlsx(report: ImportReport, lang: str = "fr") -> bytes:
             writer, sheet_name=_pick(("Problèmes", "Problems"), lang), index=False
         )
     return buffer.getvalue()
+
+
+def rows_sentence(report: ImportReport, lang: str) -> str:
+    """What the import did with every row, in words a planner reads right."""
+
+    return t(
+        "rows_summary",
+        lang,
+        kept=report.rows_kept,
+        read=report.rows_read,
+        copies=report.rows_copies,
+        merged=report.rows_duplicate - report.rows_copies,
+        rejected=report.rows_rejected,
+        presences=report.presences,
+        organisations=report.organisations,
+    )

@@ -488,7 +488,13 @@ def read_grid(
     """Any supported spreadsheet as a grid of text, with formula errors emptied and listed."""
     kind = file_kind(data, name)
     if kind == "csv":
-        grid = read_csv_grid(data, name, progress)
+        from ngomap.importer.jsonfile import looks_like_json, read_json_grid
+
+        grid = (
+            read_json_grid(data, name)
+            if looks_like_json(data)
+            else read_csv_grid(data, name, progress)
+        )
     else:
         grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.

@@ -21,7 +21,7 @@ from ngomap import vocab
 from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
 from ngomap.areas.boundaries import Boundaries, embedded_regions
 from ngomap.areas.file_areas import areas_from_columns, other_country
-from ngomap.coded import Coded, span
+from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import (
     FORMULA_ERRORS,
@@ -29,7 +29,6 @@ from ngomap.importer.sheets import (
     Grid,
     Progress,
     read_grid,
-    workbook_modified,
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
 from ngomap.normalise import clean_text, norm_text
@@ -321,12 +320,15 @@ def read_3w(
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
     ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
     ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
     ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
+    ``vocab_aliases`` the user's alias,code files by vocabulary ("sectors", "org_types",
+    "presence");
     ``progress(fraction, step)`` is called as the import goes. The file itself is never
     modified. Without ``boundaries``, see ``read_3w_areas``.
     """
@@ -340,6 +342,7 @@ def read_3w(
         sheet=sheet,
         progress=progress,
         max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
     )
     return records, report
 
@@ -355,6 +358,7 @@ def read_3w_areas(
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """``read_3w``, and the boundaries the records were matched on.
 
@@ -397,6 +401,16 @@ def read_3w_areas(
                     severity=Severity.INFO,
                 )
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
+    base = {
+        "sectors": vocab.sectors,
+        "org_types": vocab.org_types,
+        "presence": vocab.presence_modes,
+    }
+    vocabularies = {
+        name: vocab.with_aliases(base[name](), file)
+        for name, file in (vocab_aliases or {}).items()
+        if name in base
+    }
     records, report = clean_records(
         columns,
         table.rows,
@@ -407,15 +421,44 @@ def read_3w_areas(
         org_aliases=aliases,
         progress=progress,
         log=log,
+        vocabularies=vocabularies,
     )
     report.columns = table.mapping
     report.unmapped = table.unmapped
     report.sheet = table.grid.sheet
     report.header_row = table.header_row
+    _count_copies(table, report)
     records[s.SOURCE] = label
     if progress is not None:
         progress(1.0, "done")
     return records, report, boundaries
+
+
+def _count_copies(table: Table, report: ImportReport) -> None:
+    """Split the rows merged as duplicates into exact copies of another row (every cell the
+    same, unmapped columns included) and rows merged because they give the same
+    organisation, sector and area in other words."""
+    merged = {r for p in report.by_kind("row.duplicate") for r in p.rows}
+    if not merged or not table.headers:
+        return
+    ids, first = group([table.column(h) for h in table.headers])
+    copy = first[ids] != np.arange(len(ids))
+    copies = {int(r) for r in table.rows[copy]} & merged
+    report.rows_copies = len(copies)
+    report.rows_merged = report.rows_duplicate - len(copies)
+
+
+def period_end(records: pd.DataFrame) -> date | None:
+    """The last date the data's own date columns give (end, else start), if any parses.
+
+    The data's date as the data says it; a file's modification time is never used.
+    """
+    for column in (s.END, s.START):
+        if column in records:
+            parsed = pd.to_datetime(records[column], errors="coerce", format="mixed", dayfirst=True)
+            if parsed.notna().any():
+                return parsed.max().date()
+    return None
 
 
 def import_dataset_areas(
@@ -428,14 +471,15 @@ def import_dataset_areas(
     org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[Dataset, Boundaries]:
     """A user's file as a Dataset (records, report, where it came from), and the boundaries
     its records were matched on (``read_3w_areas``).
 
     ``source``: the file's bytes (with its ``name``), or its path. The page and the command
-    line both import a file through here, so that they say the same of it (a workbook's
-    last-saved day; a CSV says nothing of its date, whatever its copy's modification time
-    on disk).
+    line both import a file through here, so that they say the same of it: the data's date
+    is the last date its own date columns give, never a file's modification or save time.
+    ``vocab_aliases`` are the user's sector, type and presence alias files.
     """
     data, name = _source(source, name, max_bytes)
     records, report, used = read_3w_areas(
@@ -447,13 +491,14 @@ def import_dataset_areas(
         org_aliases=org_aliases,
         progress=progress,
         max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
     )
     dataset = Dataset(
         records=records,
         report=report,
         titles={"fr": name, "en": name},
         sources={"fr": name, "en": name},
-        updated=workbook_modified(data),  # a CSV says nothing of its date
+        updated=period_end(records),  # the data's own dates; never the file's last save
         is_sample=False,
     )
     return dataset, used
@@ -469,6 +514,7 @@ def import_dataset(
     org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> Dataset:
     """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
     dataset, _used = import_dataset_areas(
@@ -480,6 +526,7 @@ def import_dataset(
         org_aliases=org_aliases,
         progress=progress,
         max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
     )
     return dataset
 

@@ -17,8 +17,9 @@ from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import other_country, other_country_sentence
 from ngomap.areas.geometry import locate_points
-from ngomap.areas.matching import decision_columns, match_areas
+from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
+from ngomap.importer.lists import split_lists
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 
@@ -28,6 +29,8 @@ ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspellin
 SECTOR_FUZZY_CUTOFF: Final = 85.0
 
 Progress = Callable[[float, str], None]
+_OPTION: Final = {"sectors": "sector-aliases", "org_types": "type-aliases",
+                  "presence": "presence-aliases"}  # fmt: skip
 
 
 @dataclass
@@ -39,6 +42,9 @@ class ImportReport:
     rows_kept: int = 0
     rows_duplicate: int = 0
     rows_rejected: int = 0
+    presences: int = 0  # records kept: a row listing several zones or sectors gives several
+    rows_copies: int = 0  # of rows_duplicate: exact copies of another row, every cell the same
+    rows_merged: int = 0  # of rows_duplicate: the same organisation, sector and area otherwise
     organisations: int = 0
     columns: dict[str, str] = field(default_factory=dict)  # header -> field
     unmapped: list[str] = field(default_factory=list)
@@ -56,6 +62,9 @@ class ImportReport:
             "rows_kept": self.rows_kept,
             "rows_duplicate": self.rows_duplicate,
             "rows_rejected": self.rows_rejected,
+            "rows_copies": self.rows_copies,
+            "rows_merged": self.rows_merged,
+            "presences": self.presences,
             "organisations": self.organisations,
             "columns": self.columns,
             "unmapped_columns": self.unmapped,
@@ -170,30 +179,27 @@ def _code_column(
         "presence": ("presence mode", "mode de présence"),
     }
     word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
-    aliases = {norm_text(alias): alias for alias in vocabulary.aliases.aliases()}
     values = columns[column].unique()
     rows_of = _RowFinder(values.codes, rows)
     coded: list[str] = []
     for code, value in enumerate(values.values):
         text = clean_text(value)
-        match = vocabulary.aliases.lookup(text)
+        match = vocabulary.find(text)
         if not text:
             coded.append("")
             continue
         if match is not None:
             coded.append(match.code)
             continue
-        best = process.extractOne(
-            norm_text(text), list(aliases), scorer=fuzz.ratio, score_cutoff=SECTOR_FUZZY_CUTOFF
-        )
+        best = vocabulary.suggest(text)
         suggestion = None
         if best is not None:
-            near = vocabulary.aliases.lookup(aliases[best[0]])
-            if near is not None:
-                label = vocabulary.label(near.code, "en")
-                suggestion = f"{text} → {aliases[best[0]]} ({near.code}) ?"
+            near_code, near_alias, _score = best
+            if near_code:
+                label = vocabulary.label(near_code, "en")
+                suggestion = f"{text} → {near_alias} ({near_code}) ?"
                 if accept_suggestions:
-                    coded.append(near.code)
+                    coded.append(near_code)
                     log.add(
                         rows_of(code),
                         kind=f"{vocabulary.name}.fuzzy",
@@ -202,7 +208,7 @@ def _code_column(
                         en=f"{word_en.capitalize()} '{text}' read as {label} "
                         "(close spelling, suggestion accepted).",
                         fr=f"{word_fr.capitalize()} « {text} » lu comme "
-                        f"{vocabulary.label(near.code, 'fr')} (orthographe proche, "
+                        f"{vocabulary.label(near_code, 'fr')} (orthographe proche, "
                         "suggestion acceptée).",
                         severity=Severity.INFO,
                         suggestion=suggestion,
@@ -216,10 +222,12 @@ def _code_column(
             kind=f"{vocabulary.name}.unknown",
             column=header,
             value=text,
-            en=f"'{text}' is not a known {word_en}: {kept}. Map it in "
+            en=f"'{text}' is not a known {word_en}: {kept}. Map it in your own alias file "
+            f"(alias,code; --{_OPTION[vocabulary.name]}) or "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" or accept the suggestion." if suggestion else "."),
             fr=f"« {text} » n'est pas un(e) {word_fr} connu(e) : {kept_fr}. Associez-le dans "
+            f"votre fichier d'alias (alias,code ; --{_OPTION[vocabulary.name]}) ou "
             f"data/vocab/{vocabulary.name}_aliases.csv"
             + (" ou acceptez la suggestion." if suggestion else "."),
             severity=Severity.WARNING,
@@ -477,6 +485,7 @@ def clean_records(
     org_aliases: AliasTable | None = None,
     progress: Progress | None = None,
     log: ProblemLog | None = None,
+    vocabularies: dict[str, vocab.Vocabulary] | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Turn columns already named by canonical fields into records, accounting for every row.
 
@@ -490,14 +499,20 @@ def clean_records(
         if progress is not None:
             progress(fraction, what)
 
-    length = len(rows)
-    report = ImportReport(source=source, rows_read=length)
+    report = ImportReport(source=source, rows_read=len(rows))
     log = log or ProblemLog()
     columns = {name: column.map(clean_text) for name, column in columns.items()}
     fields = list(columns)
 
     def header(field_name: str) -> str:
         return headers.get(field_name, field_name)
+
+    chosen = vocabularies or {}
+    sector_vocabulary = chosen.get("sectors") or vocab.sectors()
+    columns, rows, origin = split_lists(
+        columns, rows, AreaMatcher(boundaries), sector_vocabulary, log, header
+    )
+    length = len(rows)
 
     step(0.55, "organisations")
     if s.ORG_NAME not in columns:
@@ -520,15 +535,17 @@ def clean_records(
     _code_column(
         columns,
         s.SECTOR,
-        vocab.sectors(),
+        sector_vocabulary,
         header(s.SECTOR),
         log,
         rows,
         unknown_prefix=OTHER_SECTOR_PREFIX,
         accept_suggestions=accept_suggestions,
     )
-    _code_column(columns, s.ORG_TYPE, vocab.org_types(), header(s.ORG_TYPE), log, rows)
-    _code_column(columns, s.PRESENCE, vocab.presence_modes(), header(s.PRESENCE), log, rows)
+    types = chosen.get("org_types") or vocab.org_types()
+    _code_column(columns, s.ORG_TYPE, types, header(s.ORG_TYPE), log, rows)
+    modes = chosen.get("presence") or vocab.presence_modes()
+    _code_column(columns, s.PRESENCE, modes, header(s.PRESENCE), log, rows)
     if s.SECTOR not in columns:
         columns[s.SECTOR] = Coded.constant("", length)
         log.add(
@@ -589,7 +606,6 @@ def clean_records(
         )
     national = areas[s.NATIONAL]
     rejected = no_org | (np.asarray(pd.isna(areas[s.AREA_CODE]), dtype=bool) & ~national)
-    report.rows_rejected = int(rejected.sum())
     kept_positions = np.flatnonzero(~rejected)
     kept = span(kept_positions)
 
@@ -603,9 +619,17 @@ def clean_records(
     duplicated = _duplicates(
         [c.take(kept) for c in record], [c.take(kept) for c in others], rows[kept], log
     )
-    report.rows_duplicate = int(duplicated.sum())
     out = span(kept_positions[~duplicated])
-    report.rows_kept = int((~duplicated).sum())
+    # Per row of the file (a listing row gives several presences): kept when one of its
+    # presences is, a duplicate when all it gives repeat others, rejected when none counts.
+    status = np.full(length, 2, dtype=np.int64)
+    status[kept_positions] = np.where(duplicated, 1, 0)
+    best = np.full(report.rows_read, 2, dtype=np.int64)
+    np.minimum.at(best, origin, status)
+    report.rows_kept = int((best == 0).sum())
+    report.rows_duplicate = int((best == 1).sum())
+    report.rows_rejected = int((best == 2).sum())
+    report.presences = int((~duplicated).sum())
 
     valid = span(np.flatnonzero(~no_org))
     display = _report_spellings(
