@@ -68,9 +68,14 @@ def _import(
         (v, f[0], hashlib.sha256(f[1]).hexdigest()) for v, f in sorted(vocab_files.items())
     )
     key = (
-        hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key, alias_key,
+        hashlib.sha256(data).hexdigest(),
+        name,
+        column_map,
+        accept,
+        boundaries_key,
+        alias_key,
         vocab_key,
-    )  # fmt: skip
+    )
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
