@@ -6,55 +6,81 @@ import streamlit as st
 
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, connect, data, exports, panels, upload, views, widgets
+from ngomap.ui import (
+    boundaries_panel,
+    connect,
+    data,
+    exports,
+    link,
+    panels,
+    streamlit_words,
+    upload,
+    views,
+    widgets,
+)
+from ngomap.ui.text import plain
 from ngomap.views import VIEWS
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
 views.restore_from_url()
+link.remember()
 
 lang = widgets.language()
+streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus) in lang
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
+aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)
-dataset = data.sample(f"{boundaries.source} {boundaries.version}", boundaries)
-dataset = upload.dataset_or_sample(dataset, boundaries, lang)
-records = dataset.records
 
 st.title(t("app_title", lang))
-panels.banner(dataset, lang)
-
-options = views.controls(records, boundaries, lang, where=controls_box)
-population = widgets.population(boundaries, options.level, lang)
-views.save_to_url(options, lang)
-if options.filters.sectors == ():
-    st.info(t("no_sector", lang))
-    st.stop()
-if VIEWS[options.view].needs_organisations and not options.zone_orgs:
-    st.info(t("zone_orgs_needed", lang))
-    st.stop()
-
-view = views.view(
-    records,
-    boundaries,
-    options,
-    population,
-    lang,
-    data_source=dataset.source(lang) or dataset.title(lang),
-    data_updated=dataset.updated,
-    map_credit=t("boundaries_credit", lang, source=boundaries.source),
+# The map comes first; the import (preview, columns, report) has its own tab.
+import_label = (
+    t("tab_import_of", lang, name=plain(upload.upload_name())) if upload.has_upload() else ""
 )
-st.subheader(view.title)
-map_column, panel_column = st.columns([3, 1])
-with map_column:
-    clicked = views.show_map(view, light_areas(boundaries, options.level))
-with panel_column:
-    views.area_panel(records, boundaries, clicked, options, lang)
-panels.area_notes(dataset, lang)
-panels.counted_apart(records, boundaries, options, lang)
+map_tab, import_tab = st.tabs([t("tab_map", lang), import_label or t("tab_import", lang)])
+summary = map_tab.container()
+dataset = data.sample(boundaries.fingerprint, boundaries)
+dataset = upload.dataset_or_sample(
+    dataset, boundaries, lang, aliases=aliases, details=import_tab, summary=summary
+)
+records = dataset.records
 
-tables = views.side_tables(records, boundaries, options, lang)
-views.view_tables(view.table, tables, options, lang)
-panels.source_charts(tables["by_sector"], tables["by_region"], lang)
-exports.panel(dataset, boundaries, options, lang, population)
-connect.section(dataset, boundaries, lang, population)
-panels.footer(dataset, lang)
+with map_tab:  # everything below is drawn in the map tab
+    panels.banner(dataset, lang)
+    link.note(dataset, boundaries, lang)
+
+    options = views.controls(records, boundaries, lang, where=controls_box)
+    population = widgets.population(boundaries, options.level, lang)
+    views.save_to_url(options, lang, made_with=link.params(dataset, boundaries, lang))
+    if options.filters.sectors == ():
+        st.info(t("no_sector", lang))
+        st.stop()
+    if VIEWS[options.view].needs_organisations and not options.zone_orgs:
+        st.info(t("zone_orgs_needed", lang))
+        st.stop()
+
+    view = views.view(
+        dataset,
+        boundaries,
+        options,
+        population,
+        lang,
+        data_source=dataset.source(lang) or dataset.title(lang),
+        data_updated=dataset.updated,
+        map_credit=t("boundaries_credit", lang, source=boundaries.source),
+    )
+    st.subheader(view.title)
+    map_column, panel_column = st.columns([3, 1])
+    with map_column:
+        clicked = views.show_map(view, light_areas(boundaries, options.level))
+    with panel_column:
+        views.area_panel(records, boundaries, clicked, options, lang)
+    panels.area_notes(dataset, lang)
+    panels.counted_apart(records, boundaries, options, lang)
+
+    tables = views.side_tables(dataset, boundaries, options, lang)
+    views.view_tables(view.table, tables, options, lang)
+    panels.source_charts(tables["by_sector"], tables["by_region"], lang)
+    exports.panel(dataset, boundaries, options, lang, population)
+    connect.section(dataset, boundaries, lang, population)
+    panels.footer(dataset, lang)

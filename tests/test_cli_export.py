@@ -36,7 +36,7 @@ def test_png_with_paper_orientation_and_dpi(tmp_path: Path) -> None:
 def test_pdf_svg_and_atlas(tmp_path: Path) -> None:
     pdf = PdfReader(_export(tmp_path, "map.pdf", "--sector", "WSH", "--lang", "en"))
     text = " ".join(pdf.pages[0].extract_text().split())
-    assert "Organisations per area — Water, Sanitation and Hygiene" in text
+    assert "Organisations per region — Water, Sanitation and Hygiene" in text
     assert "map: ngomap," in text
     svg = _export(tmp_path, "map.svg", "--view", "gaps")
     assert "<svg" in svg.read_text(encoding="utf-8")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from datetime import date
 
@@ -9,6 +10,8 @@ import geopandas as gpd
 import openpyxl
 import pytest
 from connect_fixtures import strip
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from shapely.geometry import box
 
 from ngomap import schema as s
@@ -134,3 +137,34 @@ def test_zone_names_that_nest_or_clash() -> None:
     assert project.zones == ("R1",)  # the region holding the cercle of the same name
     with pytest.raises(InputFileError, match=r"names several areas.*C2 \(Mopti\), C3 \(Gao\)"):
         read_project(sheet.format("Bamba").encode(), "p.csv", bounds)
+
+
+CELLS = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.lists(CELLS, min_size=1, max_size=6), min_size=0, max_size=4))
+def test_any_sheet_gives_a_project_or_a_sentence_naming_the_file(rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(rows)
+    messages: list[str] = []
+    try:
+        project = read_project(buffer.getvalue().encode("utf-8"), "projet.csv", strip())
+    except InputFileError as exc:  # anything else fails the test
+        messages = [exc.message("en"), exc.message("fr")]
+    else:
+        assert project.organisation
+        assert project.sectors
+        assert project.zones
+    assert all(message.startswith("projet.csv") for message in messages)
+
+
+def test_a_bare_carriage_return_inside_quotes_keeps_every_cell() -> None:
+    """Found by the property test above: the careful CSV reader counted the columns with
+    str.splitlines, which also breaks at a CR inside quotes, and pandas then took the extra
+    leading cell as the index (and crashed on it)."""
+    from ngomap.importer.sheets import read_grid
+
+    grid = read_grid(b'a,b\n"x\ry",z,extra\n', "p.csv", score=lambda rows: 0)
+    assert grid.head(2) == [["a", "b", ""], ["x y", "z", "extra"]]
+    assert list(grid.rows) == [1, 2]

@@ -221,8 +221,8 @@ def test_click_panel_lists_actors_as_written(
     assert not at.exception, at.exception
     heading = at.markdown[0].value.replace("\\", "")  # markdown escapes, as shown
     assert names[0] in heading
-    table = at.table[0].value
-    assert set(table.iloc[:, 0]) == {names[0]}  # the organisation, twice (two sectors)
+    table = at.table[0].value  # the first sector's actors (one folded list per sector)
+    assert set(table.iloc[:, 0]) == {names[0]}
     assert_inert(heading + table.to_string(), marker)
 
 

@@ -182,7 +182,7 @@ def actors_by_area(
     return pd.DataFrame(
         {
             s.AREA_CODE: codes,
-            AREA_NAME: [boundaries.name(code, lang) for code in codes],
+            AREA_NAME: [boundaries.display_name(code, lang) for code in codes],
             ACTORS: [len(names) for names in organisations],
             ORGANISATIONS: organisations,
             HAS_DATA: [code in covered for code in codes],
@@ -247,7 +247,7 @@ def summary(
     parts = []
     if not local.empty:
         grouped = _names_by(local, [s.AREA_CODE, s.SECTOR]).reset_index()
-        grouped[AREA_NAME] = grouped[s.AREA_CODE].map(lambda c: boundaries.name(c, lang))
+        grouped[AREA_NAME] = grouped[s.AREA_CODE].map(lambda c: boundaries.display_name(c, lang))
         grouped[LEVEL] = level
         parts.append(grouped)
     if not national.empty:
@@ -316,7 +316,7 @@ def overlaps(
     cells = _names_by(local, [s.AREA_CODE, s.SECTOR]).reset_index()
     cells[ACTORS] = cells[s.ORG_NAME].map(len)
     cells = cells.loc[cells[ACTORS] >= min_actors].rename(columns={s.ORG_NAME: ORGANISATIONS})
-    cells.insert(1, AREA_NAME, cells[s.AREA_CODE].map(lambda c: boundaries.name(c, lang)))
+    cells.insert(1, AREA_NAME, cells[s.AREA_CODE].map(lambda c: boundaries.display_name(c, lang)))
     return cells.sort_values([ACTORS, s.AREA_CODE], ascending=[False, True]).reset_index(drop=True)
 
 
@@ -372,7 +372,7 @@ def pairs(
         {
             SHARED: grouped.size(),
             AREAS: grouped[s.AREA_CODE].agg(
-                lambda codes: sorted({boundaries.name(c, lang) for c in codes})
+                lambda codes: sorted({boundaries.display_name(c, lang) for c in codes})
             ),
             SECTORS: grouped[s.SECTOR].agg(lambda codes: sorted(set(codes))),
         }
@@ -496,7 +496,9 @@ def matrix(
     totals[total_label] = local[s.ORG_KEY].nunique()
     cells.loc[total_label] = totals
     cells = cells.fillna(0).astype(int)
-    cells.columns = [boundaries.name(c, lang) if c != total_label else c for c in cells.columns]
+    cells.columns = [
+        boundaries.display_name(c, lang) if c != total_label else c for c in cells.columns
+    ]
     return cells
 
 

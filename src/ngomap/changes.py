@@ -20,8 +20,6 @@ from ngomap.i18n import t
 
 ARRIVAL: Final = "arrival"
 DEPARTURE: Final = "departure"
-ZONE: Final = "zone"
-WIDE: Final = "wide"
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,10 @@ class TwoRounds:
 def _presences(
     records: pd.DataFrame, boundaries: Boundaries, zones: Sequence[str], sectors: Sequence[str]
 ) -> list[tuple[str, str, str]]:
-    """(organisation name, zone, sector) present in the project's zones and sectors."""
+    """(organisation name, zone, sector) present in the zones and sectors (every sector
+    when ``sectors`` is empty)."""
+    if not sectors:
+        sectors = sorted({str(v) for v in records[s.SECTOR].dropna()})
     table = actors_in_zones(records, boundaries, zones, sectors)
     return sorted(set(zip(table[s.ORG_NAME], table["zone"], table[s.SECTOR], strict=True)))
 

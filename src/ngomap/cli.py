@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 from dataclasses import replace
 from datetime import datetime
@@ -29,6 +28,7 @@ from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
+from ngomap.serve import run_child
 from ngomap.views import VIEWS
 
 cli = typer.Typer(
@@ -445,8 +445,13 @@ def export_command(
         bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
     ] = False,
     table: Annotated[
-        str, typer.Option("--table", help="For .csv: records (default) or summary.")
-    ] = "records",
+        str,
+        typer.Option(
+            "--table",
+            help="For .csv: records (the default), summary, or view (the view's own table: "
+            "the default for --view gaps, its ranked gaps).",
+        ),
+    ] = "",
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
@@ -482,6 +487,7 @@ def export_command(
         )
     if atlas and fmt != "pdf":
         raise typer.BadParameter("the atlas is a PDF: use --out NAME.pdf", param_hint="--atlas")
+    table = table or ("view" if view == "gaps" else "records")
     if table not in ex.TABLES:
         raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
     if lang not in ("fr", "en"):
@@ -575,7 +581,7 @@ def run_app(
         "--browser.gatherUsageStats",
         "false",
     ]
-    raise typer.Exit(subprocess.call(command))
+    raise typer.Exit(run_child(command))  # stopped with the parent (SIGINT, SIGTERM)
 
 
 def main() -> None:

@@ -20,7 +20,7 @@ from ngomap import analysis as a
 from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
-from ngomap.render.captions import describe_filters, zone_text
+from ngomap.render.captions import area_word, areas_word, describe_filters, zone_text
 
 if TYPE_CHECKING:  # mapclassify and folium load when a view is built, not to list the views
     from ngomap.render.classes import Classes
@@ -121,7 +121,9 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="density",
             table=_density,
             headline=lambda options, lang, _orgs: t(
-                "title_density_per_capita" if options.per_capita else "title_density", lang
+                "title_density_per_capita" if options.per_capita else "title_density",
+                lang,
+                area=area_word(options.level, lang).lower(),
             ),
         ),
         ViewSpec(
@@ -135,7 +137,9 @@ VIEWS: Final[dict[str, ViewSpec]] = {
         ViewSpec(
             key="gaps",
             table=_gaps,
-            headline=lambda options, lang, _orgs: t("title_gaps", lang, n=options.max_gap),
+            headline=lambda options, lang, _orgs: t(
+                "title_gaps", lang, n=options.max_gap, areas=areas_word(options.level, lang)
+            ),
         ),
         ViewSpec(
             key="zones",
@@ -182,7 +186,7 @@ def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLa
     spec = spec_of(options)
     legend = t("legend_per_capita" if options.rates else spec.legend_key, lang)
     return MapLabels(
-        area=t("area", lang),
+        area=area_word(options.level, lang),  # the level shown: Région, Cercle, Commune
         count=legend,
         organisations=t("organisations", lang),
         legend_title=legend,
@@ -206,9 +210,11 @@ def with_details_text(table: pd.DataFrame, options: ViewOptions, lang: str) -> p
 
 def classes_of(table: pd.DataFrame, options: ViewOptions) -> Classes:
     """The classes of the view's map: rates or counts."""
-    from ngomap.render.classes import classify_counts, classify_rates
+    from ngomap.render.classes import classify_counts, classify_gaps, classify_rates
 
     values = [float(v) for v in table[a.VALUE]]
+    if options.view == "gaps":  # its own palette: gaps warm, covered neutral
+        return classify_gaps(values, max_gap=options.max_gap)
     return classify_rates(values) if options.rates else classify_counts(values)
 
 

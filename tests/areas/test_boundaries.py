@@ -1,7 +1,9 @@
+import geopandas as gpd
 import pandas as pd
+import shapely
 
 from ngomap import schema as s
-from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.boundaries import LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.areas.matching import AreaMatcher, assign_areas
 
 
@@ -54,3 +56,37 @@ def test_assign_areas_adds_one_area_per_row(regions: Boundaries) -> None:
     out, _decisions = assign_areas(records, regions)
     assert out[s.AREA_CODE].fillna("none").tolist() == ["ML05", "ML05", "ML07", "none"]
     assert list(out[s.NATIONAL]) == [False, False, False, True]
+
+
+def test_display_names_carry_the_parent_only_where_a_name_is_shared() -> None:
+    rows = [
+        ("XX01", "adm1", "Nord", None),
+        ("XX02", "adm1", "Sud", None),
+        ("XX0101", "adm2", "Benkadi", "XX01"),
+        ("XX0201", "adm2", "Benkadi", "XX02"),
+        ("XX0202", "adm2", "BENKADI", "XX02"),  # same name, same parent: the code too
+        ("XX0203", "adm2", "Tomora", "XX02"),
+    ]
+    areas = gpd.GeoDataFrame(
+        {
+            LEVEL: [r[1] for r in rows],
+            NAME_FR: [r[2] for r in rows],
+            NAME_EN: [r[2] for r in rows],
+            PARENT: [r[3] for r in rows],
+        },
+        geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(rows))],
+        index=[r[0] for r in rows],
+        crs=4326,
+    )
+    b = Boundaries(areas=areas, level="adm2", source="test")
+    shown = b.display_names("adm2")
+    assert shown == {
+        "XX0101": "Benkadi (Nord)",
+        "XX0201": "Benkadi (Sud, XX0201)",
+        "XX0202": "BENKADI (Sud, XX0202)",
+        "XX0203": "Tomora",
+    }
+    assert len(set(shown.values())) == len(shown)
+    assert b.display_name("XX0101") == "Benkadi (Nord)"
+    assert b.display_names("adm1") == {"XX01": "Nord", "XX02": "Sud"}
+    assert b.display_name("nowhere") == "nowhere"

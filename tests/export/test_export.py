@@ -181,7 +181,7 @@ def test_print_formats_and_their_file_names() -> None:
     pdf = PdfReader(io.BytesIO(e.export(snap, "pdf")))
     assert len(pdf.pages) == 1
     text = pdf.pages[0].extract_text()
-    assert "Organisations par zone — tous les secteurs" in text
+    assert "Organisations par région — tous les secteurs" in text
     assert "carte : ngomap, 2026-12-03" in text
     assert "limites : Natural Earth" in text
     assert "n'impliquent ni reconnaissance ni acceptation officielles" in " ".join(text.split())
@@ -195,9 +195,9 @@ def test_atlas_has_a_page_for_all_sectors_then_one_per_sector() -> None:
     pdf = PdfReader(io.BytesIO(e.export(snap, "pdf", atlas=True)))
     assert len(pdf.pages) == 3
     texts = [" ".join(page.extract_text().split()) for page in pdf.pages]
-    assert "Organisations per area — all sectors" in texts[0]
-    assert "Organisations per area — Nutrition" in texts[1]
-    assert "Organisations per area — Water, Sanitation and Hygiene" in texts[2]
+    assert "Organisations per region — all sectors" in texts[0]
+    assert "Organisations per region — Nutrition" in texts[1]
+    assert "Organisations per region — Water, Sanitation and Hygiene" in texts[2]
     for text in texts:
         assert "map: ngomap, 2026-12-03" in text
         assert "do not imply official endorsement or acceptance" in text

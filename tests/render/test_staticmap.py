@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -117,7 +118,17 @@ def test_sample_map_uses_the_same_classes_and_colours_as_the_page() -> None:
         assert _rgb(colour) in colours
 
 
-def test_labels_skip_areas_too_small_and_never_overlap() -> None:
+def _label_boxes(fig: Any) -> dict[str, Any]:
+    renderer = fig.canvas.get_renderer()
+    return {
+        t.get_text(): t.get_window_extent(renderer)
+        for ax in fig.axes[:1]
+        for t in ax.texts
+        if t.get_color() != "white" and t.get_zorder() == 5  # area labels, not their halos
+    }
+
+
+def test_labels_never_overlap_and_small_areas_that_matter_get_a_leader_line() -> None:
     side = 200_000
     big = [shapely.box(i * side, 0, (i + 1) * side, side) for i in range(2)]
     tiny = [
@@ -135,9 +146,41 @@ def test_labels_skip_areas_too_small_and_never_overlap() -> None:
         }
     )
     fig = sm.print_map(areas, table, classify_counts(table[a.VALUE].tolist()), text=TEXT)
-    shown = {t.get_text() for ax in fig.axes for t in ax.texts}
-    assert {"Grande zone", "Autre zone"} <= shown
-    assert not {"Minuscule", "Petite", "Mini"} & shown
+    fig.canvas.draw()
+    boxes = _label_boxes(fig)
+    assert {"Grande zone", "Autre zone"} <= set(boxes)
+    tiny_shown = {"Minuscule", "Petite", "Mini"} & set(boxes)
+    assert tiny_shown  # few areas: each matters, beside its area when it does not fit
+    assert len(fig.axes[0].lines) >= len(tiny_shown)  # one leader line each
+    names = list(boxes)
+    for i, first in enumerate(names):
+        for second in names[i + 1 :]:
+            assert not boxes[first].overlaps(boxes[second]), (first, second)
+
+
+def test_with_many_areas_the_highest_values_are_labelled_first() -> None:
+    side = 20_000
+    n = 40
+    codes = [f"C{i:02d}" for i in range(n)]
+    areas = gpd.GeoDataFrame(
+        geometry=[shapely.box(i * side, 0, i * side + side * 0.02, side * 0.02) for i in range(n)],
+        crs=32630,
+        index=codes,
+    )  # slivers: no name fits inside any of them
+    table = pd.DataFrame(
+        {
+            s.AREA_CODE: codes,
+            a.AREA_NAME: [f"Zone {i}" for i in range(n)],
+            a.ORGANISATIONS: [[]] * n,
+            a.VALUE: [float(i) for i in range(n)],
+        }
+    )
+    fig = sm.print_map(areas, table, classify_counts(table[a.VALUE].tolist()), text=TEXT)
+    fig.canvas.draw()
+    shown = {name for name in _label_boxes(fig) if name.startswith("Zone")}
+    assert shown, "the highest values are labelled beside their areas"
+    assert shown <= {f"Zone {i}" for i in range(n - sm.LABEL_TOP, n)}  # only the top ones
+    assert "Zone 39" in shown  # the highest first
     no_labels = sm.print_map(
         areas,
         table,
@@ -145,7 +188,7 @@ def test_labels_skip_areas_too_small_and_never_overlap() -> None:
         text=TEXT,
         layout=sm.PrintLayout(labels=False),
     )
-    assert "Grande zone" not in {t.get_text() for ax in no_labels.axes for t in ax.texts}
+    assert "Zone 39" not in {t.get_text() for ax in no_labels.axes for t in ax.texts}
 
 
 def test_legend_lists_zero_classes_and_no_data_apart() -> None:

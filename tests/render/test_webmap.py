@@ -6,10 +6,19 @@ from helpers import make_records, map_properties
 
 from ngomap import analysis
 from ngomap import schema as s
-from ngomap.areas.boundaries import Boundaries
+from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
+from ngomap.areas.boundaries import Boundaries, embedded_regions
+from ngomap.i18n import t
 from ngomap.render.classes import classify_counts
 from ngomap.render.webassets import local_assets
-from ngomap.render.webmap import MapLabels, choropleth, legend_items
+from ngomap.render.webmap import (
+    P_CODE,
+    P_NAMES,
+    MapLabels,
+    choropleth,
+    choropleth_features,
+    legend_items,
+)
 
 LABELS = MapLabels(
     area="Région",
@@ -65,3 +74,22 @@ def test_organisation_names_cannot_inject_html(regions: Boundaries) -> None:
     assert '</script>"' not in html
     assert XSS in [f["properties"]["names"] for f in features(html)]  # still there, as text
     assert "textContent" in html  # tooltip and legend write text, not HTML
+
+
+def test_a_tooltip_lists_at_most_five_names_then_how_many_more() -> None:
+    areas = embedded_regions().level_areas()
+    codes = [str(c) for c in areas.index]
+    names = [f"Org {i}" for i in range(7)]
+    table = pd.DataFrame(
+        {
+            s.AREA_CODE: codes,
+            AREA_NAME: codes,
+            ACTORS: [7] + [0] * (len(codes) - 1),
+            ORGANISATIONS: [names] + [[]] * (len(codes) - 1),
+        }
+    )
+    features = choropleth_features(
+        areas, table, classify_counts([7.0]), more=t("more", "fr")
+    ).set_index(P_CODE)
+    assert features.at[codes[0], P_NAMES] == "Org 0, Org 1, Org 2, Org 3, Org 4 + 2 autres"
+    assert features.at[codes[1], P_NAMES] == ""

@@ -47,7 +47,7 @@ def test_uploaded_data_replaces_the_sample_and_is_reported() -> None:
         "1 écartées ; 2 retenues, 2 présences, 2 organisations." in shown
     )
     frames = [d.value for d in at.dataframe]
-    preview = frames[0]
+    preview = next(f for f in frames if "Colonne7" in f.columns)
     assert list(preview.columns) == ["Nom Organisation", "Cluster", "Région *", "Colonne7"]
     report = next(f for f in frames if "Suggestion" in f.columns)
     assert "Kays → Kayes ?" in set(report["Suggestion"])
@@ -147,7 +147,8 @@ def test_a_bad_alias_file_gets_one_sentence_naming_it(lang: str, words: str) -> 
     bad = ("alias.csv", b"Organisation;Nom complet\nWold Vision;World Vision\n", "text/csv")
     at.file_uploader(key="upload_aliases_file_0").set_value(bad).run()
     assert not at.exception, at.exception
-    (error,) = at.error
+    (error,) = at.tabs[1].error  # in the import tab; one line above the map says where
+    assert len(at.tabs[0].error) == 1
     sentence = error.value.replace("\\", "")  # markdown-escaped
     assert sentence.startswith("alias.csv")
     assert words in sentence
@@ -202,6 +203,32 @@ def test_data_without_sectors_say_so_instead_of_an_empty_filter() -> None:
     assert "tous les secteurs" in at.subheader[0].value  # the map still counts every actor
 
 
+def test_after_an_upload_the_map_comes_first_and_the_import_has_its_tab() -> None:
+    at = run_with(CSV, "partenaires.csv")
+    assert not at.exception, at.exception
+    map_tab, import_tab = at.tabs
+    assert map_tab.label == "Carte"
+    assert import_tab.label.replace("\\", "") == "Import : partenaires.csv"  # markdown-escaped
+    line = " ".join(c.value for c in map_tab.caption).replace("\\", "")
+    assert "Vos données : partenaires.csv — 4 lignes lues" in line
+    assert "onglet « Import »" in line
+    assert map_tab.get("component_instance")  # the map is in the first tab
+    assert "Colonne7" not in [s.label for s in map_tab.selectbox]  # no import there
+    assert not [e for e in map_tab.expander if e.label.startswith("Colonnes")]
+    (unrecognised,) = [e for e in import_tab.expander if e.label.startswith("Colonnes non")]
+    assert unrecognised.label == (
+        "Colonnes non reconnues (1) : ignorées, sauf si vous leur donnez un champ"
+    )
+    assert [s.label for s in unrecognised.selectbox] == ["Colonne7"]
+    assert "Rapport d'import" in [m.value.strip("*") for m in import_tab.markdown]
+
+
+def test_without_an_upload_the_import_tab_says_how() -> None:
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert at.tabs[1].label == "Import"
+    assert "Aucun fichier chargé" in at.tabs[1].caption[0].value
+
+
 def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
     nigeria = (
         b"Organisation,Sector,State,State Pcode\nAlpha,EDU,Borno,NGA008\nBeta,WASH,Yobe,NGA036\n"
@@ -233,3 +260,17 @@ def suggestions_or_values(at: AppTest) -> set[str]:
     frames = [d.value for d in at.dataframe]
     report = next((f for f in frames if "Valeur" in f.columns), None)
     return set() if report is None else {str(v) for v in report["Valeur"]}
+
+
+def test_the_datas_source_and_date_as_the_user_states_them() -> None:
+    at = run_with(CSV, "partenaires.csv")
+    assert not at.exception, at.exception
+    assert "Dernière mise à jour : inconnue" in texts(at)  # a CSV without dates
+    at.text_input(key="upload_source").set_value("Ambassade de France au Mali").run()
+    at.text_input(key="upload_date").set_value("2024-02").run()
+    assert not at.exception, at.exception
+    shown = texts(at).replace("\\", "")
+    assert "Source des données : Ambassade de France au Mali" in shown
+    assert "Dernière mise à jour : 2024-02-01" in shown
+    at.text_input(key="upload_date").set_value("février").run()
+    assert any("février" in str(w.value) for w in at.warning)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cache
@@ -15,6 +16,7 @@ import pandas as pd
 from ngomap import schema as s
 from ngomap._paths import EMBEDDED_CROSSWALK, EMBEDDED_REGIONS
 from ngomap.errors import BoundaryError
+from ngomap.fingerprint import frame_fingerprint
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # Columns of Boundaries.areas (indexed by AREA_CODE).
@@ -81,6 +83,18 @@ class Boundaries:
                 if name:
                     names.setdefault((str(row[LEVEL]), name), []).append(str(code))
         self._names.update(names)
+        self.cache["fingerprint"] = frame_fingerprint(
+            self.areas, self.level, self.source, self.version
+        )
+
+    @property
+    def fingerprint(self) -> str:
+        """A hash of the areas (codes, names, parents, geometry), level and source.
+
+        Computed once when the boundaries are made; the page caches under it.
+        """
+        found: str = self.cache["fingerprint"]
+        return found
 
     @property
     def levels(self) -> list[str]:
@@ -155,6 +169,43 @@ class Boundaries:
     def names(self, level: str | None = None, lang: str = "fr") -> dict[str, str]:
         """{P-code: name} of one level (the map's level by default)."""
         return {code: self.name(code, lang) for code in self.codes(level)}
+
+    def display_names(self, level: str | None = None, lang: str = "fr") -> dict[str, str]:
+        """{P-code: name shown to people} of one level: unique within the level.
+
+        A name that several areas of the level share carries its parent's name, "Benkadi
+        (Bougouni)"; if that is still shared (same-named parents, or no parent), the P-code
+        too, "Benkadi (Bougouni, ML030405)". Tables, tooltips, legends and exports all show
+        these, so that no two areas read the same and no table has two columns of one name.
+        """
+        level = level or self.level
+        key = ("display_names", level, lang)
+        if key not in self.cache:
+            names = self.names(level, lang)
+            seen = Counter(norm_text(n) for n in names.values())
+            shown: dict[str, str] = {}
+            for code, name in names.items():
+                if seen[norm_text(name)] < 2:
+                    shown[code] = name
+                    continue
+                parent = self.parent(code)
+                shown[code] = f"{name} ({self.name(parent, lang)})" if parent else name
+            again = Counter(norm_text(n) for n in shown.values())
+            for code, name in names.items():
+                if again[norm_text(shown[code])] > 1:
+                    parent = self.parent(code)
+                    within = f"{self.name(parent, lang)}, {code}" if parent else code
+                    shown[code] = f"{name} ({within})"
+            self.cache[key] = shown
+        found: dict[str, str] = self.cache[key]
+        return found
+
+    def display_name(self, code: str, lang: str = "fr") -> str:
+        """The name shown for one area (see ``display_names``), or the code when unknown."""
+        level = self.level_of(code)
+        if level is None:
+            return code
+        return self.display_names(level, lang).get(code, self.name(code, lang))
 
 
 def _read_crosswalk(path: Path) -> tuple[CrosswalkEntry, ...]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
 
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
+from ngomap.fingerprint import mapping_fingerprint
 from ngomap.normalise import norm_pcode
 from ngomap.schema import Problem, Severity
 
@@ -16,9 +18,19 @@ _PCODE_COLUMN = re.compile(r"^(?:admin|adm)([0-4])_?pcode$", re.IGNORECASE)
 _TOTAL_COLUMNS = ("T_TL", "Total", "total", "population", "Population", "#population+total")
 
 
+class Population(dict[str, float]):
+    """{P-code: total population}, with a hash of its content computed once when made."""
+
+    fingerprint: str
+
+    def __init__(self, values: Mapping[str, float]) -> None:
+        super().__init__(values)
+        self.fingerprint = mapping_fingerprint(self)
+
+
 def read_population(
     path: str | Path, boundaries: Boundaries | None = None, *, level: str | None = None
-) -> tuple[dict[str, float], list[Problem]]:
+) -> tuple[Population, list[Problem]]:
     """{P-code: total population} of the finest level in the file, and what does not fit.
 
     COD-PS files name their columns admin1Pcode / admin2Pcode and T_TL (the total). Codes
@@ -90,4 +102,4 @@ def read_population(
                     kind="population.missing",
                 )
             )
-    return population, problems
+    return Population(population), problems

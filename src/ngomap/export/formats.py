@@ -31,7 +31,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.geometry import light_areas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
-from ngomap.render import staticmap
+from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes
 from ngomap.render.staticmap import PrintLayout
 from ngomap.render.webassets import inline_assets
@@ -50,7 +50,7 @@ MIME: Final[dict[str, str]] = {
     "gpkg": "application/geopackage+sqlite3",
 }
 FORMATS: Final = tuple(MIME)
-TABLES: Final = ("records", "summary")
+TABLES: Final = ("records", "summary", "view")
 RECORDS_LAYER: Final = "records"
 AREAS_LAYER: Final = "areas"
 SECTOR_PREFIX: Final = "n_"  # per-sector count columns of the GIS layers: n_WSH, n_PRO_CPN
@@ -244,7 +244,7 @@ def _area_columns(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> p
     out: dict[str, list[str]] = {}
     for level, (code_col, name_col) in s.ADMIN_LEVELS.items():
         found = {c: boundaries.ancestor(c, level) or "" for c in set(area) if c}
-        names = {c: boundaries.name(c, lang) for c in set(found.values()) if c}
+        names = {c: boundaries.display_name(c, lang) for c in set(found.values()) if c}
         given = zip(records.get(code_col, empty), records.get(name_col, empty), strict=True)
         codes: list[str] = []
         words: list[str] = []
@@ -331,6 +331,49 @@ def summary_table(snap: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
+def _inert(value: object) -> object:
+    """A text cell that a spreadsheet would read as a formula, kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
+    """The coverage gaps as the gaps view lists them, ranked: rank, area, P-code, actors,
+    organisations, whether the data says anything there, population (when given).
+
+    ``table``: the gaps view's table (``analysis.gaps``). The page shows this frame and
+    exports it (CSV, XLSX), and so does ``ngomap export --view gaps``.
+    """
+    found = table.loc[table["gap"]].reset_index(drop=True)
+    columns: dict[str, list[object]] = {
+        t("col_rank", lang): list(range(1, len(found) + 1)),
+        captions.area_word(level, lang): [_inert(x) for x in found[a.AREA_NAME]],
+        t("col_area_code", lang): list(found[s.AREA_CODE]),
+        t("col_actors", lang): [int(x) for x in found[a.ACTORS]],
+        t("col_organisations", lang): [_inert(", ".join(x)) for x in found[a.ORGANISATIONS]],
+        t("has_data", lang): [t("yes", lang) if x else t("no", lang) for x in found[a.HAS_DATA]],
+    }
+    if a.POPULATION in found:
+        columns[t("population", lang)] = [
+            None if pd.isna(x) else round(float(x)) for x in found[a.POPULATION]
+        ]
+    return pd.DataFrame(columns)
+
+
+def view_csv(snap: Snapshot) -> bytes:
+    """The view's own table as CSV: for the gaps view, the ranked gaps."""
+    return _csv(view_data(snap))
+
+
+def view_data(snap: Snapshot) -> pd.DataFrame:
+    """The table the view lists under its map (the ranked gaps for the gaps view)."""
+    table = view_of(snap).table
+    if snap.options.view == "gaps":
+        return gaps_table(table, snap.lang, snap.options.level)
+    return summary_table(snap)
+
+
 def _csv(table: pd.DataFrame) -> bytes:
     # UTF-8 with a byte order mark: Excel opens accents right on a double click.
     return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
@@ -377,10 +420,14 @@ def workbook(snap: Snapshot) -> bytes:
             writer, sheet_name=_sheet_name(t("export_summary", snap.lang)), index=False
         )
         matrix.to_excel(writer, sheet_name=_sheet_name(t("export_matrix", snap.lang)))
+        if snap.options.view == "gaps":
+            gaps = gaps_table(view_of(snap).table, snap.lang, snap.options.level)
+            gaps.to_excel(writer, sheet_name=_sheet_name(t("export_gaps", snap.lang)), index=False)
         for sheet in writer.sheets.values():
-            sheet.freeze_panes = (
-                "A3" if sheet.title != _sheet_name(t("export_matrix", snap.lang)) else "B2"
-            )
+            sheet.freeze_panes = {
+                _sheet_name(t("export_matrix", snap.lang)): "B2",
+                _sheet_name(t("export_gaps", snap.lang)): "A2",
+            }.get(sheet.title, "A3")
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])
                 sheet.column_dimensions[column[0].column_letter].width = min(50, width + 2)
@@ -401,7 +448,7 @@ def areas_layer(snap: Snapshot) -> gpd.GeoDataFrame:
     codes = [str(c) for c in areas.index]
     data: dict[str, list[object]] = {
         "pcode": list[object](codes),
-        "name": [snap.boundaries.name(c, snap.lang) for c in codes],
+        "name": [snap.boundaries.display_name(c, snap.lang) for c in codes],
         "level": [snap.options.level] * len(codes),
         "value": [float(table[a.VALUE].get(c, float("nan"))) for c in codes],
         "actors": [int(table[a.ACTORS].get(c, 0)) for c in codes],
@@ -519,6 +566,8 @@ def file_name(
         return f"{name}_{middle}_{stamp}.{fmt}"
     if fmt in ("csv",) and table == "summary":
         return f"{name}_summary_{stamp}.{fmt}"
+    if fmt in ("csv",) and table == "view":
+        return f"{name}_{snap.options.view}_{stamp}.{fmt}"
     return f"{name}_{stamp}.{fmt}"
 
 
@@ -545,7 +594,7 @@ def export(
         return map_image(snap, fmt, layout)
     builders: dict[str, Callable[[Snapshot], bytes]] = {
         "html": map_html,
-        "csv": summary_csv if table == "summary" else records_csv,
+        "csv": {"summary": summary_csv, "view": view_csv}.get(table, records_csv),
         "xlsx": workbook,
         "geojson": geojson,
         "gpkg": geopackage,

@@ -230,7 +230,12 @@ def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
         )
     except pd.errors.ParserError as exc:
         frame = _read_csv_slowly(text, sep, name, exc)
-    frame.index = frame.index + 1
+    else:
+        if not isinstance(frame.index, pd.RangeIndex):
+            # A row had more cells than ``width`` counted (a line break inside quotes):
+            # pandas took the extra leading cells as the index. The csv module reads it.
+            frame = _read_csv_slowly(text, sep, name, pd.errors.ParserError("ragged"))
+    frame.index = pd.RangeIndex(1, len(frame) + 1)
     return Grid.of_frame(frame)
 
 

@@ -26,7 +26,6 @@ from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 ORG_FUZZY_CUTOFF: Final = 90.0  # rapidfuzz ratio from which two organisation names are suggested
 ORG_FUZZY_MIN_LENGTH: Final = 8  # shorter names are acronyms: IRC and IRW are two NGOs
 ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspelling is looked for
-SECTOR_FUZZY_CUTOFF: Final = 85.0
 
 Progress = Callable[[float, str], None]
 _OPTION: Final = {

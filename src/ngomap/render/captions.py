@@ -11,7 +11,19 @@ from typing import Any
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
-from ngomap.i18n import sector_label, t
+from ngomap.i18n import labels, sector_label, t
+
+
+def area_word(level: str, lang: str) -> str:
+    """One area of ``level`` in words: "Région", "Cercle", "Commune" ("Zone" if unknown)."""
+    key = f"area_{level}"
+    return t(key, lang) if key in labels(lang) else t("areas", lang).rstrip("s")
+
+
+def areas_word(level: str, lang: str) -> str:
+    """The areas of ``level`` in words: "Régions", "Cercles", "Communes" ("Zones")."""
+    key = f"level_{level}"
+    return t(key, lang) if key in labels(lang) else t("areas", lang)
 
 
 def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, str]) -> str:

@@ -114,3 +114,47 @@ def classify_rates(values: Sequence[float], *, k: int = MAX_CLASSES) -> Classes:
         bounds.append((min(low, upper), upper))
         low = round(upper + 0.1, 1)
     return Classes(bounds=tuple(bounds), colors=_PALETTES[len(bounds)], integer=False)
+
+
+# The gaps view: the gaps stand out in warm colours, covered areas stay neutral, "no data"
+# (white, dashed outline) differs from both; none is close to a grey or white background.
+GAP_NONE_COLOR: Final = "#d7301f"  # nobody works there: the strongest warm colour
+GAP_FEW_COLOR: Final = "#fc8d59"  # some actors, fewer than the threshold
+COVERED_COLOR: Final = "#9fb3c8"  # enough actors: a quiet blue-grey
+
+
+def classify_gaps(values: Sequence[float], *, max_gap: int) -> Classes:
+    """Classes for the gaps view: 0 and 1..max_gap-1 actors are gaps, max_gap and more covered."""
+    data = [int(v) for v in values if not math.isnan(v)]
+    top = max([max_gap, *data])
+    bounds: list[tuple[float, float]] = []
+    colors: list[str] = []
+    if max_gap > 1:
+        bounds.append((1, max_gap - 1))
+        colors.append(GAP_FEW_COLOR)
+    bounds.append((max_gap, top))
+    colors.append(COVERED_COLOR)
+    return Classes(bounds=tuple(bounds), colors=tuple(colors), zero_color=GAP_NONE_COLOR)
+
+
+# The intervention zones view: one colour per chosen organisation (ColorBrewer Dark2 with a
+# blue for its grey, colour-blind safe for most pairs), and one for areas where several work.
+ZONE_PALETTE: Final = (
+    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
+)  # fmt: skip
+SEVERAL_COLOR: Final = "#252525"
+
+
+def zone_palette(names: Sequence[str]) -> dict[str, str] | None:
+    """{organisation: colour} for up to len(ZONE_PALETTE) names; None beyond (counts then)."""
+    if not names or len(names) > len(ZONE_PALETTE):
+        return None
+    return dict(zip(names, ZONE_PALETTE, strict=False))
+
+
+def zone_color(present: Sequence[str], palette: dict[str, str]) -> str | None:
+    """An area's colour: its one chosen organisation's, SEVERAL_COLOR for more, None for none."""
+    chosen = [name for name in present if name in palette]
+    if not chosen:
+        return None
+    return palette[chosen[0]] if len(chosen) == 1 else SEVERAL_COLOR

@@ -40,7 +40,14 @@ from matplotlib.path import Path as MplPath
 from ngomap.analysis import VALUE
 from ngomap.areas.boundaries import Boundaries
 from ngomap.render.classes import Classes
-from ngomap.render.webmap import P_COLOR, P_NAME, P_NO_DATA, choropleth_features, legend_items
+from ngomap.render.webmap import (
+    P_COLOR,
+    P_COUNT,
+    P_NAME,
+    P_NO_DATA,
+    choropleth_features,
+    legend_items,
+)
 
 PAPERS_MM: Final[dict[str, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
 ORIENTATIONS: Final = ("landscape", "portrait")
@@ -254,19 +261,44 @@ def _north_arrow(ax: Any, text: PrintText) -> None:
     )
 
 
-def _place_labels(ax: Any, features: gpd.GeoDataFrame, renderer: Any, size_pt: float) -> int:
-    """Label areas largest first where the name fits inside and overlaps no placed label.
+# Labels: every area when there are this few (the regions of a country), else the areas
+# with the highest values first (up to LABEL_TOP of them, placed outside with a leader line
+# when the name does not fit inside), then any other area whose name fits inside.
+LABEL_ALL_MAX: Final = 15
+LABEL_TOP: Final = 12
+_LEADER_DIRECTIONS: Final = tuple(
+    (math.cos(math.radians(a)), math.sin(math.radians(a))) for a in range(0, 360, 45)
+)
 
-    A greedy pass: each name's box is measured at print size around its area's
-    representative point; it is drawn only when the box stays inside the area and touches
-    no label already placed. Returns how many labels were placed.
+
+def _place_labels(ax: Any, features: gpd.GeoDataFrame, renderer: Any, size_pt: float) -> int:
+    """Label the areas that matter, with halos, never two labels on one another.
+
+    Every area when there are at most LABEL_ALL_MAX (every region at adm1); otherwise the
+    LABEL_TOP areas with the highest values, then the others largest first. An area that
+    matters and whose name does not fit inside gets its label beside it, joined by a thin
+    leader line, where that touches no other label and stays on the map; any other area is
+    labelled only where its name fits inside it. Returns how many labels were placed.
     """
     placed: list[shapely.Polygon] = []
     to_data = ax.transData.inverted()
-    order = features.geometry.area.sort_values(ascending=False).index
+    by_size = list(features.geometry.area.sort_values(ascending=False).index)
+    values = pd.to_numeric(features[P_COUNT], errors="coerce") if P_COUNT in features else None
+    if len(features) <= LABEL_ALL_MAX:
+        matters = set(by_size)
+        order = by_size
+    else:
+        ranked = (
+            [] if values is None else list(values[values > 0].sort_values(ascending=False).index)
+        )
+        top = ranked[:LABEL_TOP]
+        matters = set(top)
+        order = top + [i for i in by_size if i not in matters]
     halo = [patheffects.Stroke(linewidth=2, foreground="white")]
     font = FontProperties(size=size_pt)
     pixels = size_pt * renderer.dpi / 72  # a point in pixels, times the size
+    (xmin, xmax), (ymin, ymax) = ax.get_xlim(), ax.get_ylim()
+    frame = shapely.box(xmin, ymin, xmax, ymax)
     for index in order:
         shape = features.geometry[index]
         name = str(features.at[index, P_NAME])
@@ -276,18 +308,42 @@ def _place_labels(ax: Any, features: gpd.GeoDataFrame, renderer: Any, size_pt: f
         width, height, _descent = renderer.get_text_width_height_descent(name, font, ismath=False)
         cx, cy = ax.transData.transform((point.x, point.y))
         half_w, half_h = width * 1.08 / 2 + pixels * 0.1, max(height, pixels) * 1.15 / 2
-        (x0, y0), (x1, y1) = to_data.transform(
-            [[cx - half_w, cy - half_h], [cx + half_w, cy + half_h]]
-        )
-        box = shapely.box(x0, y0, x1, y1)
-        if shape.intersection(box).area < 0.9 * box.area:
-            continue  # the name would spill out of its area
-        if any(box.intersects(other) for other in placed):
-            continue
-        style = {"ha": "center", "va": "center", "fontproperties": font, "zorder": 4}
+
+        def box_at(x: float, y: float, hw: float = half_w, hh: float = half_h) -> shapely.Polygon:
+            (x0, y0), (x1, y1) = to_data.transform([[x - hw, y - hh], [x + hw, y + hh]])
+            return shapely.box(x0, y0, x1, y1)
+
+        box = box_at(cx, cy)
+        at: tuple[float, float] | None = None
+        if shape.intersection(box).area >= 0.9 * box.area and not any(
+            box.intersects(other) for other in placed
+        ):
+            at = (point.x, point.y)
+        elif index in matters:  # beside the area, a leader line to it
+            for step in (1.6, 2.6, 3.8):
+                for dx, dy in _LEADER_DIRECTIONS:
+                    x = cx + dx * (half_w + pixels * step)
+                    y = cy + dy * (half_h + pixels * step)
+                    candidate = box_at(x, y)
+                    if not frame.contains(candidate) or any(
+                        candidate.intersects(other) for other in placed
+                    ):
+                        continue
+                    box, at = candidate, tuple(to_data.transform((x, y)))
+                    break
+                if at is not None:
+                    break
+            if at is not None:
+                end = box.exterior.interpolate(box.exterior.project(point))
+                ax.plot(
+                    [point.x, end.x], [point.y, end.y], color=TEXT_COLOR, linewidth=0.4, zorder=4
+                )
+        if at is None:
+            continue  # no room: the name would spill out of its area or onto another
+        style = {"ha": "center", "va": "center", "fontproperties": font, "zorder": 5}
         # The halo is a stroke-only copy underneath: the name itself stays text in PDF/SVG.
-        ax.text(point.x, point.y, name, color="white", path_effects=halo, **style)
-        ax.text(point.x, point.y, name, color=TEXT_COLOR, **style)
+        ax.text(at[0], at[1], name, color="white", path_effects=halo, **style)
+        ax.text(at[0], at[1], name, color=TEXT_COLOR, **style)
         placed.append(box)
     return len(placed)
 

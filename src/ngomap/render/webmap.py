@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,8 +147,9 @@ def choropleth_features(
     *,
     value_column: str = ACTORS,
     details_column: str | None = None,
-    max_names: int = 8,
+    max_names: int = 5,
     more: str = "+{n}",
+    area_colors: Mapping[str, str] | None = None,
 ) -> gpd.GeoDataFrame:
     """The areas with what the map shows: code, name, value, names, details, colour."""
     codes = [str(code) for code in areas.index]
@@ -165,7 +167,10 @@ def choropleth_features(
             P_COUNT: [_shown(v, classes.integer) for v in values],
             P_NAMES: [_short_list(n, max_names, more) for n in names],
             P_DETAILS: [str(details_of.get(c, "")) for c in codes],
-            P_COLOR: [classes.color(v) for v in values],
+            P_COLOR: [
+                (area_colors or {}).get(c) or classes.color(v)
+                for c, v in zip(codes, values, strict=True)
+            ],
             P_NO_DATA: [math.isnan(v) for v in values],
         },
         geometry=list(areas.geometry),
@@ -183,6 +188,8 @@ def choropleth(
     classes: Classes | None = None,
     assets: Assets | None = None,
     tiles: bool = True,
+    area_colors: Mapping[str, str] | None = None,
+    legend: Sequence[tuple[str, str]] | None = None,
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
@@ -201,6 +208,7 @@ def choropleth(
         value_column=value_column,
         details_column=details_column,
         more=labels.more,
+        area_colors=area_colors,
     )
     assets = assets or local_assets()
     minx, miny, maxx, maxy = (float(v) for v in features.total_bounds)
@@ -237,7 +245,8 @@ def choropleth(
     fields.append((P_NAMES, labels.organisations))
     layer.add_child(_SafeTooltip(fields))
     layer.add_to(fmap)
-    items = legend_items(classes, labels.zero)
+    # ``area_colors`` and ``legend``: a categorical map (one colour per organisation).
+    items = list(legend) if legend is not None else legend_items(classes, labels.zero)
     if any(features[P_NO_DATA]):
         items.append((classes.no_data_color, labels.no_data))
     fmap.add_child(_Legend(labels.legend_title, items, labels.boundaries_credit))

@@ -34,12 +34,16 @@ CRS_CHOICES: dict[str, str] = {
 }
 
 
-def _stamps(paths: tuple[str, ...]) -> tuple[float, ...]:
-    return tuple(Path(p).stat().st_mtime if Path(p).is_file() else 0.0 for p in paths)
+def _stamps(paths: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    """Each file's (modification time in ns, size): a file changed in place reads again."""
+    stats = [Path(p).stat() if Path(p).is_file() else None for p in paths]
+    return tuple((s.st_mtime_ns, s.st_size) if s else (0, 0) for s in stats)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _read(paths: tuple[str, ...], stamps: tuple[float, ...], crs: str | None = None) -> Boundaries:
+def _read(
+    paths: tuple[str, ...], stamps: tuple[tuple[int, int], ...], crs: str | None = None
+) -> Boundaries:
     """Boundaries read once per set of files (and their modification times)."""
     del stamps  # part of the cache key only
     return load_boundaries(list(paths) or None, crs=crs)
@@ -47,7 +51,7 @@ def _read(paths: tuple[str, ...], stamps: tuple[float, ...], crs: str | None = N
 
 @st.cache_resource(show_spinner=False, max_entries=24)
 def _at(
-    paths: tuple[str, ...], stamps: tuple[float, ...], level: str, crs: str | None = None
+    paths: tuple[str, ...], stamps: tuple[tuple[int, int], ...], level: str, crs: str | None = None
 ) -> Boundaries:
     """The same boundaries drawn at ``level`` (light geometry cache shared)."""
     return at_level(_read(paths, stamps, crs), level)

@@ -25,5 +25,5 @@ def regions() -> Boundaries:
 
 @st.cache_resource(show_spinner=False)
 def sample(key: str = "", _boundaries: Boundaries | None = None) -> Dataset:
-    """The embedded sample matched on the page's boundaries (``key`` names them)."""
+    """The embedded sample matched on the page's boundaries (``key``: their fingerprint)."""
     return load_sample(_boundaries or regions())

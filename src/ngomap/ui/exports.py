@@ -99,6 +99,9 @@ def panel(
             _button(t("export_atlas", lang), snap, "pdf", layout, atlas=True)
         with data_col:
             st.markdown(f"**{t('export_data', lang)}**")
+            if options.view == "gaps":  # the ranked gaps table under the map, first
+                gaps = f"CSV — {t('export_view_gaps', lang)}"
+                _button(gaps, snap, "csv", layout, atlas=False, table="view")
             for label, fmt, atlas, table in _DATA_BUTTONS:
                 shown = label
                 if fmt == "csv":

@@ -35,7 +35,8 @@ def counted_apart(
     )
     if wide:
         items = "; ".join(
-            f"{boundaries.name(code, lang)} : {', '.join(names)}" for code, names in wide.items()
+            f"{boundaries.display_name(code, lang)} : {', '.join(names)}"
+            for code, names in wide.items()
         )
         st.caption(t("area_wide", lang, items=plain(items)))
 

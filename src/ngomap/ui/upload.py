@@ -8,10 +8,13 @@ file (alias,name) is read from its own uploader and applied to the import.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
@@ -139,21 +142,23 @@ def _sidebar_upload(lang: str) -> tuple[str, bytes] | None:
 
 
 def _mapping(table: Table, lang: str) -> dict[str, str]:
-    """Selectboxes for the columns the file's headers and hashtags left unrecognised."""
+    """Selectboxes for the columns left unrecognised, folded: only they need a decision."""
     chosen: dict[str, str] = {}
     taken = set(table.mapping.values())
     if not table.unmapped:
         st.caption(t("upload_all_mapped", lang))
-    for header in table.unmapped:
-        options = ["", *(f for f in FIELDS if f not in taken)]
-        field = st.selectbox(
-            header,
-            options=options,
-            format_func=lambda f: _field_label(f, lang),
-            key=f"map::{header}",
-        )
-        if field:
-            chosen[header] = str(field)
+        return chosen
+    with st.expander(t("upload_unmapped", lang, n=len(table.unmapped))):
+        for header in table.unmapped:
+            options = ["", *(f for f in FIELDS if f not in taken)]
+            field = st.selectbox(
+                header,
+                options=options,
+                format_func=lambda f: _field_label(f, lang),
+                key=f"map::{header}",
+            )
+            if field:
+                chosen[header] = str(field)
     return chosen
 
 
@@ -185,29 +190,73 @@ def _report(dataset: Dataset, lang: str) -> None:
     )
 
 
-def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dataset:
-    """The user's uploaded data when there is one (imported and reported), else ``sample``."""
-    aliases = _sidebar_upload(lang)
+def _provenance(dataset: Dataset, lang: str) -> Dataset:
+    """The data's source and date as the user states them (printed on maps and exports);
+    else the file's name and the data's own dates, never the file's last save."""
+    left, right = st.columns(2)
+    source = left.text_input(
+        t("upload_source", lang), key="upload_source", help=t("upload_source_help", lang)
+    ).strip()
+    when = right.text_input(
+        t("upload_date", lang),
+        key="upload_date",
+        placeholder="2023-06-30",
+        help=t("upload_date_help", lang),
+    ).strip()
+    if source:
+        dataset = replace(dataset, sources={"fr": source, "en": source})
+    if when:
+        try:
+            day = date.fromisoformat(when if len(when) > 7 else f"{when}-01")
+        except ValueError:
+            st.warning(t("upload_date_bad", lang, value=plain(when)))
+        else:
+            dataset = replace(dataset, updated=day)
+    return dataset
+
+
+def has_upload() -> bool:
+    """Whether the user has uploaded a file this session (after ``sidebar`` ran)."""
+    return bool(st.session_state.get(UPLOAD_KEY))
+
+
+def upload_name() -> str:
+    """The uploaded file's name ("" without one)."""
+    upload = st.session_state.get(UPLOAD_KEY) or {}
+    return str(upload.get("name", ""))
+
+
+sidebar = _sidebar_upload
+
+
+def dataset_or_sample(
+    sample: Dataset,
+    boundaries: Boundaries,
+    lang: str,
+    *,
+    aliases: tuple[str, bytes] | None = None,
+    details: DeltaGenerator | None = None,
+    summary: DeltaGenerator | None = None,
+) -> Dataset:
+    """The user's uploaded data when there is one (imported and reported), else ``sample``.
+
+    The import's preview, column mapping and report go to ``details`` (the page's import
+    tab); ``summary`` (above the map) gets one line: what was kept, and where the report is.
+    """
+    details = details if details is not None else st.container()
+    summary = summary if summary is not None else st.container()
     upload = st.session_state.get(UPLOAD_KEY)
     if not upload:
+        details.caption(t("upload_none", lang))
         return sample
     name, data = str(upload["name"]), bytes(upload["data"])
-    with st.expander(t("upload_your_data", lang, name=name), expanded=True):
+    with details:
         try:
             table = _table(data, name)
         except NgomapError as error:
             st.error(plain(error.message(lang)))
+            summary.error(t("upload_failed_line", lang, name=plain(name)))
             return sample
-        st.caption(t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row))
-        st.dataframe(table.preview(), hide_index=True, width="stretch")
-        st.markdown(f"**{t('upload_mapping', lang)}**")
-        recognised = pd.DataFrame(
-            {
-                t("upload_header", lang): list(table.mapping),
-                t("upload_field", lang): list(table.mapping.values()),
-            }
-        )
-        st.dataframe(recognised, hide_index=True, width="stretch")
         column_map = _mapping(table, lang)
         accept = st.checkbox(
             t("upload_accept", lang), key="upload_accept", help=t("upload_accept_help", lang)
@@ -225,7 +274,7 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
                 name,
                 tuple(sorted({**table.mapping, **column_map}.items())),
                 bool(accept),
-                f"{boundaries.source} {boundaries.version} {boundaries.level}",
+                boundaries.fingerprint,
                 boundaries,
                 progress,
                 aliases,
@@ -233,15 +282,32 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
         except NgomapError as error:
             bar.empty()
             st.error(plain(error.message(lang)))
+            summary.error(t("upload_failed_line", lang, name=plain(name)))
             return sample
         bar.empty()
+        dataset = _provenance(dataset, lang)
         if aliases is not None:
             st.caption(t("upload_aliases_used", lang, name=plain(aliases[0])))
         st.markdown(f"**{t('upload_report', lang)}**")
         _report(dataset, lang)
+        with st.expander(
+            t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row)
+        ):
+            st.dataframe(table.preview(), hide_index=True, width="stretch")
+        with st.expander(t("upload_mapping_n", lang, n=len(table.mapping))):
+            recognised = pd.DataFrame(
+                {
+                    t("upload_header", lang): list(table.mapping),
+                    t("upload_field", lang): list(table.mapping.values()),
+                }
+            )
+            st.dataframe(recognised, hide_index=True, width="stretch")
+    line = t("upload_summary_line", lang, name=plain(name), rows=rows_summary(dataset.report, lang))
     if not dataset.report.usable:
-        st.warning(t("upload_unusable", lang))
+        summary.warning(t("upload_unusable", lang))
         return sample
     if s.SECTOR not in dataset.records:
+        summary.caption(line)
         return sample
+    summary.caption(line)
     return dataset

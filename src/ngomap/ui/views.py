@@ -7,7 +7,6 @@ reopens the same map.
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
@@ -23,7 +22,12 @@ from ngomap import schema as s
 from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.population import Population
+from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
+from ngomap.importer.threew import Dataset
+from ngomap.render import captions
+from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -35,32 +39,27 @@ _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_org
 _INT_KEYS: Final = ("min_overlap", "max_gap")
 
 
-# --- caching: frames and boundaries are keyed by identity, which st.cache_resource keeps ---
-
-_keys: dict[int, str] = {}
+# --- caching: data, boundaries and population are keyed by their content fingerprints ---
 
 
-def _identity_key(obj: object) -> str:
-    """A key for an object the page never mutates (a cached dataset or boundaries)."""
-    ident = id(obj)
-    if ident not in _keys:
-        _keys[ident] = f"{type(obj).__name__}-{ident}-{len(_keys)}"
-        weakref.finalize(obj, _keys.pop, ident, None)
-    return _keys[ident]
+def _fingerprint(obj: Dataset | Boundaries | Population) -> str:
+    """The hash computed once when the object was made (never its address)."""
+    return obj.fingerprint
 
 
 _HASH: Final[dict[Any, Callable[[Any], Any]]] = {
-    pd.DataFrame: _identity_key,
-    Boundaries: _identity_key,
+    Dataset: _fingerprint,
+    Boundaries: _fingerprint,
+    Population: _fingerprint,
 }
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
 def view(
-    records: pd.DataFrame,
+    dataset: Dataset,
     boundaries: Boundaries,
     options: ViewOptions,
-    population: dict[str, float] | None,
+    population: Population | None,
     lang: str,
     *,
     data_source: str = "",
@@ -70,7 +69,7 @@ def view(
     """The chosen view, built as every export and the command line build it: its table
     (one row per area with VALUE, ORGANISATIONS, DETAILS), classes, words and title."""
     return build_view(
-        records,
+        dataset.records,
         boundaries,
         options,
         lang=lang,
@@ -83,9 +82,10 @@ def view(
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
 def side_tables(
-    records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions, lang: str
+    dataset: Dataset, boundaries: Boundaries, options: ViewOptions, lang: str
 ) -> dict[str, pd.DataFrame]:
     """The tables under the map for the view, and the sector x area matrix."""
+    records = dataset.records
     common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
     tables = {
         "matrix": a.matrix(records, boundaries, total_label=t("total", lang), **common),
@@ -176,9 +176,15 @@ def _one_of(options: Sequence[str]) -> Callable[[Any], str | None]:
     return lambda value: value if value in options else None
 
 
-def save_to_url(options: ViewOptions, lang: str) -> None:
-    """Write the view, level and filters into the URL (only what differs from defaults)."""
+def save_to_url(
+    options: ViewOptions, lang: str, *, made_with: dict[str, str] | None = None
+) -> None:
+    """Write the view, level and filters into the URL (only what differs from defaults).
+
+    ``made_with``: what names the data and boundaries shown (see ``ui.link``).
+    """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
+    params.update(made_with or {})
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
@@ -319,7 +325,11 @@ def controls(
         _follow_period(period)
         _initial("period", period)
         picked = box.date_input(
-            t("period", lang), min_value=period[0], max_value=period[1], key="period"
+            t("period", lang),
+            min_value=period[0],
+            max_value=period[1],
+            key="period",
+            format="DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD",
         )
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
             filters = replace(filters, period=(picked[0], picked[1]))
@@ -359,8 +369,35 @@ organisation_names = a.organisation_names
 # --- the main area -----------------------------------------------------------------------
 
 
+def _zone_colors(
+    shown: View,
+) -> tuple[dict[str, str] | None, list[tuple[str, str]] | None]:
+    """The zones view's colours: one per chosen organisation (up to 8), one for several.
+
+    Beyond 8 organisations, None: the map shades how many work in each area.
+    """
+    if shown.options.view != "zones":
+        return None, None
+    table = shown.table
+    present = [list(names) for names in table[a.ORGANISATIONS]]
+    chosen = sorted({name for names in present for name in names})
+    palette = zone_palette(chosen)
+    if palette is None:
+        return None, None
+    colors = {
+        str(code): color
+        for code, names in zip(table[s.AREA_CODE], present, strict=True)
+        if (color := zone_color(names, palette)) is not None
+    }
+    legend = [(color, name) for name, color in palette.items()]
+    if len(palette) > 1:
+        legend.append((SEVERAL_COLOR, t("legend_zones_several", shown.lang)))
+    return colors, legend
+
+
 def show_map(shown: View, areas: Any) -> str | None:
     """Draw the view's map; return the P-code of the area the user clicked, if any."""
+    area_colors, legend = _zone_colors(shown)
     fmap = choropleth(
         areas,
         shown.table,
@@ -368,6 +405,8 @@ def show_map(shown: View, areas: Any) -> str | None:
         value_column=a.VALUE,
         details_column=a.DETAILS if a.DETAILS in shown.table else None,
         classes=shown.classes,
+        area_colors=area_colors,
+        legend=legend,
     )
     result = st_folium(
         fmap,
@@ -392,34 +431,43 @@ def area_panel(
     if code is None or code not in boundaries.areas.index:
         st.caption(t("click_hint", lang))
         return
-    st.markdown(f"**{t('area_panel', lang, area=plain(boundaries.name(code, lang)))}**")
+    st.markdown(f"**{t('area_panel', lang, area=plain(boundaries.display_name(code, lang)))}**")
     detail = a.area_actors(records, boundaries, code, filters=options.filters)
     if detail.empty:
         st.caption(t("area_panel_empty", lang))
         return
-    shown = pd.DataFrame(
-        {
-            t("sector", lang): detail[s.SECTOR].map(lambda c: sector_label(c, lang)),
-            t("organisations", lang): detail[s.ORG_NAME],
-        }
+    # Compact for a busy area: one folded line per sector with its count, names inside.
+    sectors = detail.groupby(s.SECTOR, sort=False)
+    st.caption(
+        t("area_panel_counts", lang, n=detail[s.ORG_NAME].nunique(), sectors=sectors.ngroups)
     )
-    if s.PRESENCE in detail:
-        shown[t("presence", lang)] = detail[s.PRESENCE].map(
-            lambda v: ", ".join(vocab.presence_modes().label(p, lang) for p in v.split(", ") if p)
-        )
-    if s.PARTNER in detail:
-        shown[t("partners", lang)] = detail[s.PARTNER]
-    if s.ORG_TYPE in detail:
-        shown[t("org_type", lang)] = detail[s.ORG_TYPE].map(
-            lambda v: ", ".join(vocab.org_types().label(p, lang) for p in v.split(", ") if p)
-        )
-    st.table(shown.set_index(t("sector", lang)))
+    ranked = sorted(sectors, key=lambda item: (-len(item[1]), sector_label(str(item[0]), lang)))
+    for sector, group in ranked:
+        label = f"{sector_label(str(sector), lang)} ({len(group)})"
+        with st.expander(plain(label), expanded=len(ranked) == 1):
+            shown = pd.DataFrame({t("org_a", lang): group[s.ORG_NAME]})
+            if s.PRESENCE in group:
+                shown[t("presence", lang)] = group[s.PRESENCE].map(
+                    lambda v: ", ".join(
+                        vocab.presence_modes().label(p, lang) for p in v.split(", ") if p
+                    )
+                )
+            if s.ORG_TYPE in group:
+                shown[t("org_type", lang)] = group[s.ORG_TYPE].map(
+                    lambda v: ", ".join(
+                        vocab.org_types().label(p, lang) for p in v.split(", ") if p
+                    )
+                )
+            if s.PARTNER in group:
+                shown[t("partners", lang)] = group[s.PARTNER]
+            st.table(shown, hide_index=True, border="horizontal")  # text in the page
 
 
 def view_tables(
     table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
 ) -> None:
     """The tables that go with the view."""
+    area = captions.area_word(options.level, lang)  # the level shown: Région, Cercle, Commune
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
         pairs = tables["pairs"]
@@ -443,7 +491,7 @@ def view_tables(
         st.dataframe(
             pd.DataFrame(
                 {
-                    t("area", lang): cells[a.AREA_NAME],
+                    area: cells[a.AREA_NAME],
                     t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
                     t("count", lang): cells[a.ACTORS],
                     t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
@@ -454,34 +502,21 @@ def view_tables(
         )
     elif options.view == "gaps":
         st.subheader(t("gaps_title", lang))
-        gaps = table.loc[table["gap"]]
-        shown = pd.DataFrame(
-            {
-                t("area", lang): gaps[a.AREA_NAME],
-                t("count", lang): gaps[a.ACTORS],
-                t("has_data", lang): gaps[a.HAS_DATA].map(
-                    lambda v: t("yes", lang) if v else t("no", lang)
-                ),
-            }
-        )
-        if a.POPULATION in gaps:
-            shown[t("population", lang)] = gaps[a.POPULATION]
-        st.dataframe(shown, hide_index=True, width="stretch")
+        # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
+        st.dataframe(ex.gaps_table(table, lang, options.level), hide_index=True, width="stretch")
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
         st.dataframe(
-            pd.DataFrame(
-                {t("area", lang): zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}
-            ),
+            pd.DataFrame({area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}),
             hide_index=True,
             width="stretch",
         )
     else:
-        st.subheader(t("table_title", lang))
+        st.subheader(captions.areas_word(options.level, lang))
         shown = pd.DataFrame(
             {
-                t("area", lang): table[a.AREA_NAME],
+                area: table[a.AREA_NAME],
                 t("count", lang): table[a.ACTORS],
                 t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
             }
@@ -492,7 +527,7 @@ def view_tables(
         st.dataframe(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
-    st.subheader(t("matrix_title", lang))
+    st.subheader(t("matrix_title", lang, areas=captions.areas_word(options.level, lang).lower()))
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]

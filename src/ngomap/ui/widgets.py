@@ -8,7 +8,7 @@ from pathlib import Path
 import streamlit as st
 
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.population import read_population
+from ngomap.areas.population import Population, read_population
 from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
 from ngomap.schema import Problem
@@ -30,7 +30,7 @@ def language() -> str:
     return str(choice)
 
 
-def population(boundaries: Boundaries, level: str, lang: str) -> dict[str, float] | None:
+def population(boundaries: Boundaries, level: str, lang: str) -> Population | None:
     """An optional population table (COD-PS CSV) uploaded in the sidebar."""
     upload = st.sidebar.file_uploader(t("population_upload", lang), type=["csv"], key="pop")
     if upload is None:
@@ -45,10 +45,10 @@ def population(boundaries: Boundaries, level: str, lang: str) -> dict[str, float
     return table
 
 
-@st.cache_data(show_spinner=False, hash_funcs={Boundaries: id})
+@st.cache_data(show_spinner=False, hash_funcs={Boundaries: lambda b: b.fingerprint})
 def _read_population(
     content: bytes, name: str, boundaries: Boundaries, level: str
-) -> tuple[dict[str, float], list[Problem]]:
+) -> tuple[Population, list[Problem]]:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / Path(name).name
         path.write_bytes(content)

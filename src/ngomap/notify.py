@@ -1,0 +1,170 @@
+"""Told when things change: subscriptions to arrivals and departures in chosen areas and
+sectors, their digests as e-mails, and sending them through a configured SMTP server.
+
+Digests are computed from a ``changes.ZoneHistory``: two files today (``TwoRounds``), the
+registry's rounds and changes later. Subscriptions are plain values here; the registry will
+keep them. Addresses are checked (one plain ``name@domain``), names in the text are cleaned
+to one line, and messages are built with ``email.message.EmailMessage``: no user text can
+add a header.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from typing import Final
+
+from ngomap.areas.boundaries import Boundaries
+from ngomap.changes import Movement, ZoneHistory
+from ngomap.errors import NgomapError
+from ngomap.i18n import sector_label, t
+from ngomap.introduce import one_line, plain_address
+
+SMTP_ENV: Final = "NGOMAP_SMTP"  # prefix: NGOMAP_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """Someone who asks to be told of arrivals and departures in areas and sectors.
+
+    ``sectors`` empty means every sector.
+    """
+
+    email: str
+    areas: tuple[str, ...]
+    sectors: tuple[str, ...] = ()
+    lang: str = "fr"
+
+    def __post_init__(self) -> None:
+        if plain_address(self.email) is None:
+            raise NgomapError(
+                f"{one_line(self.email)!r} is not one e-mail address (name@domain).",
+                f"« {one_line(self.email)} » n'est pas une adresse électronique (nom@domaine).",
+            )
+        if not self.areas:
+            raise NgomapError(
+                "A subscription needs at least one area.",
+                "Un abonnement demande au moins une zone.",
+            )
+
+
+@dataclass(frozen=True)
+class Digest:
+    """What one subscriber is told: the movements in their areas and sectors."""
+
+    subscription: Subscription
+    movements: tuple[Movement, ...]
+    rounds: str  # what was compared, in words
+
+    def text(self, boundaries: Boundaries) -> str:
+        """The digest's body."""
+        lang = self.subscription.lang
+        areas = ", ".join(boundaries.name(code, lang) for code in self.subscription.areas)
+        lines = [t("digest_intro", lang, areas=areas, rounds=self.rounds), ""]
+        for movement in self.movements:
+            lines.append(
+                "- "
+                + t(
+                    f"brief_{movement.kind}",
+                    lang,
+                    name=one_line(movement.org_name),
+                    sector=sector_label(movement.sector, lang),
+                    zone=boundaries.name(movement.zone, lang),
+                )
+            )
+        lines += ["", t("digest_footer", lang)]
+        return "\n".join(lines) + "\n"
+
+    def message(
+        self, boundaries: Boundaries, *, sender: str, when: datetime | None = None
+    ) -> EmailMessage:
+        """The digest as an e-mail to the subscriber."""
+        lang = self.subscription.lang
+        message = EmailMessage()
+        message["From"] = plain_address(sender) or ""
+        message["To"] = self.subscription.email
+        message["Subject"] = t("digest_subject", lang, n=len(self.movements))
+        message["Date"] = format_datetime(when or datetime.now(UTC))
+        message["Message-ID"] = make_msgid(domain="ngomap.invalid")
+        message.set_content(self.text(boundaries))
+        return message
+
+
+def digests(
+    subscriptions: Iterable[Subscription], history: ZoneHistory, boundaries: Boundaries
+) -> list[Digest]:
+    """One digest per subscription with something to tell (none when nothing moved)."""
+    found = []
+    for subscription in subscriptions:
+        movements = history.movements(boundaries, subscription.areas, subscription.sectors)
+        if movements:
+            found.append(Digest(subscription, tuple(movements), history.label(subscription.lang)))
+    return found
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Where to send e-mail from."""
+
+    host: str
+    sender: str
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    starttls: bool = False
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> SmtpSettings | None:
+        """Settings from NGOMAP_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS (or None)."""
+        env = os.environ if environ is None else environ
+        host = env.get(f"{SMTP_ENV}_HOST", "").strip()
+        if not host:
+            return None
+        sender = env.get(f"{SMTP_ENV}_FROM", "").strip()
+        if plain_address(sender) is None:
+            raise NgomapError(
+                f"{SMTP_ENV}_FROM must be one e-mail address (name@domain).",
+                f"{SMTP_ENV}_FROM doit être une adresse électronique (nom@domaine).",
+            )
+        port = env.get(f"{SMTP_ENV}_PORT", "25").strip()
+        if not port.isdigit():
+            raise NgomapError(
+                f"{SMTP_ENV}_PORT must be a number, not {port!r}.",
+                f"{SMTP_ENV}_PORT doit être un nombre, pas « {port} ».",
+            )
+        return cls(
+            host=host,
+            sender=sender,
+            port=int(port),
+            user=env.get(f"{SMTP_ENV}_USER", ""),
+            password=env.get(f"{SMTP_ENV}_PASSWORD", ""),
+            starttls=env.get(f"{SMTP_ENV}_TLS", "").strip().lower() in ("1", "true", "yes"),
+        )
+
+
+def send(
+    items: Sequence[Digest], boundaries: Boundaries, settings: SmtpSettings, *, timeout: float = 30
+) -> int:
+    """Send each digest; returns how many were sent. One connection for all."""
+    if not items:
+        return 0
+    try:
+        with smtplib.SMTP(settings.host, settings.port, timeout=timeout) as server:
+            if settings.starttls:
+                server.starttls()
+            if settings.user:
+                server.login(settings.user, settings.password)
+            for item in items:
+                server.send_message(item.message(boundaries, sender=settings.sender))
+    except (OSError, smtplib.SMTPException) as exc:
+        raise NgomapError(
+            f"The mail server {settings.host}:{settings.port} did not take the digests ({exc}).",
+            f"Le serveur de messagerie {settings.host}:{settings.port} n'a pas pris les "
+            f"résumés ({exc}).",
+        ) from exc
+    return len(items)
