@@ -30,8 +30,13 @@ def test_the_gaps_table_ranks_the_gaps_only() -> None:
     table = ex.view_of(snap).table
     gaps = ex.gaps_table(table, "fr", "adm1")
     assert list(gaps.columns) == [
-        "Rang", "Région", "P-code", "Organisations", "Noms", "Données présentes",
-    ]  # fmt: skip
+        "Rang",
+        "Région",
+        "P-code",
+        "Organisations",
+        "Noms",
+        "Données présentes",
+    ]
     assert list(gaps["Rang"]) == list(range(1, len(gaps) + 1))
     assert len(gaps) == int(table["gap"].sum()) > 0
     assert (gaps["Organisations"] < 8).all()
@@ -51,8 +56,14 @@ def test_population_joins_the_table_and_a_formula_stays_text() -> None:
     )
     gaps = ex.gaps_table(table, "en", "adm3")
     assert list(gaps.columns) == [
-        "Rank", "Commune", "P-code", "Organisations", "Names", "Has data", "Population",
-    ]  # fmt: skip
+        "Rank",
+        "Commune",
+        "P-code",
+        "Organisations",
+        "Names",
+        "Has data",
+        "Population",
+    ]
     assert gaps.iloc[0].tolist()[:2] == [1, "'=HYPERLINK(1)"]
     assert gaps["Population"].tolist()[0] == 1200
     assert pd.isna(gaps["Population"].tolist()[1])

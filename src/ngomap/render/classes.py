@@ -140,8 +140,15 @@ def classify_gaps(values: Sequence[float], *, max_gap: int) -> Classes:
 # The intervention zones view: one colour per chosen organisation (ColorBrewer Dark2 with a
 # blue for its grey, colour-blind safe for most pairs), and one for areas where several work.
 ZONE_PALETTE: Final = (
-    "#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d", "#1f78b4",
-)  # fmt: skip
+    "#1b9e77",
+    "#d95f02",
+    "#7570b3",
+    "#e7298a",
+    "#66a61e",
+    "#e6ab02",
+    "#a6761d",
+    "#1f78b4",
+)
 SEVERAL_COLOR: Final = "#252525"
 
 
