@@ -128,7 +128,7 @@ def cluster() -> Iterator[Cluster]:
         )
         options = (
             f"-p {running.port} -c listen_addresses=127.0.0.1 -k {root} -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=50"
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
         )
         running.run(
             "pg_ctl",
