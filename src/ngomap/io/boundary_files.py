@@ -43,6 +43,14 @@ from ngomap.boundaries import (
 )
 from ngomap.errors import BoundaryError
 from ngomap.geometry import locate_points, repair
+from ngomap.limits import (
+    DEFAULT_LIMITS,
+    check_archive,
+    check_bytes,
+    check_coordinates,
+    check_json_depth,
+    refusal,
+)
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # A zip whose files add up to more than this is refused before anything is written.
@@ -196,6 +204,12 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
             "ce n'est pas un fichier zip lisible ; exportez de nouveau les limites.",
         ) from exc
     with archive:
+        check_archive(
+            archive,
+            path.name,
+            replace(DEFAULT_LIMITS, max_unzipped_bytes=limit),
+            error=BoundaryError,
+        )
         members = archive.infolist()
         unsafe = [m.filename for m in members if _unsafe_member(m.filename)]
         if unsafe:
@@ -256,10 +270,16 @@ def _vector_files(path: Path, limit: int) -> Iterator[list[Path]]:
         yield found
 
 
-def _check_json(path: Path) -> None:
+def _check_json(path: Path, shown: Path) -> None:
+    """Valid JSON, not nested deeper than the limit (checked before GDAL reads it)."""
+    check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
     try:
         with path.open("rb") as handle:
-            json.load(handle)
+            parsed = json.load(handle)
+    except RecursionError:
+        raise refusal(
+            "json_depth", name=shown.name, error=BoundaryError, limit=DEFAULT_LIMITS.max_json_depth
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = (
             f" (line {exc.lineno}, column {exc.colno})"
@@ -277,6 +297,24 @@ def _check_json(path: Path) -> None:
             f"ce n'est pas du JSON valide{where_fr} ; le fichier est peut-être tronqué. "
             "Exportez-le de nouveau.",
         ) from exc
+    check_json_depth(parsed, shown.name, error=BoundaryError)
+    if not isinstance(parsed, dict):
+        raise _error(
+            shown,
+            "this JSON is not a GeoJSON or TopoJSON file (no object at its top). "
+            "Export the boundaries again as GeoJSON.",
+            "ce JSON n'est pas un fichier GeoJSON ou TopoJSON (pas d'objet à sa racine). "
+            "Exportez de nouveau les limites en GeoJSON.",
+        )
+
+
+_PATH: Final = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"]+)+[/\\]?")
+
+
+def _reader_text(exc: BaseException) -> str:
+    """A reader's message (GDAL's) without the server's paths: a file keeps its name only."""
+    text = " ".join(str(exc).split())[:300]
+    return _PATH.sub(lambda m: PurePosixPath(m.group(0).replace("\\", "/")).name, text)
 
 
 def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
@@ -306,19 +344,38 @@ def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
 
 def _layers(path: Path, shown: Path, crs: str | None = None) -> list[tuple[str, str]]:
     if path.suffix.lower() in (".geojson", ".json", ".topojson"):
-        _check_json(path)
+        _check_json(path, shown)
     if path.suffix.lower() == ".shp":
         _check_shapefile(path, shown, crs)
     try:
         return [(str(name), str(kind)) for name, kind in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises several types for unreadable data
-        raise _error(
-            shown,
-            f"this file cannot be read as boundaries ({exc}). Give a GeoJSON, a GeoPackage, "
-            "a zipped shapefile or a TopoJSON file.",
-            f"ce fichier ne peut pas être lu comme des limites ({exc}). Donnez un GeoJSON, "
-            "un GeoPackage, un shapefile zippé ou un fichier TopoJSON.",
-        ) from exc
+        raise _unreadable(shown, exc) from exc
+
+
+def _unreadable(shown: Path, exc: BaseException) -> BoundaryError:
+    said = _reader_text(exc)
+    return _error(
+        shown,
+        f"this file cannot be read as boundaries ({said}). Give a GeoJSON, a GeoPackage, "
+        "a zipped shapefile or a TopoJSON file.",
+        f"ce fichier ne peut pas être lu comme des limites ({said}). Donnez un GeoJSON, "
+        "un GeoPackage, un shapefile zippé ou un fichier TopoJSON.",
+    )
+
+
+def _read_frame(
+    file: Path, shown: Path, layer: str, max_features: int | None = None
+) -> gpd.GeoDataFrame:
+    """A layer read by GDAL; its failures said in a sentence, without the server's paths."""
+    try:
+        if max_features is not None:
+            return pyogrio.read_dataframe(file, layer=layer, max_features=max_features)
+        return gpd.read_file(file, layer=layer, engine="pyogrio")
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # GDAL raises several types for damaged data
+        raise _unreadable(shown, exc) from exc
 
 
 def _is_polygonal(kind: str) -> bool:
@@ -333,9 +390,12 @@ def inspect_boundary_file(
     with _vector_files(path, max_unzipped_bytes) as files:
         for file in files:
             for name, kind in _layers(file, path):
-                frame = pyogrio.read_dataframe(file, layer=name, max_features=5)
+                frame = _read_frame(file, path, name, max_features=5)
                 columns = tuple(str(c) for c in frame.columns if c != "geometry")
-                info = pyogrio.read_info(file, layer=name)
+                try:
+                    info = pyogrio.read_info(file, layer=name)
+                except Exception as exc:  # GDAL raises several types for damaged data
+                    raise _unreadable(path, exc) from exc
                 infos.append(
                     LayerInfo(
                         path=path,
@@ -412,7 +472,15 @@ def _read_layer(
     notes: list[BoundaryNote],
     crs: str | None = None,
 ) -> _Layer:
-    frame = gpd.read_file(file, layer=layer, engine="pyogrio")
+    frame = _read_frame(file, shown, layer)
+    check_coordinates(
+        shapely.get_num_coordinates(np.asarray(frame.geometry.values, dtype=object)).tolist(),
+        shown.name,
+    )
+    if frame.geometry.has_z.any():  # heights are of no use to a map, and break drawing
+        frame = frame.set_geometry(
+            shapely.force_2d(np.asarray(frame.geometry.values, dtype=object)), crs=frame.crs
+        )
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     fields = fields or recognise_fields(columns, pd.DataFrame(frame))
     if fields is None:
@@ -584,7 +652,7 @@ def _read_path(
             raise _not_polygons(path, candidates[0][1] if candidates else "?", kinds)
         for file, name, _kind in polygonal:
             if fields is None and len(polygonal) > 1:
-                frame = pyogrio.read_dataframe(file, layer=name, max_features=5)
+                frame = _read_frame(file, path, name, max_features=5)
                 columns = [str(c) for c in frame.columns if c != "geometry"]
                 if recognise_fields(columns, pd.DataFrame(frame)) is None:
                     continue  # a GeoPackage's other layers: keep those that are admin areas
@@ -763,6 +831,32 @@ def read_boundaries(
         version=", ".join(versions),
         notes=tuple(notes),
     )
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name as a file name on the server: its last part, plain characters."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", PurePosixPath(name.replace("\\", "/")).name)
+    return cleaned.strip("._")[-80:] or "boundaries"
+
+
+def read_boundary_uploads(
+    uploads: Sequence[tuple[str, bytes]],
+    *,
+    level: str | None = None,
+    crs: str | None = None,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+) -> Boundaries:
+    """Boundaries from uploaded files (name, content), written to a temporary folder that
+    is removed afterwards, whatever happens. See ``read_boundaries`` for the options."""
+    for name, content in uploads:
+        check_bytes(len(content), name, DEFAULT_LIMITS, error=BoundaryError)
+    with tempfile.TemporaryDirectory(prefix="ngomap-upload-") as tmp:
+        paths = []
+        for name, content in uploads:
+            path = Path(tmp) / safe_file_name(name)
+            path.write_bytes(content)
+            paths.append(path)
+        return read_boundaries(paths, level=level, crs=crs, max_unzipped_bytes=max_unzipped_bytes)
 
 
 def checked_crs(crs: str | None) -> str | None:

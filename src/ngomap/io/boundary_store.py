@@ -12,13 +12,13 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 
 from ngomap.boundaries import Boundaries
-from ngomap.io.boundary_files import checked_crs, read_boundaries
+from ngomap.io.boundary_files import checked_crs, read_boundary_uploads
+from ngomap.worker import run_bounded
 
 INDEX = "index.json"
 
@@ -85,13 +85,15 @@ def keep(
         digest.update(name.encode())
         digest.update(content)
     key = digest.hexdigest()[:16]
-    with tempfile.TemporaryDirectory(prefix="ngomap-upload-") as tmp:
-        paths = []
-        for name, content in uploads:
-            path = Path(tmp) / _safe_name(name)
-            path.write_bytes(content)
-            paths.append(path)
-        boundaries = read_boundaries(paths, level=level, crs=crs)
+    # Read in a worker process with a time and a memory budget: a hostile file costs its
+    # user an error, never the server.
+    boundaries = run_bounded(
+        read_boundary_uploads,
+        list(uploads),
+        level=level,
+        crs=crs,
+        name=", ".join(_safe_name(n) for n, _ in uploads),
+    )
     if not any(note.kind == "crs.given" for note in boundaries.notes):
         crs = None  # the files said their own system: nothing to remember
     (root / key).mkdir(parents=True, exist_ok=True)  # one folder per upload: the user's names

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ngomap.boundaries import Boundaries
 from ngomap.errors import InputFileError
+from ngomap.io.sheets import file_kind, read_csv_grid
+from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes
 from ngomap.normalise import norm_pcode
 from ngomap.schema import Problem, Severity
 
@@ -16,24 +19,54 @@ _PCODE_COLUMN = re.compile(r"^(?:admin|adm)([0-4])_?pcode$", re.IGNORECASE)
 _TOTAL_COLUMNS = ("T_TL", "Total", "total", "population", "Population", "#population+total")
 
 
+def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.DataFrame, str]:
+    """The table's text cells under its first row's headers, and the file's name."""
+    if isinstance(source, tuple):
+        name, data = source
+    else:
+        path = Path(source)
+        name = path.name
+        try:
+            check_bytes(path.stat().st_size, name, limits)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(
+                f"{name} cannot be opened ({exc.strerror}): check the path.",
+                f"{name} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+            ) from exc
+    if file_kind(data, name) != "csv":
+        raise InputFileError(
+            f"{name} is not a CSV file: save the population table from Excel as CSV.",
+            f"{name} n'est pas un fichier CSV : enregistrez la table de population depuis "
+            "Excel en CSV.",
+        )
+    grid = read_csv_grid(data, name, limits=limits)
+    rows = grid.frame(np.arange(len(grid), dtype=np.int64))
+    if rows.empty:
+        return pd.DataFrame(), name
+    headers = [str(v).strip() for v in rows.iloc[0]]
+    frame = rows.iloc[1:].set_axis(headers, axis=1)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    return frame, name
+
+
 def read_population(
-    path: str | Path, boundaries: Boundaries | None = None, *, level: str | None = None
+    source: str | Path | tuple[str, bytes],
+    boundaries: Boundaries | None = None,
+    *,
+    level: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[dict[str, float], list[Problem]]:
     """{P-code: total population} of the finest level in the file, and what does not fit.
 
-    COD-PS files name their columns admin1Pcode / admin2Pcode and T_TL (the total). Codes
-    missing from the boundaries, and areas of ``level`` with no population (an older or
-    newer version of the boundaries), are reported, never hidden.
+    ``source`` is a path or, uploaded, the file's (name, content). COD-PS files name their
+    columns admin1Pcode / admin2Pcode and T_TL (the total). Codes missing from the
+    boundaries, and areas of ``level`` with no population (an older or newer version of
+    the boundaries), are reported, never hidden.
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(
-            f"{path.name} cannot be read as a CSV population table ({exc}).",
-            f"{path.name} n'est pas lisible comme table de population CSV ({exc}).",
-        ) from exc
-    frame = frame.loc[~frame.iloc[:, 0].str.startswith("#")]  # an HXL hashtag row
+    frame, name = _table(source, limits)
+    if len(frame.columns):
+        frame = frame.loc[~frame.iloc[:, 0].str.startswith("#")]  # an HXL hashtag row
     codes = sorted(
         ((int(m.group(1)), c) for c in frame.columns if (m := _PCODE_COLUMN.match(c.strip()))),
         reverse=True,
@@ -41,9 +74,9 @@ def read_population(
     total = next((c for c in _TOTAL_COLUMNS if c in frame.columns), None)
     if not codes or total is None:
         raise InputFileError(
-            f"{path.name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
+            f"{name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
             "(T_TL); use an OCHA COD-PS table.",
-            f"{path.name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
+            f"{name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
             "total (T_TL) ; utilisez une table COD-PS d'OCHA.",
         )
     code_column = codes[0][1]

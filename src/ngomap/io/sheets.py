@@ -27,6 +27,15 @@ from python_calamine import (
 
 from ngomap.coded import Coded
 from ngomap.errors import InputFileError
+from ngomap.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_bytes,
+    check_csv_layout,
+    check_field,
+    check_table,
+    check_workbook,
+)
 from ngomap.normalise import clean_text
 
 # Excel's error values: empty cells for ngomap, reported.
@@ -138,7 +147,7 @@ def file_kind(data: bytes, name: str) -> str:
 def decode(data: bytes) -> str:
     """Text from UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 / Latin-1."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a last half character cut off
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -149,9 +158,16 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+_LINE_END: Final = re.compile(r"\r\n|\r|\n")  # a CSV's line ends (not NEL, not U+2028)
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_END.split(text)
+
+
 def sniff_separator(text: str) -> str:
     """The separator: the candidate found most often, and as often, on the first lines."""
-    lines = [line for line in text[:200_000].splitlines()[:SNIFF_ROWS] if line.strip()]
+    lines = [line for line in _lines(text[:200_000])[:SNIFF_ROWS] if line.strip()]
     best, best_score = ",", 0.0
     for sep in _SEPARATORS:
         counts = [_count_outside_quotes(line, sep) for line in lines]
@@ -182,9 +198,14 @@ def _head_text(data: bytes, size: int = 200_000) -> str:
     return decode(head)
 
 
-def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> Grid:
+def read_csv_grid(
+    data: bytes, name: str, progress: Progress | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Grid:
     """A CSV file as a grid; the row numbers are the file's record numbers (line numbers,
-    unless a quoted cell holds a line break)."""
+    unless a quoted cell holds a line break). Over a limit of ``limits``: refused unread."""
+    check_bytes(len(data), name, limits)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = decode(data).encode("utf-8")
     text = _head_text(data)
     if not text.strip():
         raise _fail(
@@ -193,13 +214,21 @@ def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> G
             "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
         )
     sep = sniff_separator(text)
+    check_csv_layout(data, sep, name, limits)
     if progress is not None:
         progress(0.05, "reading")
-    width = max(
-        (_count_outside_quotes(line, sep) + 1 for line in text.splitlines()[:200]), default=1
-    )
+    width = max((_count_outside_quotes(line, sep) + 1 for line in _lines(text)[:200]), default=1)
     grid = _read_csv_arrow(data, sep, width)
-    return grid if grid is not None else read_csv_carefully(data, name, sep, width)
+    grid = grid if grid is not None else read_csv_carefully(data, name, sep, width)
+    check_grid(grid, name, limits)
+    return grid
+
+
+def check_grid(grid: Grid, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """A grid read: its size and its longest cell against ``limits``."""
+    check_table(len(grid), len(grid.columns), name, limits, sheet=grid.sheet or "")
+    longest = max((max(map(len, column.values), default=0) for column in grid.columns), default=0)
+    check_field(longest, f"{name} ({grid.sheet})" if grid.sheet else name, limits)
 
 
 def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
@@ -368,9 +397,14 @@ def read_workbook_grid(
     sheet: str | None = None,
     score: Callable[[Sequence[Sequence[object]]], int],
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Grid:
     """The sheet holding the data: ``sheet`` when given, else the best ``score`` of the first
-    rows (visible sheets win ties), read whole."""
+    rows (visible sheets win ties), read whole. Every sheet's extent and text are checked
+    against ``limits`` from the workbook's XML before the workbook is opened."""
+    check_bytes(len(data), name, limits)
+    if data.startswith(b"PK"):
+        check_workbook(data, name, limits)
     workbook = _open_workbook(data, name)
     names = list(workbook.sheet_names)
     if sheet is not None and sheet not in names:
@@ -411,6 +445,7 @@ def read_workbook_grid(
         sheets=names,
     )
     grid.errors = _formula_errors(data, sheet) if data.startswith(b"PK") else []
+    check_grid(grid, name, limits)
     return grid
 
 
@@ -471,13 +506,16 @@ def read_grid(
     sheet: str | None = None,
     score: Callable[[Sequence[Sequence[object]]], int],
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Grid:
     """Any supported spreadsheet as a grid of text, with formula errors emptied and listed."""
     kind = file_kind(data, name)
     if kind == "csv":
-        grid = read_csv_grid(data, name, progress)
+        grid = read_csv_grid(data, name, progress, limits=limits)
     else:
-        grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
+        grid = read_workbook_grid(
+            data, name, sheet=sheet, score=score, progress=progress, limits=limits
+        )
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.
     for position, column in enumerate(grid.columns):
         hit = column.mask(lambda v: v in FORMULA_ERRORS)

@@ -30,6 +30,7 @@ from ngomap.io.sheets import (
     read_grid,
     workbook_modified,
 )
+from ngomap.limits import DEFAULT_LIMITS, Limits
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
 from ngomap.validate import ImportReport, ProblemLog, clean_records
@@ -222,6 +223,7 @@ def read_table(
     sheet: str | None = None,
     column_map: dict[str, str] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read a spreadsheet's bytes: pick the sheet, find the header and hashtag rows, map columns.
 
@@ -235,7 +237,7 @@ def read_table(
                 f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
                 "utilisez l'un de : " + ", ".join(FIELDS) + ".",
             )  # fmt: skip
-    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
+    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress, limits=limits)
     if progress is not None:
         progress(0.45, "columns")
     non_empty = grid.non_empty()
@@ -311,6 +313,7 @@ def read_3w(
     sheet: str | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
@@ -321,7 +324,9 @@ def read_3w(
     modified.
     """
     data, label = _source(source, name, max_bytes)
-    table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
+    table = read_table(
+        data, label, sheet=sheet, column_map=column_map, progress=progress, limits=limits
+    )
     log = ProblemLog()
     for row, position, value in table.grid.errors:
         if row > table.header_row and position < len(table.headers):
@@ -367,6 +372,7 @@ def import_dataset(
     org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Dataset:
     """A user's file (bytes) as a Dataset for the page: records, report, where it came from."""
     records, report = read_3w(
@@ -378,6 +384,7 @@ def import_dataset(
         org_aliases=org_aliases,
         progress=progress,
         max_bytes=max_bytes,
+        limits=limits,
     )
     return Dataset(
         records=records,

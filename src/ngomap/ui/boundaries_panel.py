@@ -12,7 +12,7 @@ from pathlib import Path
 import streamlit as st
 
 from ngomap.boundaries import LEVELS, Boundaries
-from ngomap.errors import BoundaryError
+from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.io import boundary_store
 from ngomap.io.boundary_files import at_level, load_boundaries
@@ -106,7 +106,7 @@ def _upload(lang: str) -> str | None:
         entry, _ = boundary_store.keep(
             [(f.name, f.getvalue()) for f in files], crs=str(crs) if crs else None
         )
-    except BoundaryError as exc:
+    except NgomapError as exc:
         st.session_state["boundaries_error"] = exc.message(lang)
         return None
     st.session_state.pop("boundaries_error", None)
@@ -135,7 +135,7 @@ def choose(lang: str) -> Boundaries:
     stamps = _stamps(paths)
     try:
         boundaries = _read(paths, stamps, crs)
-    except BoundaryError as exc:
+    except NgomapError as exc:
         st.sidebar.error(plain(exc.message(lang)))
         paths, stamps, crs = (), (), None
         boundaries = _read(paths, stamps)

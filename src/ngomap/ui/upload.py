@@ -21,6 +21,7 @@ from ngomap.io.report import kinds_frame, report_csv, report_frame, report_xlsx
 from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
+from ngomap.worker import run_bounded
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
@@ -30,8 +31,9 @@ _ROUND = "_upload_round"  # in the uploaders' keys: the reset button empties the
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _table(data: bytes, name: str) -> Table:
-    """The file read and understood (sheet, header, mapping), once per file."""
-    return read_table(data, name)
+    """The file read and understood (sheet, header, mapping), once per file, in a worker
+    process with a time and a memory budget (a hostile file costs its user an error)."""
+    return run_bounded(read_table, data, name, name=name)
 
 
 _IMPORTS = "_upload_imports"
@@ -58,9 +60,11 @@ def _import(
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
-        memo[key] = import_dataset(
+        memo[key] = run_bounded(
+            import_dataset,
             data,
             name,
+            name=name,
             boundaries=boundaries,
             column_map=dict(column_map),
             accept_suggestions=accept,

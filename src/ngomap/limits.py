@@ -1,0 +1,327 @@
+"""Every reader's limits in one place, checked before anything big is allocated.
+
+A public server receives files from anyone. Each reader (3W CSV and workbooks, boundary
+files and archives, population tables, alias files) checks these limits on the bytes it was
+given, cheaply, before it parses them; a file over a limit is refused with one sentence,
+in French and English, naming the file, the limit and what to do. The worker process
+(``ngomap.worker``) adds a time and a memory budget for whatever the checks cannot see.
+
+The defaults are stated in the README; a deployment or a test builds its own ``Limits``
+with ``dataclasses.replace(DEFAULT_LIMITS, ...)``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import numpy as np
+
+from ngomap.errors import BoundaryError, InputFileError, NgomapError
+
+MB: Final = 1_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
+class Limits:
+    """What one file may hold. Sizes in bytes unless said otherwise."""
+
+    max_bytes: int = 200 * MB  # one file, as given (the page's uploader stops at 50 MB)
+    max_rows: int = 2_000_000  # rows of a table (lines of a CSV, rows of a sheet)
+    max_columns: int = 2_000  # columns of a table
+    max_cells: int = 100_000_000  # rows x columns, as the file lays them out
+    max_field_chars: int = 32_767  # one cell (Excel's own limit)
+    max_line_bytes: int = 4 * MB  # one line of a CSV file
+    max_text_bytes: int = 1_000 * MB  # all cells' text a workbook's sheet expands to
+    max_shared_strings_bytes: int = 200 * MB  # a workbook's sharedStrings.xml, unpacked
+    max_archive_members: int = 1_000  # files in a zip (a workbook is one)
+    max_unzipped_bytes: int = 500 * MB  # a zip's files, unpacked, all together
+    max_zip_ratio: int = 200  # unpacked / packed size, for archives over 10 MB unpacked
+    max_member_name_chars: int = 200  # one file name inside a zip
+    max_json_depth: int = 64  # nested arrays and objects in a JSON file (GeoJSON needs 6)
+    max_coordinates: int = 5_000_000  # points of one boundary shape
+    worker_seconds: float = 180.0  # time budget of one import in the worker process
+    worker_memory_bytes: int = 4_000 * MB  # address space of the worker process
+
+
+DEFAULT_LIMITS: Final = Limits()
+_RATIO_FLOOR: Final = 10 * MB  # small archives may be as packed as they like
+
+
+def refusal(
+    key: str, *, name: str, error: type[NgomapError] = InputFileError, **params: Any
+) -> NgomapError:
+    """The error for a file over a limit: ``limit_<key>`` of data/i18n, in both languages."""
+    from ngomap.i18n import t  # i18n reads vocabularies: import it only when refusing
+
+    return error(
+        t(f"limit_{key}", "en", name=name, **params), t(f"limit_{key}", "fr", name=name, **params)
+    )
+
+
+def _mb(size: int) -> str:
+    return f"{size / MB:,.0f}".replace(",", " ")
+
+
+def _count(value: int) -> str:
+    return f"{value:,}".replace(",", " ")
+
+
+def check_bytes(
+    size: int,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    error: type[NgomapError] = InputFileError,
+) -> None:
+    """A file over ``max_bytes`` is refused before it is read."""
+    if size > limits.max_bytes:
+        raise refusal("bytes", name=name, error=error, size=_mb(size), limit=_mb(limits.max_bytes))
+
+
+def check_table(
+    rows: int, columns: int, name: str, limits: Limits = DEFAULT_LIMITS, *, sheet: str = ""
+) -> None:
+    """A table's rows, columns and cells (rows x columns) against the limits."""
+    where = f" ({sheet})" if sheet else ""
+    if rows > limits.max_rows:
+        raise refusal("rows", name=name + where, found=_count(rows), limit=_count(limits.max_rows))
+    if columns > limits.max_columns:
+        raise refusal(
+            "columns", name=name + where, found=_count(columns), limit=_count(limits.max_columns)
+        )
+    if rows * columns > limits.max_cells:
+        raise refusal(
+            "cells",
+            name=name + where,
+            found=_count(rows * columns),
+            limit=_count(limits.max_cells),
+        )
+
+
+def check_field(chars: int, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """One cell's length."""
+    if chars > limits.max_field_chars:
+        raise refusal("field", name=name, found=_count(chars), limit=_count(limits.max_field_chars))
+
+
+def check_csv_layout(body: bytes, sep: str, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """A CSV's lines (count and longest) and widest line (separators + 1), from its bytes.
+
+    ``body`` is UTF-8 (or a one-byte encoding); counted with numpy, nothing parsed.
+    """
+    array = np.frombuffer(body, dtype=np.uint8)
+    ends = np.flatnonzero((array == 0x0A) | (array == 0x0D))
+    bounds = np.concatenate(([-1], ends, [len(array)]))
+    longest = int(np.diff(bounds).max()) - 1 if len(bounds) > 1 else 0
+    if longest > limits.max_line_bytes:
+        raise refusal("line", name=name, found=_mb(longest), limit=_mb(limits.max_line_bytes))
+    lines = len(ends) + 1
+    seps = np.flatnonzero(array == ord(sep))
+    if len(seps):
+        per_line = np.bincount(np.searchsorted(ends, seps), minlength=1)
+        widest = int(per_line.max()) + 1
+    else:
+        widest = 1
+    # Quoted line breaks make more lines than rows, and quoted separators more columns than
+    # cells: the estimate is an upper bound, and its refusal says what was counted.
+    check_table(min(lines, limits.max_rows + 1), widest, name, limits)
+
+
+# --- archives ------------------------------------------------------------------------------
+def check_archive(
+    archive: zipfile.ZipFile,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    error: type[NgomapError] = InputFileError,
+) -> None:
+    """A zip's central directory: how many files, their names, unpacked size and ratio.
+
+    Read before anything is unpacked: a small archive that unpacks to gigabytes is refused
+    here, its stated sizes checked again while unpacking by whoever unpacks.
+    """
+    members = archive.infolist()
+    if len(members) > limits.max_archive_members:
+        raise refusal(
+            "members",
+            name=name,
+            error=error,
+            found=_count(len(members)),
+            limit=_count(limits.max_archive_members),
+        )
+    seen: set[str] = set()
+    for member in members:
+        parts = re.split(r"[/\\]", member.filename)
+        if len(member.filename) > limits.max_member_name_chars or any(
+            len(part.encode("utf-8", "replace")) > 240 for part in parts
+        ):
+            raise refusal("member_name", name=name, error=error, limit=limits.max_member_name_chars)
+        key = member.filename.replace("\\", "/").lower()
+        if key in seen:
+            raise refusal("member_twice", name=name, error=error, member=member.filename[:80])
+        seen.add(key)
+    unpacked = sum(m.file_size for m in members)
+    packed = sum(m.compress_size for m in members)
+    if unpacked > limits.max_unzipped_bytes:
+        raise refusal(
+            "unzipped",
+            name=name,
+            error=error,
+            found=_mb(unpacked),
+            limit=_mb(limits.max_unzipped_bytes),
+        )
+    if unpacked > _RATIO_FLOOR and unpacked > limits.max_zip_ratio * max(packed, 1):
+        raise refusal(
+            "zip_ratio",
+            name=name,
+            error=error,
+            found=_count(unpacked // max(packed, 1)),
+            limit=_count(limits.max_zip_ratio),
+        )
+
+
+def open_archive(
+    data: bytes,
+    name: str,
+    limits: Limits = DEFAULT_LIMITS,
+    *,
+    error: type[NgomapError] = InputFileError,
+) -> zipfile.ZipFile | None:
+    """The zip in ``data``, checked (None when it is not a zip)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None
+    check_archive(archive, name, limits, error=error)
+    return archive
+
+
+# --- workbooks -------------------------------------------------------------------------------
+_CELL_REF: Final = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,4})(\d{1,9})"')
+_ROW_REF: Final = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,9})"')
+_SHARED_CELL: Final = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,12})<')
+_DIMENSION: Final = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
+_SI: Final = re.compile(rb"<(?:\w+:)?si\b")
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters.upper():
+        number = number * 26 + (letter - 64)
+    return number
+
+
+def _shared_lengths(archive: zipfile.ZipFile, name: str, limits: Limits) -> np.ndarray[Any, Any]:
+    """Each shared string's size in bytes (its XML, an upper bound of its text)."""
+    found = [m for m in archive.infolist() if m.filename.lower().endswith("sharedstrings.xml")]
+    if not found:
+        return np.zeros(0, dtype=np.int64)
+    member = found[0]
+    if member.file_size > limits.max_shared_strings_bytes:
+        raise refusal(
+            "shared_strings",
+            name=name,
+            found=_mb(member.file_size),
+            limit=_mb(limits.max_shared_strings_bytes),
+        )
+    xml = archive.read(member)
+    starts = np.fromiter((m.start() for m in _SI.finditer(xml)), dtype=np.int64)
+    if not len(starts):
+        return np.zeros(0, dtype=np.int64)
+    return np.diff(np.concatenate((starts, [len(xml)])))
+
+
+def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """An .xlsx workbook's archive, and each sheet's extent and text, read from its XML.
+
+    A cell reference far away (``XFD1048576``) makes a reader lay out a grid that large;
+    a long shared string used by many cells is copied into each. Both are counted here,
+    from the cell references and the shared-string indexes, before the workbook is opened.
+    """
+    archive = open_archive(data, name, limits)
+    if archive is None:
+        return
+    with archive:
+        lengths = _shared_lengths(archive, name, limits)
+        # Excel's own cells hold 32 767 characters at most: up to 4 bytes each, with markup.
+        if len(lengths) and int(lengths.max()) > 4 * limits.max_field_chars + 4096:
+            raise refusal(
+                "field", name=name, found=_count(int(lengths.max()) // 4),
+                limit=_count(limits.max_field_chars),
+            )  # fmt: skip
+        for member in archive.infolist():
+            lower = member.filename.lower()
+            if not (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
+                continue
+            xml = archive.read(member)
+            sheet = member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+            _check_sheet_xml(xml, name, sheet, lengths, limits)
+
+
+def _check_sheet_xml(
+    xml: bytes, name: str, sheet: str, lengths: np.ndarray[Any, Any], limits: Limits
+) -> None:
+    rows = columns = 0
+    for letters, row in _CELL_REF.findall(xml):
+        columns = max(columns, _column_number(letters))
+        rows = max(rows, int(row))
+    for row in _ROW_REF.findall(xml):
+        rows = max(rows, int(row))
+    rows = max(rows, xml.count(b"<row") - xml.count(b"<rows"))  # rows without a number
+    check_table(rows, columns, name, limits, sheet=sheet)
+    if len(lengths):
+        indexes = np.fromiter((int(i) for i in _SHARED_CELL.findall(xml)), dtype=np.int64)
+        indexes = indexes[(indexes >= 0) & (indexes < len(lengths))]
+        text = int(lengths[indexes].sum())
+        if text > limits.max_text_bytes:
+            raise refusal(
+                "text", name=f"{name} ({sheet})", found=_mb(text), limit=_mb(limits.max_text_bytes)
+            )
+
+
+def declared_dimension(xml: bytes) -> str | None:
+    """A sheet's ``<dimension ref>`` as written (informative: it can lie)."""
+    found = _DIMENSION.search(xml)
+    return found.group(1).decode("ascii", "replace") if found else None
+
+
+# --- JSON ---------------------------------------------------------------------------------
+def json_depth(value: object) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (without recursion)."""
+    deepest = 0
+    stack: list[tuple[object, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((v, depth + 1) for v in item)
+    return deepest
+
+
+def check_json_depth(
+    value: object, name: str, limits: Limits = DEFAULT_LIMITS, *, error: type[NgomapError]
+) -> None:
+    """A parsed JSON value nesting deeper than ``max_json_depth``."""
+    if json_depth(value) > limits.max_json_depth:
+        raise refusal("json_depth", name=name, error=error, limit=limits.max_json_depth)
+
+
+def check_coordinates(counts: Iterable[int], name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Points per boundary shape."""
+    most = max(counts, default=0)
+    if most > limits.max_coordinates:
+        raise refusal(
+            "coordinates",
+            name=name,
+            error=BoundaryError,
+            found=_count(most),
+            limit=_count(limits.max_coordinates),
+        )
