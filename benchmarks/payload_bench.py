@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 from typing import Any, Final
 
+import folium
 import numpy as np
 import pandas as pd
 import shapely
@@ -27,8 +28,8 @@ from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
 from ngomap.classes import classify_counts
 from ngomap.io.boundary_files import load_boundaries
+from ngomap.webinert import data_json as compact_json
 from ngomap.webmap import MapLabels, choropleth, choropleth_features
-from ngomap.webtopo import compact_json
 
 REPO: Final = Path(__file__).resolve().parents[1]
 COMMUNES: Final = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
@@ -98,14 +99,11 @@ def run(*, quick: bool = False) -> dict[str, dict[str, Any]]:
         compact_json(geometry.to_topology(features, properties=columns, ids=False)).encode()
     )
     raw_bare = _geojson_bytes(raw.assign(code=codes)[["code", "geometry"]])
-    raw_html = len(
-        choropleth(raw, table, labels=LABELS, classes=classes).get_root().render().encode()
-    )
+    naive = folium.Map(tiles=None)
+    folium.GeoJson(choropleth_features(raw, table, classes).__geo_interface__).add_to(naive)
+    raw_html = len(naive.get_root().render().encode())
     light_html = len(
-        choropleth(light, table, labels=LABELS, classes=classes, topology=True)
-        .get_root()
-        .render()
-        .encode()
+        choropleth(light, table, labels=LABELS, classes=classes).get_root().render().encode()
     )
     moved = shapely.hausdorff_distance(
         np.asarray(raw.geometry.values, dtype=object),

@@ -95,8 +95,10 @@ def map_options(topology: bool = False) -> dict[str, Any]:
 
 
 def map_config(geometry: str, topology: bool = False) -> str:
-    """How the map ships its areas, for the row's details."""
-    return geometry + (", TopoJSON" if map_options(topology) else ", GeoJSON")
+    """How the map ships its areas, for the row's details (always TopoJSON since ngomap
+    stopped drawing through folium.GeoJson, whose data branca re-reads as a template)."""
+    tojson = map_options(topology) or not has_topology()
+    return geometry + (", TopoJSON" if tojson else ", GeoJSON")
 
 
 @dataclass

@@ -2,7 +2,7 @@ import json
 import re
 
 import pandas as pd
-from helpers import make_records
+from helpers import make_records, map_properties
 
 from ngomap import analysis
 from ngomap import schema as s
@@ -32,9 +32,9 @@ def render(regions: Boundaries, names: list[str]) -> tuple[str, pd.DataFrame]:
 
 
 def features(html: str) -> list[dict]:  # type: ignore[type-arg]
-    data = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", html, re.S)
-    assert data is not None
-    return json.loads(data.group(1))["features"]  # type: ignore[no-any-return]
+    properties = map_properties(html)
+    assert properties is not None
+    return [{"properties": p} for p in properties]
 
 
 def test_map_loads_leaflet_locally_only(regions: Boundaries) -> None:
@@ -56,7 +56,7 @@ def test_features_carry_counts_names_and_class_colours(regions: Boundaries) -> N
     assert props["ML01"]["color"] == classes.zero_color
     for colour, label in legend_items(classes, LABELS.zero):
         assert colour in html
-        assert json.dumps(label) in html
+        assert json.dumps(label, separators=(",", ":"), ensure_ascii=False) in html
 
 
 def test_organisation_names_cannot_inject_html(regions: Boundaries) -> None:

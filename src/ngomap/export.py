@@ -21,7 +21,6 @@ import geopandas as gpd
 import pandas as pd
 import pycountry
 import pyogrio
-from branca.element import Element
 from matplotlib.figure import Figure
 
 from ngomap import analysis as a
@@ -29,11 +28,13 @@ from ngomap import captions, staticmap, vocab
 from ngomap import schema as s
 from ngomap.boundaries import Boundaries
 from ngomap.classes import Classes, classify_counts, classify_rates
+from ngomap.geometry import light_areas
 from ngomap.i18n import sector_label, t
 from ngomap.io.threew import Dataset
 from ngomap.staticmap import PrintLayout
 from ngomap.validate import OTHER_SECTOR_PREFIX
 from ngomap.webassets import inline_assets
+from ngomap.webinert import Verbatim
 from ngomap.webmap import choropleth
 
 MIME: Final[dict[str, str]] = {
@@ -237,13 +238,14 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 def map_html(snap: Snapshot) -> bytes:
     """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
 
-    Legend, tooltips and the source line as on the page; every text from data is escaped.
+    The page's light geometry as TopoJSON; legend, tooltips and the source line as on the
+    page. Every text from data is escaped, and none is read as a template (``webinert``).
     """
     table = view_table(snap)
     options = snap.options
     labels = captions.map_labels(options, snap.lang, source_line(snap))
     fmap = choropleth(
-        snap.boundaries.level_areas(options.level),
+        light_areas(snap.boundaries, options.level),
         table,
         labels=labels,
         value_column=a.VALUE,
@@ -255,7 +257,7 @@ def map_html(snap: Snapshot) -> bytes:
     text = print_text(snap)
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
-        Element(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
+        Verbatim(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
     )
     box = (
         '<div style="position:fixed;top:8px;left:54px;z-index:1000;background:#fff;'
@@ -266,7 +268,7 @@ def map_html(snap: Snapshot) -> bytes:
         'padding:3px 6px;font:11px/1.3 sans-serif;max-width:60%">'
         f"{html.escape(text.source_line)}<br>{html.escape(text.disclaimer)}</div>"
     )
-    root.html.add_child(Element(box))  # type: ignore[attr-defined]
+    root.html.add_child(Verbatim(box))  # type: ignore[attr-defined]
     return str(root.render()).encode("utf-8")
 
 

@@ -10,13 +10,13 @@ from typing import Any
 import folium
 import geopandas as gpd
 import pandas as pd
-from branca.element import MacroElement
 from jinja2 import Template
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
 from ngomap.classes import Classes, classify_counts
 from ngomap.webassets import Assets, local_assets
+from ngomap.webinert import InertMacro, data_json
 from ngomap.webtopo import TopoGeoJson
 
 # GeoJSON feature properties of a choropleth.
@@ -44,7 +44,7 @@ class MapLabels:
     no_data: str = "No data"
 
 
-class _SafeTooltip(MacroElement):
+class _SafeTooltip(InertMacro):
     """A hover tooltip built with textContent: names show as text, never as HTML."""
 
     _template = Template(
@@ -54,7 +54,7 @@ class _SafeTooltip(MacroElement):
             var props = layer.feature.properties, box = document.createElement("div");
             box.className = "ngomap-tooltip";
             box.style.cssText = "white-space:normal;width:max-content;max-width:340px";
-            {{ this.fields|tojson }}.forEach(function (field) {
+            {{ this.fields }}.forEach(function (field) {
                 var value = props[field[0]];
                 if (value === null || value === undefined || value === "") { return; }
                 var line = document.createElement("div"), label = document.createElement("b");
@@ -72,10 +72,10 @@ class _SafeTooltip(MacroElement):
     def __init__(self, fields: list[tuple[str, str]]) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "SafeTooltip"
-        self.fields = [list(f) for f in fields]
+        self.fields = data_json([list(f) for f in fields])
 
 
-class _Legend(MacroElement):
+class _Legend(InertMacro):
     """A categorical legend control (one swatch per class, zero apart) and the credit line."""
 
     _template = Template(
@@ -90,9 +90,9 @@ class _Legend(MacroElement):
                     + "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)";
                 var title = document.createElement("div");
                 title.style.fontWeight = "bold";
-                title.textContent = {{ this.title|tojson }};
+                title.textContent = {{ this.title }};
                 box.appendChild(title);
-                {{ this.items|tojson }}.forEach(function (item) {
+                {{ this.items }}.forEach(function (item) {
                     var row = document.createElement("div");
                     var swatch = document.createElement("span");
                     swatch.style.cssText = "display:inline-block;width:14px;height:14px;"
@@ -105,7 +105,7 @@ class _Legend(MacroElement):
                 return box;
             };
             legend.addTo(map);
-            map.attributionControl.addAttribution({{ this.credit|tojson }});
+            map.attributionControl.addAttribution({{ this.credit }});
         })();
         {% endmacro %}
         """
@@ -114,9 +114,9 @@ class _Legend(MacroElement):
     def __init__(self, title: str, items: list[tuple[str, str]], credit: str) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Legend"
-        self.title = title
-        self.items = [list(i) for i in items]
-        self.credit = html.escape(credit)  # Leaflet inserts attributions as HTML
+        self.title = data_json(title)
+        self.items = data_json([list(i) for i in items])
+        self.credit = data_json(html.escape(credit))  # Leaflet inserts attributions as HTML
 
 
 def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
@@ -183,13 +183,14 @@ def choropleth(
     classes: Classes | None = None,
     assets: Assets | None = None,
     tiles: bool = True,
-    topology: bool = False,
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
     ``table`` has one row per area (AREA_CODE, AREA_NAME, ORGANISATIONS and
     ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
     ``assets`` (local by default); the tile layer is optional and the areas draw without it.
+    The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
+    template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
     """
     values = [float(v) for v in table[value_column]]
     classes = classes or classify_counts(values)
@@ -224,8 +225,8 @@ def choropleth(
             "fillOpacity": 0.5 if no_data else 0.8,
         }
 
-    layer = (TopoGeoJson if topology else folium.GeoJson)(  # TopoJSON: shared borders once
-        features if topology else features.__geo_interface__,
+    layer = TopoGeoJson(
+        features,
         name=labels.legend_title,
         style_function=style,
         highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},

@@ -9,7 +9,6 @@ per distinct style, each area carrying the index of its own.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from ngomap.geometry import DEFAULT_DECIMALS, to_topology
+from ngomap.webinert import InertMacro, data_json
 
 STYLE_PROPERTY: Final = "_s"
 
@@ -72,7 +72,7 @@ def _geometry_topology(features: gpd.GeoDataFrame, decimals: int) -> tuple[dict[
             return found[1], found[2]
     plain = gpd.GeoDataFrame(geometry=list(geometries), crs=features.crs)
     topology = to_topology(plain, decimals=decimals, ids=False)
-    text = compact_json(topology)
+    text = data_json(topology)
     with _TOPOLOGIES_LOCK:
         _TOPOLOGIES[key] = (geometries, topology, text)
         while len(_TOPOLOGIES) > _TOPOLOGIES_KEPT:
@@ -80,16 +80,7 @@ def _geometry_topology(features: gpd.GeoDataFrame, decimals: int) -> tuple[dict[
     return topology, text
 
 
-def compact_json(value: Any) -> Markup:
-    """JSON without spaces, safe inside a <script> element (<, >, & and ' escaped)."""
-    text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
-        text = text.replace(char, escaped)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return Markup(text)
-
-
-class TopoGeoJson(Layer):
+class TopoGeoJson(InertMacro, Layer):
     """Polygons sent as TopoJSON, drawn as a Leaflet GeoJSON layer (tooltips bind as usual).
 
     ``features`` is a GeoDataFrame whose non-geometry columns become the properties;
@@ -101,8 +92,8 @@ class TopoGeoJson(Layer):
         """
         {% macro script(this, kwargs) %}
         {{ this.decoder }}
-        var {{ this.get_name() }}_styles = {{ this.styles|tojson }};
-        var {{ this.get_name() }}_highlight = {{ this.highlight|tojson }};
+        var {{ this.get_name() }}_styles = {{ this.styles_json }};
+        var {{ this.get_name() }}_highlight = {{ this.highlight_json }};
         var {{ this.get_name() }}_data = ngomapTopoFeatures({{ this.topology_json }}, "areas");
         var {{ this.get_name() }}_props = {{ this.properties_json }};
         {{ this.get_name() }}_data.features.forEach(function (feature, i) {
@@ -149,15 +140,15 @@ class TopoGeoJson(Layer):
             if style not in styles:
                 styles.append(style)
             indexes.append(styles.index(style))
-        self.styles = styles
-        self.highlight = (
+        self.styles_json = data_json(styles)
+        self.highlight_json = data_json(
             highlight_function({"type": "Feature", "properties": {}})
             if highlight_function
             else None
         )
         self.topology, self.topology_json = _geometry_topology(features, decimals)
         properties = features[columns].assign(**{STYLE_PROPERTY: indexes})
-        self.properties_json = compact_json(properties.to_dict(orient="records"))
+        self.properties_json = data_json(properties.to_dict(orient="records"))
         self.decoder = DECODER
 
     def _get_self_bounds(self) -> list[list[float | None]]:

@@ -368,7 +368,6 @@ def show_map(
         value_column=a.VALUE,
         details_column=a.DETAILS if a.DETAILS in table else None,
         classes=classes,
-        topology=True,
     )
     result = st_folium(
         fmap,
