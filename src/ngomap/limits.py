@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Final
@@ -246,21 +247,36 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
     archive = open_archive(data, name, limits)
     if archive is None:
         return
-    with archive:
-        lengths = _shared_lengths(archive, name, limits)
-        # Excel's own cells hold 32 767 characters at most: up to 4 bytes each, with markup.
-        if len(lengths) and int(lengths.max()) > 4 * limits.max_field_chars + 4096:
-            raise refusal(
-                "field", name=name, found=_count(int(lengths.max()) // 4),
-                limit=_count(limits.max_field_chars),
-            )  # fmt: skip
-        for member in archive.infolist():
-            lower = member.filename.lower()
-            if not (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
-                continue
-            xml = archive.read(member)
-            sheet = member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
-            _check_sheet_xml(xml, name, sheet, lengths, limits)
+    try:
+        with archive:
+            _check_workbook_parts(archive, name, limits)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+        raise InputFileError(
+            f"{name}: the workbook is damaged ({type(exc).__name__}: a part cannot be "
+            "unpacked). Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
+            f"{name} : le classeur est endommagé ({type(exc).__name__} : une partie ne peut "
+            "pas être décompressée). Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou "
+            "exportez la feuille en CSV.",
+        ) from exc
+
+
+def _check_workbook_parts(archive: zipfile.ZipFile, name: str, limits: Limits) -> None:
+    lengths = _shared_lengths(archive, name, limits)
+    # Excel's own cells hold 32 767 characters at most: up to 4 bytes each, with markup.
+    if len(lengths) and int(lengths.max()) > 4 * limits.max_field_chars + 4096:
+        raise refusal(
+            "field",
+            name=name,
+            found=_count(int(lengths.max()) // 4),
+            limit=_count(limits.max_field_chars),
+        )
+    for member in archive.infolist():
+        lower = member.filename.lower()
+        if not (lower.startswith("xl/worksheets/") and lower.endswith(".xml")):
+            continue
+        xml = archive.read(member)
+        sheet = member.filename.rsplit("/", 1)[-1].removesuffix(".xml")
+        _check_sheet_xml(xml, name, sheet, lengths, limits)
 
 
 def _check_sheet_xml(

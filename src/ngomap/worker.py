@@ -29,7 +29,9 @@ import subprocess
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
+from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
 from ngomap.errors import NgomapError
@@ -61,16 +63,24 @@ def _over_budget(en: str, fr: str, what: str) -> ResourceLimitError:
 class WorkerCrashError(NgomapError):
     """A reader that failed in an unexpected way (not a refusal with a message)."""
 
-    def __init__(self, en: str, fr: str | None = None, *, what: str = "") -> None:
+    def __init__(self, en: str, fr: str | None = None, *, what: str = "", detail: str = "") -> None:
         super().__init__(en, fr)
-        self.what = what  # the exception's type, or the signal: for logs and the fuzzer
+        self.what = what  # the exception's type, or the signal: shown
+        self.detail = detail  # its text and where it was raised: for logs and the fuzzer only
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_crash, (self.en, self.fr, self.what))
+        return (_crash, (self.en, self.fr, self.what, self.detail))
 
 
-def _crash(en: str, fr: str, what: str) -> WorkerCrashError:
-    return WorkerCrashError(en, fr, what=what)
+def _crash(en: str, fr: str, what: str, detail: str) -> WorkerCrashError:
+    return WorkerCrashError(en, fr, what=what, detail=detail)
+
+
+def _where(error: BaseException) -> str:
+    """An unexpected error's text and its innermost frames (never shown to the user)."""
+    frames = traceback.extract_tb(error.__traceback__)[-3:]
+    places = " < ".join(f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in reversed(frames))
+    return f"{str(error)[:200]} at {places}"
 
 
 # --- the worker's side -------------------------------------------------------------------------
@@ -121,7 +131,7 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         except MemoryError:
             message = ("memory",)
         except BaseException as error:  # anything else: reported, never shown as a traceback
-            message = ("crash", type(error).__name__)
+            message = ("crash", type(error).__name__, _where(error))
         try:
             _write(stdout, message)
         except MemoryError:
@@ -232,7 +242,7 @@ class Worker:
         self.close()  # memory or crash: the process may be in a bad state
         if message[0] == "memory":
             raise _over("memory", name, limits)
-        raise _crashed(name, str(message[1]))
+        raise _crashed(name, str(message[1]), str(message[2]) if len(message) > 2 else "")
 
 
 _LOCK = threading.Lock()
@@ -278,9 +288,9 @@ def _over(what: str, name: str, limits: Limits) -> ResourceLimitError:
     return ResourceLimitError(found.en, found.fr, what=what)
 
 
-def _crashed(name: str, what: str) -> WorkerCrashError:
+def _crashed(name: str, what: str, detail: str = "") -> WorkerCrashError:
     found = refusal("crash", name=name, what=what)
-    return WorkerCrashError(found.en, found.fr, what=what)
+    return WorkerCrashError(found.en, found.fr, what=what, detail=detail)
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ import math
 import re
 import tempfile
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +27,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from ngomap import schema as s
 from ngomap.boundaries import (
@@ -230,18 +231,38 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
         )
         if stated > limit:
             raise too_big
-        written = 0
-        for member in members:
-            if member.is_dir():
-                continue
-            out = target.joinpath(*PurePosixPath(member.filename.replace("\\", "/")).parts)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, out.open("wb") as sink:
-                while chunk := source.read(_CHUNK):
-                    written += len(chunk)
-                    if written > limit:  # the sizes stated in the zip can lie
-                        raise too_big
-                    sink.write(chunk)
+        try:
+            _unpack(archive, members, target, limit, too_big)
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+                OSError) as exc:  # fmt: skip
+            raise _error(
+                path,
+                f"the zip is damaged ({type(exc).__name__}: a file in it cannot be unpacked). "
+                "Zip the boundary files again.",
+                f"le zip est endommagé ({type(exc).__name__} : un fichier ne peut pas être "
+                "décompressé). Zippez de nouveau les fichiers de limites.",
+            ) from exc
+
+
+def _unpack(
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    target: Path,
+    limit: int,
+    too_big: BoundaryError,
+) -> None:
+    written = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        out = target.joinpath(*PurePosixPath(member.filename.replace("\\", "/")).parts)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as source, out.open("wb") as sink:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if written > limit:  # the sizes stated in the zip can lie
+                    raise too_big
+                sink.write(chunk)
 
 
 @contextmanager
@@ -513,15 +534,25 @@ def _read_layer(
                 "Exportez-la de nouveau avec son système de coordonnées, ou indiquez lequel "
                 "(--crs).",
             )
-    if frame.crs.to_epsg() != 4326:
-        notes.append(
-            BoundaryNote(
-                "reprojected",
-                f"{shown.name}: reprojected from {frame.crs.to_string()} to EPSG:4326.",
-                f"{shown.name} : reprojeté de {frame.crs.to_string()} en EPSG:4326.",
+    try:
+        if frame.crs.to_epsg() != 4326:
+            notes.append(
+                BoundaryNote(
+                    "reprojected",
+                    f"{shown.name}: reprojected from {frame.crs.to_string()} to EPSG:4326.",
+                    f"{shown.name} : reprojeté de {frame.crs.to_string()} en EPSG:4326.",
+                )
             )
-        )
-        frame = frame.to_crs(4326)
+            frame = frame.to_crs(4326)
+    except (CRSError, ProjError) as exc:
+        raise _error(
+            shown,
+            f"its coordinate system cannot be used ({_reader_text(exc)}). Export the "
+            "boundaries again in EPSG:4326 (longitude, latitude), or give the right .prj file.",
+            f"son système de coordonnées est inutilisable ({_reader_text(exc)}). Exportez de "
+            "nouveau les limites en EPSG:4326 (longitude, latitude), ou donnez le bon fichier "
+            ".prj.",
+        ) from exc
     _check_degrees(frame, shown, crs)
     if fields.code is not None:
         codes = [norm_pcode(c) if fields.convention != "Natural Earth" else clean_text(c)

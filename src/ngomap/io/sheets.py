@@ -248,6 +248,8 @@ def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
         )
     except pd.errors.ParserError as exc:
         frame = _read_csv_slowly(text, sep, name, exc)
+    if not isinstance(frame.index, pd.RangeIndex):  # rows wider than the first: pandas made
+        frame = _read_csv_slowly(text, sep, name, None)  # an index of the extra cells
     frame.index = frame.index + 1
     return Grid.of_frame(frame)
 
@@ -314,9 +316,11 @@ def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     return Grid(columns=columns, rows=np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
-def _read_csv_slowly(text: str, sep: str, name: str, first: Exception) -> pd.DataFrame:
+def _read_csv_slowly(
+    text: str, sep: str, name: str, first: Exception | None
+) -> pd.DataFrame:
     """The csv module's reading, for ragged rows; broken quoting gets a clear message."""
-    message = str(first)
+    message = str(first or "")
     if "EOF inside string" in message or "EOF" in message:
         line = re.search(r"row (\d+)", message)
         where = f" near line {int(line.group(1)) + 1}" if line else ""
