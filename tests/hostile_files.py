@@ -54,8 +54,7 @@ def workbook(rows_xml: str, shared: list[str] | None = None, dimension: str = ""
             f'<Relationships xmlns="{_PKG}"><Relationship Id="rId1" Type="{_REL}/worksheet" '
             'Target="worksheets/sheet1.xml"/>'
             + (
-                f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" '
-                'Target="sharedStrings.xml"/>'
+                f'<Relationship Id="rId2" Type="{_REL}/sharedStrings" Target="sharedStrings.xml"/>'
                 if shared_part
                 else ""
             )
@@ -72,10 +71,14 @@ def workbook(rows_xml: str, shared: list[str] | None = None, dimension: str = ""
 
 def inline_row(row: int, cells: list[str]) -> str:
     """A row of inline text cells, A, B, C..."""
-    return f'<row r="{row}">' + "".join(
-        f'<c r="{chr(65 + i)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
-        for i, text in enumerate(cells)
-    ) + "</row>"
+    return (
+        f'<row r="{row}">'
+        + "".join(
+            f'<c r="{chr(65 + i)}{row}" t="inlineStr"><is><t>{text}</t></is></c>'
+            for i, text in enumerate(cells)
+        )
+        + "</row>"
+    )
 
 
 HEADER = inline_row(1, ["Organisation", "Secteur", "Région"]) + inline_row(
@@ -95,5 +98,7 @@ def far_cell_workbook(ref: str = "XFD1048576") -> bytes:
 
 def shared_string_bomb(size: int = 2_000_000, cells: int = 12_000) -> bytes:
     """A small workbook whose one long shared string is used by many cells."""
-    rows = "".join(f'<row r="{i + 3}"><c r="A{i + 3}" t="s"><v>0</v></c></row>' for i in range(cells))
+    rows = "".join(
+        f'<row r="{i + 3}"><c r="A{i + 3}" t="s"><v>0</v></c></row>' for i in range(cells)
+    )
     return workbook(HEADER + rows, shared=["L" * size])

@@ -39,6 +39,16 @@ def _both(error: pytest.ExceptionInfo[Exception], *words: str) -> None:
             assert word in text, (word, text)
 
 
+def _read_or_refused(data: bytes, name: str) -> None:
+    """Read, or refused with a message naming the file: nothing else."""
+    message = ""
+    try:
+        import_dataset(data, name)
+    except InputFileError as error:
+        message = error.message("en")
+    assert not message or name in message
+
+
 def test_far_cell_reference_is_refused_before_the_workbook_is_opened() -> None:
     data = far_cell_workbook("XFD1048576")
     assert len(data) < 5_000
@@ -84,10 +94,7 @@ def test_a_workbook_under_the_limits_reads() -> None:
 )
 def test_csv_lines_fields_and_columns_are_bounded(data: bytes, words: tuple[str, ...]) -> None:
     if not words:  # a long first line alone: read, or refused with a message
-        try:
-            import_dataset(data, "wide.csv")
-        except InputFileError as error:
-            assert "wide.csv" in error.message("en")
+        _read_or_refused(data, "wide.csv")
         return
     with pytest.raises(InputFileError) as error:
         import_dataset(data, "wide.csv")
@@ -124,10 +131,7 @@ def test_layout_counts_lines_and_widest_line() -> None:
     ],
 )
 def test_odd_encodings_and_line_ends_are_read_or_refused_with_a_message(data: bytes) -> None:
-    try:
-        import_dataset(data, "odd.csv")
-    except InputFileError as error:
-        assert "odd.csv" in str(error)
+    _read_or_refused(data, "odd.csv")
 
 
 # --- boundaries -----------------------------------------------------------------------------
@@ -215,7 +219,8 @@ def test_gdal_messages_reach_the_user_without_server_paths() -> None:
     for lang in ("en", "fr"):
         text = error.value.message(lang)
         assert "broken.gpkg" in text
-        assert "/tmp" not in text and "ngomap-upload" not in text
+        assert "/tmp" not in text
+        assert "ngomap-upload" not in text
 
 
 # --- population and alias files ----------------------------------------------------------------
@@ -225,10 +230,10 @@ def test_population_from_bytes_bounded_and_tolerant() -> None:
     with pytest.raises(InputFileError) as error:
         read_population(("pop.csv", b"admin1Pcode,T_TL\n" + b"," * 10_000 + b"\n"))
     _both(error, "pop.csv", "2 000")
-    with pytest.raises(InputFileError, match="pop.xlsx"):
+    with pytest.raises(InputFileError, match=r"pop\.xlsx"):
         read_population(("pop.xlsx", far_cell_workbook()))
 
 
 def test_alias_file_with_a_nul_byte_is_refused_with_a_message() -> None:
-    with pytest.raises(InputFileError, match="aliases.csv"):
+    with pytest.raises(InputFileError, match=r"aliases\.csv"):
         read_organisation_aliases(b"alias,name\nA,\x00B\n", "aliases.csv")

@@ -34,7 +34,7 @@ class Limits:
     max_bytes: int = 200 * MB  # one file, as given (the page's uploader stops at 50 MB)
     max_rows: int = 2_000_000  # rows of a table (lines of a CSV, rows of a sheet)
     max_columns: int = 2_000  # columns of a table
-    max_cells: int = 100_000_000  # rows x columns, as the file lays them out
+    max_cells: int = 30_000_000  # rows x columns, as the file lays them out
     max_field_chars: int = 32_767  # one cell (Excel's own limit)
     max_line_bytes: int = 4 * MB  # one line of a CSV file
     max_text_bytes: int = 1_000 * MB  # all cells' text a workbook's sheet expands to
@@ -51,6 +51,8 @@ class Limits:
 
 DEFAULT_LIMITS: Final = Limits()
 _RATIO_FLOOR: Final = 10 * MB  # small archives may be as packed as they like
+_SPARSE: Final = 20  # a sheet's extent may be this many times its cells (empty ones omitted)
+_SPARSE_FLOOR: Final = 2_000_000  # ... or this many cells, whatever it holds
 
 
 def refusal(
@@ -250,7 +252,14 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
     try:
         with archive:
             _check_workbook_parts(archive, name, limits)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        OSError,
+        ValueError,
+    ) as exc:
         raise InputFileError(
             f"{name}: the workbook is damaged ({type(exc).__name__}: a part cannot be "
             "unpacked). Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
@@ -290,6 +299,15 @@ def _check_sheet_xml(
         rows = max(rows, int(row))
     rows = max(rows, xml.count(b"<row") - xml.count(b"<rows"))  # rows without a number
     check_table(rows, columns, name, limits, sheet=sheet)
+    # A sheet whose cells are few but far apart (one cell at XFD1048576) is laid out whole by
+    # the reader: its extent is counted against the cells it really holds.
+    cells = len(re.findall(rb"<(?:\w+:)?c\b", xml))
+    if rows * columns > max(_SPARSE * cells, _SPARSE_FLOOR):
+        raise refusal(
+            "cells", name=f"{name} ({sheet})", found=_count(rows * columns), limit=_count(
+                max(_SPARSE * cells, _SPARSE_FLOOR)
+            ),
+        )  # fmt: skip
     if len(lengths):
         indexes = np.fromiter((int(i) for i in _SHARED_CELL.findall(xml)), dtype=np.int64)
         indexes = indexes[(indexes >= 0) & (indexes < len(lengths))]
@@ -307,6 +325,18 @@ def declared_dimension(xml: bytes) -> str | None:
 
 
 # --- JSON ---------------------------------------------------------------------------------
+_JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def json_text_depth(data: bytes) -> int:
+    """How deeply arrays and objects nest in JSON text, counted on the bytes (strings aside)."""
+    bare = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
+    steps = np.zeros(len(bare), dtype=np.int32)
+    steps[(bare == ord("[")) | (bare == ord("{"))] = 1
+    steps[(bare == ord("]")) | (bare == ord("}"))] = -1
+    return int(np.cumsum(steps).max()) if len(steps) else 0
+
+
 def json_depth(value: object) -> int:
     """How deeply arrays and objects nest in a parsed JSON value (without recursion)."""
     deepest = 0
@@ -323,10 +353,10 @@ def json_depth(value: object) -> int:
 
 
 def check_json_depth(
-    value: object, name: str, limits: Limits = DEFAULT_LIMITS, *, error: type[NgomapError]
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, error: type[NgomapError]
 ) -> None:
-    """A parsed JSON value nesting deeper than ``max_json_depth``."""
-    if json_depth(value) > limits.max_json_depth:
+    """JSON text nesting deeper than ``max_json_depth``, refused before it is parsed."""
+    if json_text_depth(data) > limits.max_json_depth:
         raise refusal("json_depth", name=name, error=error, limit=limits.max_json_depth)
 
 

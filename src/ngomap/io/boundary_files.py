@@ -234,7 +234,7 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
         try:
             _unpack(archive, members, target, limit, too_big)
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-                OSError) as exc:  # fmt: skip
+                OSError, ValueError) as exc:  # fmt: skip
             raise _error(
                 path,
                 f"the zip is damaged ({type(exc).__name__}: a file in it cannot be unpacked). "
@@ -294,9 +294,10 @@ def _vector_files(path: Path, limit: int) -> Iterator[list[Path]]:
 def _check_json(path: Path, shown: Path) -> None:
     """Valid JSON, not nested deeper than the limit (checked before GDAL reads it)."""
     check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
+    data = path.read_bytes()
+    check_json_depth(data, shown.name, error=BoundaryError)
     try:
-        with path.open("rb") as handle:
-            parsed = json.load(handle)
+        parsed = json.loads(data)
     except RecursionError:
         raise refusal(
             "json_depth", name=shown.name, error=BoundaryError, limit=DEFAULT_LIMITS.max_json_depth
@@ -318,7 +319,7 @@ def _check_json(path: Path, shown: Path) -> None:
             f"ce n'est pas du JSON valide{where_fr} ; le fichier est peut-être tronqué. "
             "Exportez-le de nouveau.",
         ) from exc
-    check_json_depth(parsed, shown.name, error=BoundaryError)
+    del data
     if not isinstance(parsed, dict):
         raise _error(
             shown,

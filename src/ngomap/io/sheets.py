@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -316,9 +317,7 @@ def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     return Grid(columns=columns, rows=np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
-def _read_csv_slowly(
-    text: str, sep: str, name: str, first: Exception | None
-) -> pd.DataFrame:
+def _read_csv_slowly(text: str, sep: str, name: str, first: Exception | None) -> pd.DataFrame:
     """The csv module's reading, for ragged rows; broken quoting gets a clear message."""
     message = str(first or "")
     if "EOF inside string" in message or "EOF" in message:
@@ -493,8 +492,9 @@ def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
             target = targets.get(rel_id, "")
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = archive.read(path)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-        return []
+    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError, ValueError, OSError, EOFError,
+            NotImplementedError, zlib.error):  # fmt: skip
+        return []  # a damaged part: the reader has said so already, or read around it
     if b't="e"' not in xml:
         return []
     return [
@@ -540,7 +540,8 @@ def workbook_modified(data: bytes) -> date | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             core = archive.read("docProps/core.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            zlib.error):  # fmt: skip
         return None
     found = _MODIFIED.search(core)
     if found is None:
