@@ -27,6 +27,7 @@ from ngomap import analysis as a
 from ngomap import captions, staticmap, vocab
 from ngomap import schema as s
 from ngomap.boundaries import Boundaries
+from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.classes import Classes, classify_counts, classify_rates
 from ngomap.geometry import light_areas
 from ngomap.i18n import sector_label, t
@@ -376,7 +377,8 @@ def summary_table(snap: Snapshot) -> pd.DataFrame:
 
 def _csv(table: pd.DataFrame) -> bytes:
     # UTF-8 with a byte order mark: Excel opens accents right on a double click.
-    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    # Text that a spreadsheet would run as a formula is marked as text (ngomap.cells).
+    return inert_frame(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def records_csv(snap: Snapshot) -> bytes:
@@ -420,6 +422,7 @@ def workbook(snap: Snapshot) -> bytes:
             writer, sheet_name=_sheet_name(t("export_summary", snap.lang)), index=False
         )
         matrix.to_excel(writer, sheet_name=_sheet_name(t("export_matrix", snap.lang)))
+        text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
         for sheet in writer.sheets.values():
             sheet.freeze_panes = (
                 "A3" if sheet.title != _sheet_name(t("export_matrix", snap.lang)) else "B2"

@@ -26,6 +26,7 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from ngomap.cells import MARK, revive
 from ngomap.coded import Coded
 from ngomap.errors import InputFileError
 from ngomap.limits import (
@@ -521,7 +522,10 @@ def read_grid(
             data, name, sheet=sheet, score=score, progress=progress, limits=limits
         )
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.
+    # Text that ngomap's exports marked as text ('=...) comes back as it was written.
     for position, column in enumerate(grid.columns):
+        if column.mask(lambda v: v.startswith(MARK)).any():
+            column = grid.columns[position] = column.map(revive)
         hit = column.mask(lambda v: v in FORMULA_ERRORS)
         if hit.any():
             grid.errors += [
