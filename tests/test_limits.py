@@ -237,3 +237,20 @@ def test_population_from_bytes_bounded_and_tolerant() -> None:
 def test_alias_file_with_a_nul_byte_is_refused_with_a_message() -> None:
     with pytest.raises(InputFileError, match=r"aliases\.csv"):
         read_organisation_aliases(b"alias,name\nA,\x00B\n", "aliases.csv")
+
+
+def test_a_self_crossing_shape_of_very_many_points_is_refused_not_repaired() -> None:
+    """Found by the fuzzer: rebuilding a zigzag ring of 300 000 points took gigabytes."""
+    zigzag = [[-10 + i * 1e-6, 14 + (i % 2) * 1e-6] for i in range(150_000)] + [[-10, 14]]
+    value = json.loads(json.dumps(GEOJSON))
+    value["features"][0]["geometry"]["coordinates"] = [zigzag]
+    with pytest.raises(BoundaryError) as error:
+        read_boundary_uploads([("zigzag.geojson", json.dumps(value).encode())])
+    _both(error, "zigzag.geojson", "Kayes", "100 000")
+
+
+def test_the_real_mali_workbook_is_within_the_limits(shared_data: Path) -> None:
+    """Its formatting reaches column AMJ (1 024) on empty cells: those are not counted."""
+    path = shared_data / "3w" / "mali-5w-mar2022" / "mali_5w_mar2022.xlsx"
+    table = read_table(path.read_bytes(), path.name)
+    assert len(table.body) > 20_000

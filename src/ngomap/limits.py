@@ -45,6 +45,7 @@ class Limits:
     max_member_name_chars: int = 200  # one file name inside a zip
     max_json_depth: int = 64  # nested arrays and objects in a JSON file (GeoJSON needs 6)
     max_coordinates: int = 5_000_000  # points of one boundary shape
+    max_repair_coordinates: int = 100_000  # points of an invalid shape ngomap repairs
     worker_seconds: float = 180.0  # time budget of one import in the worker process
     worker_memory_bytes: int = 4_000 * MB  # address space of the worker process
 
@@ -205,8 +206,9 @@ def open_archive(
 
 
 # --- workbooks -------------------------------------------------------------------------------
-_CELL_REF: Final = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,4})(\d{1,9})"')
-_ROW_REF: Final = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="(\d{1,9})"')
+# A cell with content (``<c r="B7"><v>..``); an empty cell (``<c r="AMJ9" s="3"/>``, a
+# format only) is not laid out by the reader, and not counted.
+_CELL_REF: Final = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Za-z]{1,4})(\d{1,9})"[^>]*?(?<!/)>')
 _SHARED_CELL: Final = re.compile(rb'<(?:\w+:)?c\b[^>]*?\bt="s"[^>]*>\s*<(?:\w+:)?v>(\d{1,12})<')
 _DIMENSION: Final = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\bref="([^"]*)"')
 _SI: Final = re.compile(rb"<(?:\w+:)?si\b")
@@ -292,16 +294,14 @@ def _check_sheet_xml(
     xml: bytes, name: str, sheet: str, lengths: np.ndarray[Any, Any], limits: Limits
 ) -> None:
     rows = columns = 0
-    for letters, row in _CELL_REF.findall(xml):
+    refs = _CELL_REF.findall(xml)
+    for letters, row in refs:
         columns = max(columns, _column_number(letters))
         rows = max(rows, int(row))
-    for row in _ROW_REF.findall(xml):
-        rows = max(rows, int(row))
-    rows = max(rows, xml.count(b"<row") - xml.count(b"<rows"))  # rows without a number
     check_table(rows, columns, name, limits, sheet=sheet)
     # A sheet whose cells are few but far apart (one cell at XFD1048576) is laid out whole by
     # the reader: its extent is counted against the cells it really holds.
-    cells = len(re.findall(rb"<(?:\w+:)?c\b", xml))
+    cells = len(refs)
     if rows * columns > max(_SPARSE * cells, _SPARSE_FLOOR):
         raise refusal(
             "cells", name=f"{name} ({sheet})", found=_count(rows * columns), limit=_count(

@@ -58,6 +58,7 @@ from ngomap.normalise import clean_text, norm_pcode, norm_text
 MAX_UNZIPPED_BYTES: Final = 500 * 1024 * 1024
 VECTOR_SUFFIXES: Final = (".shp", ".gpkg", ".geojson", ".json", ".topojson")
 _CHUNK: Final = 1024 * 1024
+_PARSE_JSON_UP_TO: Final = 20_000_000  # bytes of JSON checked by Python's parser first
 
 
 @dataclass(frozen=True)
@@ -296,8 +297,12 @@ def _check_json(path: Path, shown: Path) -> None:
     check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
     data = path.read_bytes()
     check_json_depth(data, shown.name, error=BoundaryError)
+    parsed: object = {}
     try:
-        parsed = json.loads(data)
+        if len(data) <= _PARSE_JSON_UP_TO:
+            parsed = json.loads(data)
+        elif data.lstrip()[:1] != b"{":  # parsed here, a big file would take ten times
+            parsed = []  # its size: GDAL says what is wrong inside it
     except RecursionError:
         raise refusal(
             "json_depth", name=shown.name, error=BoundaryError, limit=DEFAULT_LIMITS.max_json_depth
@@ -613,6 +618,7 @@ def _read_layer(
     kinds = set(out.geometry.dropna().geom_type)
     if not kinds <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
         raise _not_polygons(shown, layer, kinds)
+    _check_repairable(out, shown)
     repaired, fixed = repair(list(out.geometry))
     out = out.set_geometry(gpd.GeoSeries(repaired, crs=4326))
     if fixed:
@@ -641,6 +647,24 @@ def _read_layer(
         convention=fields.convention,
         version=version,
     )
+
+
+def _check_repairable(frame: gpd.GeoDataFrame, shown: Path) -> None:
+    """Invalid shapes of very many points are refused: rebuilding them can take gigabytes."""
+    geometries = np.asarray(frame.geometry.values, dtype=object)
+    big = shapely.get_num_coordinates(geometries) > DEFAULT_LIMITS.max_repair_coordinates
+    if not big.any():
+        return
+    broken = big & ~shapely.is_valid(geometries)
+    if broken.any():
+        name = str(frame.iloc[int(np.flatnonzero(broken)[0])][NAME_FR])
+        raise refusal(
+            "repair",
+            name=shown.name,
+            error=BoundaryError,
+            area=name,
+            limit=f"{DEFAULT_LIMITS.max_repair_coordinates:,}".replace(",", " "),
+        )
 
 
 def _not_polygons(path: Path, layer: str, kinds: set[str]) -> BoundaryError:
