@@ -7,6 +7,7 @@ import streamlit as st
 from ngomap.geometry import light_areas
 from ngomap.i18n import t
 from ngomap.ui import boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui.text import plain
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -33,7 +34,7 @@ if options.view == "zones" and not options.zone_orgs:
     st.stop()
 
 organisations = views.organisation_names(records)
-st.subheader(views.title(options, lang, organisations))
+st.subheader(plain(views.title(options, lang, organisations)))  # names are user text
 table = views.view_table(records, boundaries, options, population, lang)
 map_column, panel_column = st.columns([3, 1])
 with map_column:

@@ -19,3 +19,19 @@ def test_every_special_character_is_escaped(text: str) -> None:
     for char in "*_[]()$<>`#":
         assert escaped.count(char) == escaped.count("\\" + char) or char not in text
     assert unescaped.replace("\\", "") == text.replace("\\", "")
+
+
+def test_plain_frame_escapes_cells_headers_and_index_for_st_table() -> None:
+    import pandas as pd
+
+    from ngomap.ui.text import plain_frame
+
+    frame = pd.DataFrame(
+        {"![h](http://x/h.png)": ["[l](http://x)", "ok"], "n": [1, 2]},
+        index=pd.Index(["$x$", "Santé"], name="Secteur"),
+    )
+    out = plain_frame(frame)
+    assert list(out.columns) == [plain("![h](http://x/h.png)"), "n"]
+    assert out.iloc[:, 0].tolist() == [plain("[l](http://x)"), "ok"]
+    assert list(out.index) == [r"\$x\$", "Santé"]
+    assert out["n"].tolist() == [1, 2]

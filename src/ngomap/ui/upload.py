@@ -118,7 +118,7 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
     for header in table.unmapped:
         options = ["", *(f for f in FIELDS if f not in taken)]
         field = st.selectbox(
-            header,
+            plain(header),  # a widget's label renders Markdown: the header is user text
             options=options,
             format_func=lambda f: _field_label(f, lang),
             key=f"map::{header}",
@@ -160,13 +160,15 @@ def dataset_or_sample(sample: Dataset, boundaries: Boundaries, lang: str) -> Dat
     if not upload:
         return sample
     name, data = str(upload["name"]), bytes(upload["data"])
-    with st.expander(t("upload_your_data", lang, name=name), expanded=True):
+    with st.expander(t("upload_your_data", lang, name=plain(name)), expanded=True):
         try:
             table = _table(data, name)
         except NgomapError as error:
             st.error(plain(error.message(lang)))
             return sample
-        st.caption(t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row))
+        st.caption(
+            t("upload_preview", lang, sheet=plain(table.grid.sheet or "CSV"), row=table.header_row)
+        )
         st.dataframe(table.preview(), hide_index=True, width="stretch")
         st.markdown(f"**{t('upload_mapping', lang)}**")
         recognised = pd.DataFrame(

@@ -25,7 +25,7 @@ from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports an
 from ngomap.boundaries import Boundaries
 from ngomap.classes import classify_counts, classify_rates
 from ngomap.i18n import sector_label, t
-from ngomap.ui.text import plain
+from ngomap.ui.text import plain, plain_frame
 from ngomap.webmap import choropleth
 
 VIEWS: Final = ("density", "overlap", "gaps", "zones")
@@ -413,7 +413,7 @@ def area_panel(
         shown[t("org_type", lang)] = detail[s.ORG_TYPE].map(
             lambda v: ", ".join(vocab.org_types().label(p, lang) for p in v.split(", ") if p)
         )
-    st.table(shown.set_index(t("sector", lang)))
+    st.table(plain_frame(shown.set_index(t("sector", lang))))  # st.table renders Markdown
 
 
 def view_tables(
