@@ -160,6 +160,8 @@ class Worker:
             stdout=subprocess.PIPE,
             stderr=None if os.environ.get("NGOMAP_WORKER_DEBUG") else subprocess.DEVNULL,
             start_new_session=True,  # a signal for the server's group is not the worker's
+            # Few malloc arenas: threads' reserved address space counts in RLIMIT_AS.
+            env={**os.environ, "MALLOC_ARENA_MAX": "2"},
         )
         assert self.process.stdin is not None
         _write(self.process.stdin, memory)
@@ -257,6 +259,14 @@ def _take(memory: int) -> Worker:
             worker = Worker(memory)
         _SPARES[memory] = Worker(memory)
         return worker
+
+
+def close_spares() -> None:
+    """Stop the workers started ahead of need (at shutdown, or to start afresh)."""
+    with _LOCK:
+        for worker in _SPARES.values():
+            worker.close()
+        _SPARES.clear()
 
 
 def run_bounded(
