@@ -254,3 +254,13 @@ def test_the_real_mali_workbook_is_within_the_limits(shared_data: Path) -> None:
     path = shared_data / "3w" / "mali-5w-mar2022" / "mali_5w_mar2022.xlsx"
     table = read_table(path.read_bytes(), path.name)
     assert len(table.body) > 20_000
+
+
+def test_a_shape_crossing_itself_thousands_of_times_is_refused_not_repaired() -> None:
+    """Found by the fuzzer: a zigzag of 10 000 points took 40 s to rebuild."""
+    zigzag = [[-10 + i * 1e-6, 14 + (i % 2) * 1e-6] for i in range(10_000)] + [[-10, 14]]
+    value = json.loads(json.dumps(GEOJSON))
+    value["features"][0]["geometry"]["coordinates"] = [zigzag]
+    with pytest.raises(BoundaryError) as error:
+        read_boundary_uploads([("zigzag.geojson", json.dumps(value).encode())])
+    _both(error, "zigzag.geojson", "Kayes", "2 000")

@@ -106,3 +106,9 @@ def test_no_temporary_file_is_left_after_imports_exports_and_failures(private_tm
     for fmt in ("csv", "xlsx", "gpkg"):
         assert e.export(snap, fmt)
     assert sorted(private_tmp.iterdir()) == before
+
+
+def test_bytes_over_the_limit_are_refused_before_they_reach_a_worker() -> None:
+    with pytest.raises(InputFileError) as error:
+        run_bounded(import_dataset, CSV, "gros.csv", name="gros.csv", limits=Limits(max_bytes=10))
+    assert "ngomap validate" in error.value.message("en")

@@ -37,7 +37,7 @@ class Limits:
     max_cells: int = 30_000_000  # rows x columns, as the file lays them out
     max_field_chars: int = 32_767  # one cell (Excel's own limit)
     max_line_bytes: int = 4 * MB  # one line of a CSV file
-    max_text_bytes: int = 1_000 * MB  # all cells' text a workbook's sheet expands to
+    max_text_bytes: int = 400 * MB  # all cells' text a workbook's sheet expands to
     max_shared_strings_bytes: int = 200 * MB  # a workbook's sharedStrings.xml, unpacked
     max_archive_members: int = 1_000  # files in a zip (a workbook is one)
     max_unzipped_bytes: int = 500 * MB  # a zip's files, unpacked, all together
@@ -46,6 +46,7 @@ class Limits:
     max_json_depth: int = 64  # nested arrays and objects in a JSON file (GeoJSON needs 6)
     max_coordinates: int = 5_000_000  # points of one boundary shape
     max_repair_coordinates: int = 100_000  # points of an invalid shape ngomap repairs
+    max_repair_crossings: int = 2_000  # times an invalid shape ngomap repairs crosses itself
     worker_seconds: float = 180.0  # time budget of one import in the worker process
     worker_memory_bytes: int = 4_000 * MB  # address space of the worker process
 
@@ -199,7 +200,7 @@ def open_archive(
     """The zip in ``data``, checked (None when it is not a zip)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
         return None
     check_archive(archive, name, limits, error=error)
     return archive
@@ -238,7 +239,9 @@ def _shared_lengths(archive: zipfile.ZipFile, name: str, limits: Limits) -> np.n
     starts = np.fromiter((m.start() for m in _SI.finditer(xml)), dtype=np.int64)
     if not len(starts):
         return np.zeros(0, dtype=np.int64)
-    return np.diff(np.concatenate((starts, [len(xml)])))
+    markup = len(b"<si><t></t></si>")
+    sizes: np.ndarray[Any, Any] = np.diff(np.concatenate((starts, [len(xml)]))) - markup
+    return np.maximum(sizes, 1)
 
 
 def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
@@ -250,7 +253,12 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
     """
     archive = open_archive(data, name, limits)
     if archive is None:
-        return
+        raise InputFileError(
+            f"{name}: the workbook is damaged (its zip directory cannot be read). Open it in "
+            "Excel and save it again as .xlsx, or export the sheet as CSV.",
+            f"{name} : le classeur est endommagé (son répertoire zip est illisible). "
+            "Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou exportez la feuille en CSV.",
+        )
     try:
         with archive:
             _check_workbook_parts(archive, name, limits)

@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
 from ngomap.errors import NgomapError
-from ngomap.limits import DEFAULT_LIMITS, MB, Limits, refusal
+from ngomap.limits import DEFAULT_LIMITS, MB, Limits, check_bytes, refusal
 
 T = TypeVar("T")
 Progress = Callable[[float, str], None]
@@ -98,6 +98,23 @@ def _read_frame(stream: IO[bytes]) -> bytes | None:
     return stream.read(size)
 
 
+def _out_of_memory(error: BaseException) -> bool:
+    """A native library's way of saying an allocation failed (Rust, C++)."""
+    text = str(error)
+    return "bad_alloc" in text or (
+        type(error).__name__ == "PanicException" and "pointer is null" in text
+    )
+
+
+def _address_space() -> int:
+    """This process's address space in bytes (what RLIMIT_AS counts)."""
+    try:
+        with Path("/proc/self/statm").open(encoding="ascii") as handle:
+            return int(handle.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _progress(stdout: IO[bytes]) -> Progress:
     def send(share: float, step: str) -> None:
         _write(stdout, ("progress", share, step))
@@ -113,14 +130,20 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
     if frame is None:
         return
     memory = pickle.loads(frame)
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    # The budget is what a job may add to the worker as it stands, its libraries loaded
+    # (GDAL, Arrow and their threads reserve well over a gigabyte of address space).
+    limit = _address_space() + memory
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    while (frame := _read_frame(stdin)) is not None:
+    while True:
         try:
+            frame = _read_frame(stdin)
+            if frame is None:
+                return
             function, args, kwargs, with_progress = pickle.loads(frame)
         except MemoryError:
             _write(stdout, ("memory",))
-            continue
+            return
         if with_progress:
             kwargs = {**kwargs, "progress": _progress(stdout)}
         del frame
@@ -131,7 +154,10 @@ def _serve(stdin: IO[bytes], stdout: IO[bytes]) -> None:
         except MemoryError:
             message = ("memory",)
         except BaseException as error:  # anything else: reported, never shown as a traceback
-            message = ("crash", type(error).__name__, _where(error))
+            if _out_of_memory(error):
+                message = ("memory",)
+            else:
+                message = ("crash", type(error).__name__, _where(error))
         try:
             _write(stdout, message)
         except MemoryError:
@@ -283,6 +309,9 @@ def run_bounded(
     ``name`` is the file's name for the messages; ``progress`` is called here with the
     worker's progress (and given to ``function`` as its ``progress`` keyword).
     """
+    for value in (*args, *kwargs.values()):  # a file's bytes: refused before they are sent
+        if isinstance(value, bytes):
+            check_bytes(len(value), name, limits)
     worker = _take(limits.worker_memory_bytes)
     try:
         return worker.run(function, args, kwargs, name=name, limits=limits, progress=progress)

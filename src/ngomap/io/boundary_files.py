@@ -653,9 +653,8 @@ def _check_repairable(frame: gpd.GeoDataFrame, shown: Path) -> None:
     """Invalid shapes of very many points are refused: rebuilding them can take gigabytes."""
     geometries = np.asarray(frame.geometry.values, dtype=object)
     big = shapely.get_num_coordinates(geometries) > DEFAULT_LIMITS.max_repair_coordinates
-    if not big.any():
-        return
-    broken = big & ~shapely.is_valid(geometries)
+    invalid = ~shapely.is_valid(geometries)
+    broken = big & invalid
     if broken.any():
         name = str(frame.iloc[int(np.flatnonzero(broken)[0])][NAME_FR])
         raise refusal(
@@ -665,6 +664,21 @@ def _check_repairable(frame: gpd.GeoDataFrame, shown: Path) -> None:
             area=name,
             limit=f"{DEFAULT_LIMITS.max_repair_coordinates:,}".replace(",", " "),
         )
+    # Rebuilding a shape costs with the times it crosses itself (a zigzag of 10 000 points
+    # took 40 s): its boundary noded, cheaply, says how many crossings there are.
+    for position in np.flatnonzero(invalid):
+        geometry = geometries[position]
+        noded = shapely.node(shapely.boundary(geometry))
+        crossings = int(shapely.get_num_coordinates(noded) - shapely.get_num_coordinates(geometry))
+        if crossings > DEFAULT_LIMITS.max_repair_crossings:
+            raise refusal(
+                "crossings",
+                name=shown.name,
+                error=BoundaryError,
+                area=str(frame.iloc[int(position)][NAME_FR]),
+                found=f"{crossings:,}".replace(",", " "),
+                limit=f"{DEFAULT_LIMITS.max_repair_crossings:,}".replace(",", " "),
+            )
 
 
 def _not_polygons(path: Path, layer: str, kinds: set[str]) -> BoundaryError:
