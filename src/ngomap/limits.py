@@ -241,7 +241,8 @@ def _shared_lengths(archive: zipfile.ZipFile, name: str, limits: Limits) -> np.n
         return np.zeros(0, dtype=np.int64)
     markup = len(b"<si><t></t></si>")
     sizes: np.ndarray[Any, Any] = np.diff(np.concatenate((starts, [len(xml)]))) - markup
-    return np.maximum(sizes, 1)
+    sizes[sizes < 1] = 1
+    return sizes
 
 
 def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
