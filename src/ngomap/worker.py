@@ -238,6 +238,9 @@ class Worker:
     ) -> T:
         """One job; the process is closed when it ran over budget or died."""
         assert self.process.stdin is not None
+        for value in (*args, *kwargs.values()):  # a file's bytes: refused before they are sent
+            if isinstance(value, bytes):
+                check_bytes(len(value), name, limits)
         deadline = time.monotonic() + limits.worker_seconds
         try:
             job = pickle.dumps((function, args, kwargs, progress is not None), protocol=5)
@@ -309,9 +312,6 @@ def run_bounded(
     ``name`` is the file's name for the messages; ``progress`` is called here with the
     worker's progress (and given to ``function`` as its ``progress`` keyword).
     """
-    for value in (*args, *kwargs.values()):  # a file's bytes: refused before they are sent
-        if isinstance(value, bytes):
-            check_bytes(len(value), name, limits)
     worker = _take(limits.worker_memory_bytes)
     try:
         return worker.run(function, args, kwargs, name=name, limits=limits, progress=progress)
