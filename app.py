@@ -4,10 +4,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.geometry import light_areas
+from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
-from ngomap.ui import boundaries_panel, data, exports, panels, upload, views, widgets
+from ngomap.ui import boundaries_panel, connect, data, exports, panels, upload, views, widgets
 from ngomap.ui.text import plain
+from ngomap.views import VIEWS
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -29,29 +30,32 @@ views.save_to_url(options, lang)
 if options.filters.sectors == ():
     st.info(t("no_sector", lang))
     st.stop()
-if options.view == "zones" and not options.zone_orgs:
+if VIEWS[options.view].needs_organisations and not options.zone_orgs:
     st.info(t("zone_orgs_needed", lang))
     st.stop()
 
-organisations = views.organisation_names(records)
-st.subheader(plain(views.title(options, lang, organisations)))  # names are user text
-table = views.view_table(records, boundaries, options, population, lang)
+view = views.view(
+    records,
+    boundaries,
+    options,
+    population,
+    lang,
+    data_source=dataset.source(lang) or dataset.title(lang),
+    data_updated=dataset.updated,
+    map_credit=t("boundaries_credit", lang, source=boundaries.source),
+)
+st.subheader(plain(view.title))  # names are user text
 map_column, panel_column = st.columns([3, 1])
 with map_column:
-    clicked = views.show_map(
-        table,
-        light_areas(boundaries, options.level),
-        options,
-        lang,
-        t("boundaries_credit", lang, source=boundaries.source),
-    )
+    clicked = views.show_map(view, light_areas(boundaries, options.level))
 with panel_column:
     views.area_panel(records, boundaries, clicked, options, lang)
 panels.area_notes(dataset, lang)
 panels.counted_apart(records, boundaries, options, lang)
 
 tables = views.side_tables(records, boundaries, options, lang)
-views.view_tables(table, tables, options, lang)
+views.view_tables(view.table, tables, options, lang)
 panels.source_charts(tables["by_sector"], tables["by_region"], lang)
 exports.panel(dataset, boundaries, options, lang, population)
+connect.section(dataset, boundaries, lang, population)
 panels.footer(dataset, lang)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up ngomap in ./.venv, then run the app or the whole test suite.
 #   ./dev.sh app    start the web app on the embedded sample (http://127.0.0.1:8501)
-#   ./dev.sh test   lint, format check, types, unit, page and browser tests
+#   ./dev.sh test   lint, format check, types, layers, unit, page and browser tests
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,8 +35,9 @@ find_python() {
 }
 
 setup() {
-  # setup EXTRA: create .venv and install ngomap (with the EXTRA, if any) when needed.
-  local extra="$1" py stamp
+  # setup EXTRA: create .venv and install ngomap (with the EXTRA, if any) when needed, from
+  # the lock file (requirements/app.txt, or requirements/EXTRA.txt): the versions CI tested.
+  local extra="$1" py stamp lock="requirements/${1:-app}.txt"
   py=$(find_python)
   if [ ! -x .venv/bin/python ]; then
     if ! "$py" -m venv .venv 2>/dev/null; then
@@ -45,10 +46,11 @@ setup() {
       "$py" -m venv .venv || die "could not create .venv with $py"
     fi
   fi
-  stamp=".venv/.ngomap-installed-$(cat pyproject.toml | sha256sum | cut -c1-16)${extra:+-$extra}"
+  stamp=".venv/.ngomap-installed-$(cat pyproject.toml "$lock" | sha256sum | cut -c1-16)${extra:+-$extra}"
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
-    .venv/bin/python -m pip install -q -e ".${extra:+[$extra]}"
+    .venv/bin/python -m pip install -q -r "$lock"
+    .venv/bin/python -m pip install -q --no-deps -e .
     touch "$stamp"
   fi
 }
@@ -71,6 +73,7 @@ case "${1:-}" in
     .venv/bin/ruff check .
     .venv/bin/ruff format --check .
     .venv/bin/mypy
+    .venv/bin/lint-imports
     exec .venv/bin/python -m pytest
     ;;
   *)

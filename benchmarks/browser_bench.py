@@ -42,9 +42,9 @@ from benchmarks.views_bench import (
     naive_folium_map,
 )
 from ngomap import analysis as a
-from ngomap.classes import classify_counts
-from ngomap.webassets import STATIC_SUBDIR, Assets, install_static, local_assets
-from ngomap.webmap import choropleth
+from ngomap.render.classes import classify_counts
+from ngomap.render.webassets import STATIC_SUBDIR, Assets, install_static, local_assets
+from ngomap.render.webmap import choropleth
 
 REPO: Final = Path(__file__).resolve().parents[1]
 HARNESS_DIR: Final = REPO / "tests" / "browser"

@@ -1,8 +1,9 @@
 """Print export: an A4 PNG at 150 dpi of the cercles, against a bare plot + savefig.
 
 What ``ngomap export --level adm2 --out map.png`` (or the page's PNG button) does: the
-density view of 10,000 records (``analysis.view``), its classes, the print layout (title,
-legend, scale bar, north arrow, labels placed without collisions, source line) and the PNG.
+density view of 10,000 records (``ngomap.views.build_view``), its classes, the print layout
+(title, legend, scale bar, north arrow, labels placed without collisions, source line) and
+the PNG.
 The baseline is the least anyone can do with the same geometry: ``GeoDataFrame.plot`` on
 an A4 figure and ``savefig`` at 150 dpi, nothing else. Both are timed alternately; medians
 are kept. The projected, print-simplified geometry is cached on the boundaries (as the page
@@ -23,9 +24,9 @@ from matplotlib.figure import Figure
 from benchmarks import generate
 from benchmarks._runner import Row, time_pair
 from ngomap import analysis as a
-from ngomap import export as ex
-from ngomap.boundaries import Boundaries
-from ngomap.staticmap import MM, PrintLayout
+from ngomap.areas.boundaries import Boundaries
+from ngomap.export import formats as ex
+from ngomap.render.staticmap import MM, PrintLayout
 
 LEVEL: Final = "adm2"
 RECORDS: Final = 10_000
@@ -53,7 +54,7 @@ def _fresh(boundaries: Boundaries) -> Boundaries:
 def run(*, quick: bool = False) -> list[Row]:
     """The A4 PNG of the cercles, warm and cold, next to the bare plot."""
     mali = generate.mali_boundaries()
-    from ngomap.io.boundary_files import at_level
+    from ngomap.areas.files import at_level
 
     boundaries = at_level(mali.boundaries, LEVEL)
     records = generate.synthetic_records(RECORDS, level=LEVEL, boundaries=mali.boundaries)

@@ -24,7 +24,7 @@ import shapely
 
 from ngomap import schema as s
 from ngomap._paths import VOCAB_DIR
-from ngomap.boundaries import (
+from ngomap.areas.boundaries import (
     ISO_CODE,
     LEVEL,
     LEVELS,
@@ -230,7 +230,7 @@ def _codab_boundaries(root: Path) -> Boundaries:
     """COD-AB adm1..adm3 through ngomap's loader, or built directly if the loader fails."""
     paths = [root / name for name in CODAB_FILES]
     try:
-        from ngomap.io.boundary_files import load_boundaries
+        from ngomap.areas.files import load_boundaries
 
         return load_boundaries(paths, level="adm3")
     except Exception:  # the loader is being completed by a colleague: fall back

@@ -18,7 +18,7 @@ import pandas as pd
 
 from benchmarks._runner import time_pair
 from benchmarks.generate import cached_file, mali_boundaries
-from ngomap.io.threew import read_3w
+from ngomap.importer.threew import read_3w
 
 FOLDER = Path(tempfile.gettempdir()) / "ngomap-bench"
 
@@ -35,7 +35,7 @@ path, kind, which = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
 import pandas as pd
 if which == "ngomap":
     from benchmarks.generate import mali_boundaries
-    from ngomap.io.threew import read_3w
+    from ngomap.importer.threew import read_3w
     boundaries = mali_boundaries().boundaries
     read_3w(path, boundaries=boundaries)  # warm caches, as in the timing loop
 before = rss("VmRSS")

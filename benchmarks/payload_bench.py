@@ -23,13 +23,13 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ngomap import geometry
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
-from ngomap.classes import classify_counts
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.webinert import data_json as compact_json
-from ngomap.webmap import MapLabels, choropleth, choropleth_features
+from ngomap.areas import geometry
+from ngomap.areas.files import load_boundaries
+from ngomap.render.classes import classify_counts
+from ngomap.render.webinert import data_json as compact_json
+from ngomap.render.webmap import MapLabels, choropleth, choropleth_features
 
 REPO: Final = Path(__file__).resolve().parents[1]
 COMMUNES: Final = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"

@@ -29,9 +29,9 @@ from benchmarks import generate
 from benchmarks._runner import Row, time_pair
 from ngomap import analysis as a
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
-from ngomap.classes import classify_counts
-from ngomap.webmap import MapLabels, choropleth
+from ngomap.areas.boundaries import Boundaries
+from ngomap.render.classes import classify_counts
+from ngomap.render.webmap import MapLabels, choropleth
 
 SIZES: Final = (1_000, 10_000, 100_000)
 QUICK_SIZES: Final = (1_000, 10_000)
@@ -61,7 +61,7 @@ LABELS: Final = MapLabels(
 
 def _at_level(boundaries: Boundaries, level: str) -> Boundaries:
     try:
-        from ngomap.io.boundary_files import at_level
+        from ngomap.areas.files import at_level
 
         return at_level(boundaries, level)
     except ImportError:
@@ -73,11 +73,11 @@ def _at_level(boundaries: Boundaries, level: str) -> Boundaries:
 def map_areas(boundaries: Boundaries, level: str) -> tuple[gpd.GeoDataFrame, str]:
     """The areas the map draws, and which geometry that is ("light" or "full").
 
-    The light geometry (``ngomap.geometry.light_areas``) is computed once per boundaries and
+    The light geometry (``ngomap.areas.geometry.light_areas``) is computed once per boundaries and
     cached on them, as the page does; it is not part of a filter change.
     """
     try:
-        from ngomap.geometry import light_areas
+        from ngomap.areas.geometry import light_areas
 
         return light_areas(boundaries, level), "light (geometry.light_areas)"
     except ImportError:

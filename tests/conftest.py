@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ngomap.boundaries import Boundaries, embedded_regions
+from ngomap.areas.boundaries import Boundaries, embedded_regions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 import pandas as pd
 
 from ngomap import schema as s
 
 
-def make_records(rows: list[dict[str, object]]) -> pd.DataFrame:
+def make_records(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
     """Records as the importer makes them, from a few fields per row."""
     frame = pd.DataFrame(rows)
     frame[s.ORG_KEY] = frame[s.ORG_NAME].str.casefold()
@@ -19,10 +22,10 @@ def make_records(rows: list[dict[str, object]]) -> pd.DataFrame:
     return frame
 
 
-def map_properties(script: str) -> list[dict[str, object]] | None:
+def map_properties(script: str) -> list[dict[str, Any]] | None:
     """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order."""
     import json
     import re
 
     found = re.search(r"_props = (\[.*?\]);\n", script, re.S)
-    return None if found is None else json.loads(found.group(1))  # type: ignore[no-any-return]
+    return None if found is None else list(json.loads(found.group(1)))

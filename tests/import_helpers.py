@@ -14,7 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ngomap import schema as s
-from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
+from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.normalise import norm_pcode
 
 MALI_CODAB = Path("boundaries/mali-codab-2021")

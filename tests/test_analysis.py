@@ -4,7 +4,7 @@ from helpers import make_records
 
 from ngomap import analysis
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 
 
 def tiny() -> pd.DataFrame:
@@ -45,8 +45,13 @@ def test_national_actors_are_listed_apart() -> None:
 def test_summary_has_one_row_per_area_and_sector(regions: Boundaries) -> None:
     table = analysis.summary(tiny(), regions, lang="en")
     assert list(table.columns) == [
-        "area_code", "area_name", "level", "sector", "actors", "organisations"
-    ]  # fmt: skip
+        "area_code",
+        "area_name",
+        "level",
+        "sector",
+        "actors",
+        "organisations",
+    ]
     mopti_health = table[(table.area_code == "ML05") & (table.sector == "HEA")].iloc[0]
     assert mopti_health.actors == 2
     assert mopti_health.organisations == "Karité; Puits Bleus"
@@ -63,7 +68,7 @@ def test_actors_by_sector_counts_organisations_not_rows() -> None:
 def two_levels() -> Boundaries:
     from shapely.geometry import box
 
-    from ngomap.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT
+    from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT
 
     rows = [
         ("R1", "adm1", "Région Une", None, box(0, 0, 2, 1)),

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from ngomap import analysis
 from ngomap.cli import cli
-from ngomap.io.threew import load_sample
+from ngomap.importer.threew import load_sample
 
 runner = CliRunner()
 
@@ -16,9 +16,7 @@ def test_summary_csv_matches_the_library_on_the_sample() -> None:
     result = runner.invoke(cli, ["summary", "--sector", "WSH", "--sector", "Santé"])
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    assert list(rows[0]) == [
-        "area_code", "area_name", "level", "sector", "actors", "organisations"
-    ]  # fmt: skip
+    assert list(rows[0]) == ["area_code", "area_name", "level", "sector", "actors", "organisations"]
     assert {r["sector"] for r in rows} == {"WSH", "HEA"}
     records = load_sample().records
     mopti = records[(records.area_code == "ML05") & (records.sector == "WSH")]

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from ngomap import schema as s
-from ngomap.boundaries import embedded_regions
+from ngomap.areas.boundaries import embedded_regions
 from ngomap.cli import cli
-from ngomap.io.threew import load_sample, read_3w
+from ngomap.importer.threew import load_sample, read_3w
 
 runner = CliRunner()
 
@@ -29,7 +29,8 @@ def _export(tmp_path: Path, name: str, *options: str) -> Path:
 
 def test_png_with_paper_orientation_and_dpi(tmp_path: Path) -> None:
     out = _export(tmp_path, "map.png", "--paper", "A4", "--orientation", "portrait", "--dpi", "60")
-    assert Image.open(out).size == (496, 701)
+    with Image.open(out) as image:
+        assert image.size == (496, 701)
 
 
 def test_pdf_svg_and_atlas(tmp_path: Path) -> None:
@@ -80,3 +81,42 @@ def test_usage_errors_exit_2_and_name_the_known_extensions(tmp_path: Path) -> No
     assert runner.invoke(cli, ["export", "--org", "Nobody", "--out", "z.png"]).exit_code == 2
     assert runner.invoke(cli, ["export", "--atlas", "--out", "z.png"]).exit_code == 2
     assert not list(tmp_path.iterdir())
+
+
+def test_source_and_date_from_the_user_or_the_data_never_the_files_mtime(tmp_path: Path) -> None:
+    data = tmp_path / "3w.csv"
+    data.write_text(
+        "Organisation,Secteur,Région,Date de fin\nEduco,EDU,Mopti,2023-06-30\n"
+        "Plan,HEA,Gao,15/03/2023\n",
+        encoding="utf-8",
+    )
+    said = PdfReader(
+        _export(
+            tmp_path,
+            "said.pdf",
+            str(data),
+            "--lang",
+            "en",
+            "--source",
+            "Ambassade de France au Mali",
+            "--date",
+            "2024-02",
+        )
+    )
+    text = " ".join(said.pages[0].extract_text().split())
+    assert "Ambassade de France au Mali" in text
+    assert "Data as of 2024-02-01" in text
+    own = PdfReader(_export(tmp_path, "own.pdf", str(data), "--lang", "en"))
+    text = " ".join(own.pages[0].extract_text().split())
+    assert "Data as of 2023-06-30" in text  # the last date of the file's own date column
+    assert "3w.csv" in text
+    undated = tmp_path / "undated.csv"
+    undated.write_text("Organisation,Secteur,Région\nEduco,EDU,Mopti\n", encoding="utf-8")
+    text = " ".join(
+        PdfReader(_export(tmp_path, "u.pdf", str(undated), "--lang", "en"))
+        .pages[0]
+        .extract_text()
+        .split()
+    )
+    assert "Date of the data unknown" in text  # not the file's modification day
+    assert "Data as of" not in text

@@ -29,14 +29,14 @@ from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
 from ngomap import analysis as a
-from ngomap import charts
-from ngomap import export as ex
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.files import load_boundaries
 from ngomap.cli import cli
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.report import report_csv, report_xlsx
-from ngomap.io.threew import Dataset, import_dataset
+from ngomap.export import formats as ex
+from ngomap.importer.report import report_csv, report_xlsx
+from ngomap.importer.threew import Dataset, import_dataset
+from ngomap.render import charts
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BOUNDARY_FILE = "limites {{ 7*191 }}.geojson"
@@ -55,7 +55,7 @@ def boundary_bytes(names: list[str]) -> bytes:
         geometry=[shapely.box(i, 10, i + 1, 11) for i in range(len(names))],
         crs=4326,
     )
-    return frame.to_json().encode("utf-8")
+    return str(frame.to_json()).encode("utf-8")
 
 
 def data_bytes(names: list[str]) -> bytes:
@@ -198,8 +198,8 @@ def _click_panel(data_path: str, boundary_path: str, code: str) -> None:
     from pathlib import Path
 
     from ngomap import analysis as a
-    from ngomap.io.boundary_files import load_boundaries
-    from ngomap.io.threew import import_dataset
+    from ngomap.areas.files import load_boundaries
+    from ngomap.importer.threew import import_dataset
     from ngomap.ui import views
 
     boundaries = load_boundaries(boundary_path)

@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 
 from ngomap import analysis as a
-from ngomap import export as e
-from ngomap.boundaries import embedded_regions
+from ngomap.areas.boundaries import embedded_regions
+from ngomap.areas.files import read_boundary_uploads
 from ngomap.errors import InputFileError, NgomapError
-from ngomap.io.boundary_files import read_boundary_uploads
-from ngomap.io.threew import import_dataset
+from ngomap.export import formats as e
+from ngomap.importer.threew import import_dataset
 from ngomap.limits import Limits
 from ngomap.worker import ResourceLimitError, WorkerCrashError, close_spares, run_bounded
 

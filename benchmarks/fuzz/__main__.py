@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the inputs that crashed, hung or blew up",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
-    args = parser.parse_args(argv)  # fmt: skip
+    args = parser.parse_args(argv)
     started = time.monotonic()
     pool = seeds()
     print(f"{len(pool)} seeds; {args.budget} inputs; {args.jobs} worker(s)", flush=True)
@@ -47,9 +47,15 @@ def main(argv: list[str] | None = None) -> int:
 
     limits = replace(FUZZ_LIMITS, worker_seconds=args.seconds)
     result = campaign(
-        pool, args.budget, seed=args.seed, jobs=args.jobs, limits=limits, keep=args.keep,
-        report=report, report_every=250,
-    )  # fmt: skip
+        pool,
+        args.budget,
+        seed=args.seed,
+        jobs=args.jobs,
+        limits=limits,
+        keep=args.keep,
+        report=report,
+        report_every=250,
+    )
     summary = {**result.summary(), "seed": args.seed, "seconds": round(time.monotonic() - started)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=1), encoding="utf-8")

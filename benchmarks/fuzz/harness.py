@@ -36,16 +36,16 @@ _JOBS_PER_WORKER: Final = 40  # a worker is replaced now and then (memory fragme
 def run_target(target: str, name: str, data: bytes) -> int:
     """One input through one reader, in the worker; a small summary of what it read."""
     if target == "threew":
-        from ngomap.io.threew import import_dataset
+        from ngomap.importer.threew import import_dataset
 
         return len(import_dataset(data, name).records)
     if target == "boundaries":
-        from ngomap.io.boundary_files import read_boundary_uploads
+        from ngomap.areas.files import read_boundary_uploads
 
         return len(read_boundary_uploads([(name, data)]).areas)
     if target == "population":
-        from ngomap.boundaries import embedded_regions
-        from ngomap.io.population import read_population
+        from ngomap.areas.boundaries import embedded_regions
+        from ngomap.areas.population import read_population
 
         return len(read_population((name, data), embedded_regions())[0])
     if target == "aliases":
@@ -155,10 +155,18 @@ def keep_input(folder: Path, result: Result, data: bytes) -> Path:
     path = folder / f"{result.target}-{result.outcome}-{digest}{suffix}"
     path.write_bytes(data)
     path.with_name(path.name + OUTCOME_SUFFIX).write_text(
-        json.dumps({"target": result.target, "name": result.name, "outcome": result.outcome,
-                    "message": result.message}, ensure_ascii=False, indent=1),
+        json.dumps(
+            {
+                "target": result.target,
+                "name": result.name,
+                "outcome": result.outcome,
+                "message": result.message,
+            },
+            ensure_ascii=False,
+            indent=1,
+        ),
         encoding="utf-8",
-    )  # fmt: skip
+    )
     return path
 
 

@@ -10,24 +10,37 @@ that some inputs stay under the limits and some go over.
 
 from __future__ import annotations
 
+import importlib
 import io
 import json
 import random
 import re
+import sys
 import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Final
 
 Mutator = Callable[[str, bytes, random.Random], tuple[str, bytes]]
 _ENOUGH: Final = 4_000_000
 
 # Text written to attack templates, Markdown, LaTeX and spreadsheets: put into names.
-try:  # the lead's payloads, when the tests' folder is importable
-    from payloads import TEMPLATE_PAYLOADS as _TEMPLATE
-except ImportError:  # pragma: no cover - run from the repository root without tests/ on the path
-    _TEMPLATE = ("ONG {{ 7*191 }}", "Asso {% for x in range(3) %}x{% endfor %}")
+
+
+def _template_payloads() -> tuple[str, ...]:
+    """The lead's template payloads (tests/payloads.py), or two of them when it is absent."""
+    tests = str(Path(__file__).resolve().parents[2] / "tests")
+    if tests not in sys.path:
+        sys.path.append(tests)
+    try:
+        module = importlib.import_module("payloads")
+    except ImportError:
+        return ("ONG {{ 7*191 }}", "Asso {% for x in range(3) %}x{% endfor %}")
+    return tuple(str(p) for p in module.TEMPLATE_PAYLOADS)
+
+
 HOSTILE_TEXT: Final = (
-    *_TEMPLATE,
+    *_template_payloads(),
     '=HYPERLINK("http://127.0.0.1:9/?"&A3,"Cliquez")',
     "+33 1 23",
     "-2+3",

@@ -12,6 +12,7 @@ import io
 import json
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
@@ -50,7 +51,7 @@ def _small_geojson(data: bytes, features: int = _FEATURES) -> bytes:
     return json.dumps(collection).encode("utf-8")
 
 
-def _workbook(rows: list[list[object]]) -> bytes:
+def _workbook(rows: Sequence[Sequence[object]]) -> bytes:
     from openpyxl import Workbook
 
     book = Workbook()

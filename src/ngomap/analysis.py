@@ -6,12 +6,11 @@ import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
 
 import pandas as pd
 
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 
 AREA_NAME = "area_name"
 LEVEL = "level"
@@ -501,14 +500,11 @@ def matrix(
     return cells
 
 
-VIEWS = ("density", "overlap", "gaps", "zones")
-
-
 @dataclass(frozen=True)
 class ViewOptions:
     """Everything that decides a view (page, print, export, CLI); hashable, so cacheable."""
 
-    view: str = "density"
+    view: str = "density"  # a key of ngomap.views.VIEWS
     level: str = "adm1"
     filters: Filters = field(default_factory=Filters)
     min_overlap: int = 2
@@ -520,34 +516,3 @@ class ViewOptions:
     def rates(self) -> bool:
         """True when the view's VALUE is a rate (actors per 100,000), not a count."""
         return self.view == "density" and self.per_capita
-
-
-def view(
-    records: pd.DataFrame,
-    boundaries: Boundaries,
-    options: ViewOptions,
-    *,
-    population: Mapping[str, float] | None = None,
-    lang: str = "fr",
-) -> pd.DataFrame:
-    """The chosen view's table: one row per area of ``options.level`` with VALUE.
-
-    The one computation behind the interactive map, the print map and every export.
-    DETAILS holds raw details where the view has them: the overlapping sectors' codes
-    (overlap) or one dict per organisation (zones); ``i18n.details_text`` words them.
-    """
-    if options.view not in VIEWS:
-        raise ValueError(f"unknown view {options.view!r}; choose one of {VIEWS}")
-    common: dict[str, Any] = {"filters": options.filters, "level": options.level, "lang": lang}
-    if options.view == "overlap":
-        table = overlap_by_area(records, boundaries, min_actors=options.min_overlap, **common)
-        table[DETAILS] = table[SECTORS]
-        return table
-    if options.view == "gaps":
-        return gaps(
-            records, boundaries, max_actors=options.max_gap, population=population, **common
-        )
-    if options.view == "zones":
-        return zones(records, boundaries, organisations=options.zone_orgs, **common)
-    chosen = population if options.per_capita else None
-    return density(records, boundaries, population=chosen, **common)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from datetime import date
+from dataclasses import replace
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -16,17 +17,19 @@ import typer
 from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import OWN_AREAS_SOURCE
+from ngomap.areas.files import at_level, load_boundaries
+from ngomap.areas.population import read_population
+from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.population import read_population
-from ngomap.io.report import kinds_frame
-from ngomap.io.sheets import workbook_modified
-from ngomap.io.threew import UPLOAD_LIMIT_MB, load_sample, read_3w
+from ngomap.importer.report import kinds_frame, rows_sentence
+from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset_areas, load_sample
+from ngomap.importer.validate import ImportReport
 from ngomap.normalise import norm_text
+from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
-from ngomap.validate import ImportReport
-from ngomap.webassets import install_static
+from ngomap.views import VIEWS
 
 cli = typer.Typer(
     add_completion=False,
@@ -115,6 +118,40 @@ OrgAliasOpt = Annotated[
 ]
 
 
+SectorAliasOpt = Annotated[
+    Path | None,
+    typer.Option("--sector-aliases", help="Your own sector aliases: a CSV with alias,code."),
+]
+TypeAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--type-aliases", help="Your own organisation type aliases: a CSV with alias,code."
+    ),
+]
+PresenceAliasOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--presence-aliases", help="Your own presence mode aliases: a CSV with alias,code."
+    ),
+]
+
+
+def _vocab_files(
+    sectors: Path | None, types: Path | None, presence: Path | None
+) -> dict[str, vocab.AliasFile]:
+    files: dict[str, vocab.AliasFile] = {}
+    for name, path, option in (
+        ("sectors", sectors, "--sector-aliases"),
+        ("org_types", types, "--type-aliases"),
+        ("presence", presence, "--presence-aliases"),
+    ):
+        if path is not None:
+            if not path.is_file():
+                raise typer.BadParameter(f"{path} does not exist", param_hint=option)
+            files[name] = path
+    return files
+
+
 def _progress(fraction: float, step: str) -> None:
     """Show a long import's progress on stderr, when it is a terminal."""
     if sys.stderr.isatty():
@@ -140,29 +177,69 @@ def _load(
     column_map: dict[str, str] | None = None,
     accept_suggestions: bool = False,
     org_aliases: Path | None = None,
-) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
-    """Records, their report and the boundaries they were matched on."""
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+) -> tuple[Dataset, Boundaries]:
+    """The data (the sample when ``file`` is None) and the boundaries it was matched on.
+
+    A file is imported as the page imports an upload (``import_dataset_areas``), so both say
+    the same of it, its date included."""
     paths = [boundaries_path] if isinstance(boundaries_path, Path) else boundaries_path or []
     for path in paths:
         if not path.is_file():
             raise typer.BadParameter(f"{path} does not exist", param_hint="--boundaries")
     if org_aliases is not None and not org_aliases.is_file():
         raise typer.BadParameter(f"{org_aliases} does not exist", param_hint="--org-aliases")
-    boundaries = load_boundaries(paths or None, level=level, crs=crs)
+    boundaries = load_boundaries(paths, level=level, crs=crs) if paths else None
     if file is None:
-        dataset = load_sample(boundaries)
-        return dataset.records, dataset.report, boundaries
+        boundaries = boundaries or load_boundaries(None, level=level)
+        return load_sample(boundaries), boundaries
     if not file.is_file():
         raise typer.BadParameter(f"{file} does not exist or is not a file", param_hint="FILE")
-    records, report = read_3w(
+    dataset, used = import_dataset_areas(
         file,
         boundaries=boundaries,
         column_map=column_map,
         accept_suggestions=accept_suggestions,
         org_aliases=org_aliases,
         progress=_progress,
+        vocab_aliases=vocab_aliases,
     )
-    return records, report, boundaries
+    if boundaries is None:  # the embedded regions, or the file's own areas
+        own = used.source == OWN_AREAS_SOURCE
+        used = at_level(used, level) if own else load_boundaries(None, level=level)
+    return dataset, used
+
+
+def _nothing_counted(
+    records: pd.DataFrame,
+    report: ImportReport,
+    sectors: list[str] | None,
+    lang: str,
+) -> str | None:
+    """One sentence when nothing can be counted (every row left out, a filter empty)."""
+    fr = lang == "fr"
+    if records.empty:
+        foreign = report.by_kind("area.other_country")
+        if foreign:
+            return foreign[0].message(lang)
+        if fr:
+            return (
+                f"Rien à compter : les {report.rows_read} lignes de {report.source} ont été "
+                f"écartées (voir ngomap validate)."
+            )
+        return (
+            f"Nothing to count: all {report.rows_read} rows of {report.source} were left out "
+            "(see ngomap validate)."
+        )
+    if sectors and not records[s.SECTOR].isin(sectors).any():
+        present = ", ".join(sorted({str(v) for v in records[s.SECTOR]} - {""})) or "-"
+        if fr:
+            return (
+                f"Aucune ligne dans le(s) secteur(s) {', '.join(sectors)} ; secteurs du "
+                f"fichier : {present}."
+            )
+        return f"No record in sector(s) {', '.join(sectors)}; the file's sectors: {present}."
+    return None
 
 
 def _sector_codes(values: list[str]) -> list[str] | None:
@@ -193,11 +270,14 @@ def summary(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
-        records, _report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -205,13 +285,24 @@ def summary(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
-        table = analysis.summary(
-            records, bounds, sectors=_sector_codes(sector or []), level=level, lang=lang
-        )
+        records, report = dataset.records, dataset.report
+        codes = _sector_codes(sector or [])
+        table = analysis.summary(records, bounds, sectors=codes, level=level, lang=lang)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
+    empty = _nothing_counted(records, report, codes, lang)
+    if empty is None and table.empty:
+        empty = (
+            f"Aucune ligne au niveau {level or bounds.level} : essayez un niveau plus large."
+            if lang == "fr"
+            else f"No record at level {level or bounds.level}: try a coarser --level."
+        )
+    if empty is not None:
+        typer.echo(empty, err=True)
+        raise typer.Exit(1)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -227,12 +318,22 @@ def validate(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    details: Annotated[
+        bool, typer.Option("--details", help="Print every problem with its rows, not only the sum.")
+    ] = False,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
-    """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error."""
+    """Check a 3W file: exit 0 when usable (warnings allowed), 1 when not, 2 on a usage error.
+
+    Prints the problems summed up by kind, and what concerns the whole file; every problem
+    with its rows with --details (always in --json).
+    """
     try:
-        _records, report, _bounds = _load(
+        dataset, _bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -240,7 +341,9 @@ def validate(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
+        report = dataset.report
     except NgomapError as exc:
         if as_json:
             typer.echo(json.dumps({"error": exc.message(lang)}, ensure_ascii=False))
@@ -255,29 +358,27 @@ def validate(
             f"rows_duplicate={report.rows_duplicate} rows_rejected={report.rows_rejected} "
             f"organisations={report.organisations}"
         )
+        typer.echo(f"  {rows_sentence(report, lang)}")
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
-            kind, severity, rows, cases, _example = line
-            words = ("lignes", "cas", "tout le fichier") if lang == "fr" else (
-                "rows", "cases", "the whole file"
-            )  # fmt: skip
+            kind, severity, rows, cases, example = line
+            words = (
+                ("lignes", "cas", "tout le fichier", "p. ex.")
+                if lang == "fr"
+                else ("rows", "cases", "the whole file", "e.g.")
+            )
             where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
             typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
+            if pd.notna(rows) and not details:
+                typer.echo(f"      {words[3]} {example}")
         for problem in report.problems:
+            if not details and problem.row is not None:
+                continue  # about rows: summed up above, listed with --details
             column_name = f", {problem.column}" if problem.column else ""
             hint = f" [{problem.suggestion}]" if problem.suggestion else ""
             typer.echo(
                 f"{problem.severity}: {_where(problem)}{column_name}: {problem.message(lang)}{hint}"
             )
     raise typer.Exit(0 if report.usable else 1)
-
-
-class ViewName(StrEnum):
-    """The views of `ngomap export`."""
-
-    density = "density"
-    zones = "zones"
-    overlap = "overlap"
-    gaps = "gaps"
 
 
 def _org_keys(records: pd.DataFrame, names: list[str]) -> tuple[str, ...]:
@@ -316,7 +417,9 @@ def export_command(
     sector: Annotated[
         list[str] | None, typer.Option("--sector", help="A sector code or name; repeatable.")
     ] = None,
-    view: Annotated[ViewName, typer.Option("--view", help="The map's view.")] = ViewName.density,
+    view: Annotated[
+        str, typer.Option("--view", help=f"The map's view: {', '.join(VIEWS)}.")
+    ] = "density",
     org: Annotated[
         list[str] | None,
         typer.Option(
@@ -347,11 +450,29 @@ def export_command(
     column: MapOpt = None,
     accept_suggestions: AcceptOpt = False,
     org_aliases: OrgAliasOpt = None,
+    sector_aliases: SectorAliasOpt = None,
+    type_aliases: TypeAliasOpt = None,
+    presence_aliases: PresenceAliasOpt = None,
+    data_source: Annotated[
+        str | None,
+        typer.Option("--source", help='Where the data comes from, printed on maps ("OCHA Mali").'),
+    ] = None,
+    data_date: Annotated[
+        datetime | None,
+        typer.Option(
+            "--date",
+            formats=["%Y-%m-%d", "%Y-%m"],
+            help="The data's date (YYYY-MM-DD or YYYY-MM), printed on maps; else the last "
+            "date of the file's date columns.",
+        ),
+    ] = None,
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
-    from ngomap import export as ex  # matplotlib: loaded only when exporting
-    from ngomap.staticmap import PrintLayout
+    from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
+    from ngomap.render.staticmap import PrintLayout
+
+    data_day = data_date.date() if data_date is not None else None
 
     fmt = out.suffix.lower().lstrip(".")
     if fmt not in ex.FORMATS:
@@ -365,6 +486,9 @@ def export_command(
         raise typer.BadParameter(f"use one of {', '.join(ex.TABLES)}", param_hint="--table")
     if lang not in ("fr", "en"):
         raise typer.BadParameter("use fr or en", param_hint="--lang")
+    spec = VIEWS.get(view)
+    if spec is None:
+        raise typer.BadParameter(f"use one of {', '.join(VIEWS)}", param_hint="--view")
     try:
         layout = PrintLayout(
             paper=paper.upper(), orientation=orientation.lower(), dpi=dpi, labels=labels
@@ -372,7 +496,7 @@ def export_command(
     except ValueError as exc:
         raise typer.BadParameter(str(exc)) from exc
     try:
-        records, _report, bounds = _load(
+        dataset, bounds = _load(
             file,
             boundaries_path=boundaries,
             level=level,
@@ -380,44 +504,40 @@ def export_command(
             column_map=_column_map(column),
             accept_suggestions=accept_suggestions,
             org_aliases=org_aliases,
+            vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
-        orgs = _org_keys(records, org or [])
-        if view is ViewName.zones and not orgs:
-            raise typer.BadParameter("the zones view needs --org", param_hint="--org")
+        records, report = dataset.records, dataset.report
         sectors = _sector_codes(sector or [])
+        empty = _nothing_counted(records, report, sectors, lang)
+        if empty is not None:
+            typer.echo(empty, err=True)
+            raise typer.Exit(1)
+        orgs = _org_keys(records, org or [])
+        if spec.needs_organisations and not orgs:
+            raise typer.BadParameter(f"the {view} view needs --org", param_hint="--org")
         filters = analysis.Filters(
             sectors=tuple(sectors) if sectors else None,
-            organisations=orgs if orgs and view is not ViewName.zones else None,
+            organisations=orgs if orgs and not spec.needs_organisations else None,
         )
         options = analysis.ViewOptions(
-            view=view.value,
+            view=spec.key,
             level=level or bounds.level,
             filters=filters,
             min_overlap=min_overlap,
             max_gap=max_gap,
-            zone_orgs=orgs if view is ViewName.zones else (),
+            zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        if file is None:
-            sample = load_sample(bounds)
-            source, updated = sample.source(lang), sample.updated
-        else:  # a workbook's last-saved day, else the file's modification day
-            source = file.name
-            updated = workbook_modified(file.read_bytes()) or date.fromtimestamp(
-                file.stat().st_mtime
+        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        if data_source or data_day:  # what the user says wins over what the data says
+            snap = replace(
+                snap,
+                data_source=data_source or snap.data_source,
+                data_updated=data_day or snap.data_updated,
             )
-        snap = ex.Snapshot(
-            records=records,
-            boundaries=bounds,
-            options=options,
-            lang=lang,
-            data_source=source,
-            data_updated=updated,
-            population=inhabitants,
-        )
         data = ex.export(snap, fmt, layout=layout, atlas=atlas, table=table)
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
@@ -427,6 +547,9 @@ def export_command(
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
 
 
+cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
+
+
 @cli.command("app")
 def run_app(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
@@ -434,14 +557,24 @@ def run_app(
     """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics)."""
     install_static(APP_SCRIPT.parent / "static")
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--server.headless", "true",
-        "--server.enableStaticServing", "true",
-        "--server.maxUploadSize", str(UPLOAD_LIMIT_MB),
-        "--browser.gatherUsageStats", "false",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.enableStaticServing",
+        "true",
+        "--server.maxUploadSize",
+        str(UPLOAD_LIMIT_MB),
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     raise typer.Exit(subprocess.call(command))
 
 

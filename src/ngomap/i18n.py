@@ -8,7 +8,7 @@ from typing import Final
 
 from ngomap import vocab
 from ngomap._paths import I18N_DIR
-from ngomap.validate import OTHER_SECTOR_PREFIX
+from ngomap.schema import OTHER_SECTOR_PREFIX
 
 LANGUAGES: Final = ("fr", "en")
 DEFAULT_LANGUAGE: Final = "fr"

@@ -14,14 +14,17 @@ from __future__ import annotations
 
 import io
 import re
+import tomllib
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Final
 
 import numpy as np
 
+from ngomap._paths import I18N_DIR
 from ngomap.errors import BoundaryError, InputFileError, NgomapError
 
 MB: Final = 1_000_000
@@ -57,15 +60,19 @@ _SPARSE: Final = 20  # a sheet's extent may be this many times its cells (empty 
 _SPARSE_FLOOR: Final = 2_000_000  # ... or this many cells, whatever it holds
 
 
+@cache
+def _labels(lang: str) -> dict[str, str]:
+    """data/i18n/<lang>.toml, read here: the limits sit below ngomap.i18n (and vocab)."""
+    with (I18N_DIR / f"{lang}.toml").open("rb") as handle:
+        return {str(k): str(v) for k, v in tomllib.load(handle).items()}
+
+
 def refusal(
     key: str, *, name: str, error: type[NgomapError] = InputFileError, **params: Any
 ) -> NgomapError:
     """The error for a file over a limit: ``limit_<key>`` of data/i18n, in both languages."""
-    from ngomap.i18n import t  # i18n reads vocabularies: import it only when refusing
-
-    return error(
-        t(f"limit_{key}", "en", name=name, **params), t(f"limit_{key}", "fr", name=name, **params)
-    )
+    en, fr = (_labels(lang)[f"limit_{key}"].format(name=name, **params) for lang in ("en", "fr"))
+    return error(en, fr)
 
 
 def _mb(size: int) -> str:
@@ -313,10 +320,11 @@ def _check_sheet_xml(
     cells = len(refs)
     if rows * columns > max(_SPARSE * cells, _SPARSE_FLOOR):
         raise refusal(
-            "cells", name=f"{name} ({sheet})", found=_count(rows * columns), limit=_count(
-                max(_SPARSE * cells, _SPARSE_FLOOR)
-            ),
-        )  # fmt: skip
+            "cells",
+            name=f"{name} ({sheet})",
+            found=_count(rows * columns),
+            limit=_count(max(_SPARSE * cells, _SPARSE_FLOOR)),
+        )
     if len(lengths):
         indexes = np.fromiter((int(i) for i in _SHARED_CELL.findall(xml)), dtype=np.int64)
         indexes = indexes[(indexes >= 0) & (indexes < len(lengths))]

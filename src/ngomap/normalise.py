@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Final, Literal
-
-import pycountry
 
 _NON_ALNUM: Final = re.compile(r"[^0-9a-z]+")
 _ISO3_PCODE: Final = re.compile(r"^([A-Z]{3})(\d+)$")
@@ -57,6 +55,8 @@ def _norm_str(value: str) -> str:
 
 @lru_cache(maxsize=512)
 def _iso3_to_iso2(iso3: str) -> str | None:
+    import pycountry  # its import costs more than every label lookup: load it when needed
+
     country = pycountry.countries.get(alpha_3=iso3)
     return None if country is None else str(country.alpha_2)
 
@@ -105,11 +105,6 @@ class AliasTable:
                 continue
             self._exact.setdefault(alias, code)
             self._normalised.setdefault(norm_text(alias), (code, alias))
-
-    @classmethod
-    def from_mapping(cls, mapping: Mapping[str, str]) -> AliasTable:
-        """A table from an ``{alias: code}`` mapping."""
-        return cls(mapping.items())
 
     def lookup(self, value: object) -> AliasMatch | None:
         """The code for ``value``, or None when no alias matches."""

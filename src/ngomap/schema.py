@@ -30,8 +30,8 @@ REACHED: Final = "reached"
 # Derived by the importer.
 ORG_KEY: Final = "org_key"  # one key per organisation across spelling variants
 SECTOR_RAW: Final = "sector_raw"
+OTHER_SECTOR_PREFIX: Final = "other: "  # a sector outside the vocabulary: "other: <as written>"
 AREA_CODE: Final = "area_code"  # the P-code of the area the record is assigned to
-AREA_NOTE: Final = "area_note"  # how the area was found, when it is not a plain match
 AREA_LEVEL: Final = "area_level"  # the level of the matched area ("adm1", "adm2", "adm3")
 AREA_RULE: Final = "area_rule"  # which rule found it: exact, normalised, prefix, fuzzy, ...
 NATIONAL: Final = "national"  # True for nationwide records (never spread to every area)

@@ -8,10 +8,14 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+from rapidfuzz import fuzz, process
+
 from ngomap._paths import VOCAB_DIR
 from ngomap.errors import InputFileError
 from ngomap.limits import check_bytes
-from ngomap.normalise import AliasTable, clean_text
+from ngomap.normalise import AliasMatch, AliasTable, clean_text, norm_text
+
+SUGGESTION_CUTOFF: Final = 85.0  # rapidfuzz ratio (0-100) from which a spelling is suggested
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,51 @@ class Vocabulary:
     def codes(self) -> list[str]:
         """Every code, in the vocabulary file's order."""
         return list(self.labels)
+
+    def find(self, value: object) -> AliasMatch | None:
+        """The code of ``value``: an alias, else an alias once the words written around it
+        are set aside ("PROTECTION_OP", "Operational Presence: Protection")."""
+        found = self.aliases.lookup(value)
+        if found is not None:
+            return found
+        inner = without_affixes(value, self.name)
+        return self.aliases.lookup(inner) if inner else None
+
+    def suggest(self, value: object) -> tuple[str, str, float] | None:
+        """A code for a value no alias names, as (code, alias, score), or None.
+
+        The vocabulary's own aliases first: the longest alias written whole inside the value
+        ("Cluster Protection (national)" -> PRO; never a sub-sector whose own words are
+        absent); only then a close spelling, scored by rapidfuzz's ratio from
+        ``SUGGESTION_CUTOFF``. Two different codes found equally: no suggestion.
+        """
+        words = norm_text(value).split()
+        if not words:
+            return None
+        inner = " " + " ".join(words) + " "
+        whole: dict[str, tuple[int, str]] = {}
+        for alias in self.aliases.aliases():
+            key = norm_text(alias)
+            if len(key) >= 3 and f" {key} " in inner:
+                code = self.aliases.lookup(alias)
+                if code is not None:
+                    size = len(key.split())
+                    if code.code not in whole or whole[code.code][0] < size:
+                        whole[code.code] = (size, alias)
+        if whole:
+            longest = max(size for size, _alias in whole.values())
+            codes = [c for c, (size, _alias) in whole.items() if size == longest]
+            if len(codes) > 1:
+                return None
+            return codes[0], whole[codes[0]][1], 100.0
+        keys = {norm_text(alias): alias for alias in self.aliases.aliases()}
+        best = process.extractOne(
+            " ".join(words), list(keys), scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF
+        )
+        if best is None:
+            return None
+        near = self.aliases.lookup(keys[best[0]])
+        return None if near is None else (near.code, keys[best[0]], float(best[1]))
 
     def label(self, code: str, lang: str) -> str:
         """The code's label in ``lang``; an unknown code is shown as it is."""
@@ -77,7 +126,7 @@ def presence_modes() -> Vocabulary:
 
 
 ORG_ALIASES_FILE = VOCAB_DIR / "organisations_aliases.csv"
-_ALIAS_COLUMNS: Final = {"alias": "alias", "name": "name", "nom": "name"}
+_ALIAS_COLUMNS: Final = {"alias": "alias", "name": "name", "nom": "name", "code": "name"}
 _ALIAS_EXAMPLE: Final = "Wold Vision,World Vision"
 
 
@@ -149,6 +198,55 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
 AliasFile = Path | tuple[str, bytes]  # a path, or an uploaded file's (name, content)
 
 
+def _file_bytes(file: AliasFile, what_en: str, what_fr: str) -> tuple[str, bytes]:
+    if isinstance(file, tuple):
+        return file
+    if not file.is_file():
+        raise _alias_error(
+            str(file),
+            f"{what_en} alias file not found. Check its path.",
+            f"fichier d'alias de {what_fr} introuvable. Vérifiez son chemin.",
+        )
+    return file.name, file.read_bytes()
+
+
+_VOCABULARY_WORDS: Final = {
+    "sectors": ("sector", "secteurs"),
+    "org_types": ("organisation type", "types d'organisation"),
+    "presence": ("presence mode", "modes de présence"),
+}
+
+
+def with_aliases(vocabulary: Vocabulary, *extra: AliasFile) -> Vocabulary:
+    """``vocabulary`` with the user's alias files (CSV ``alias,code``) read first.
+
+    A target may be a code or anything the vocabulary already knows ("Santé"); a target
+    it does not know raises an InputFileError naming the file, the value and the codes.
+    """
+    if not extra:
+        return vocabulary
+    word_en, word_fr = _VOCABULARY_WORDS.get(vocabulary.name, (vocabulary.name, vocabulary.name))
+    pairs: list[tuple[str, str]] = []
+    for file in extra:
+        name, data = _file_bytes(file, word_en, word_fr)
+        for alias, target in read_organisation_aliases(data, name):
+            match = vocabulary.find(target)
+            if match is None:
+                codes = ", ".join(vocabulary.codes)
+                raise _alias_error(
+                    name,
+                    f"'{target}' (for '{alias}') is not a {word_en}: use one of {codes}.",
+                    f"« {target} » (pour « {alias} ») n'est pas parmi les {word_fr} : "
+                    f"utilisez l'un de {codes}.",
+                )
+            pairs.append((alias, match.code))
+    for alias in vocabulary.aliases.aliases():
+        found = vocabulary.aliases.lookup(alias)
+        if found is not None:
+            pairs.append((alias, found.code))
+    return Vocabulary(name=vocabulary.name, labels=vocabulary.labels, aliases=AliasTable(pairs))
+
+
 def organisation_aliases(*extra: AliasFile) -> AliasTable:
     """Organisation aliases (alias -> the name to use), the user's files then ngomap's.
 
@@ -173,3 +271,40 @@ def organisation_aliases(*extra: AliasFile) -> AliasTable:
         found = read_organisation_aliases(data, name)
         pairs += found + [(to, to) for _, to in found]
     return AliasTable(pairs)
+
+
+AFFIXES_FILE = VOCAB_DIR / "affixes.csv"
+
+
+@cache
+def affixes(vocabulary: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Words written around a value of ``vocabulary`` ("sectors", "areas"), normalised:
+    (prefixes, suffixes), longest first. Read from data/vocab/affixes.csv."""
+    prefixes: list[str] = []
+    suffixes: list[str] = []
+    for row in _read_csv(AFFIXES_FILE):
+        if row["vocabulary"] == vocabulary:
+            words = norm_text(row["text"])
+            if words:
+                (prefixes if row["position"] == "prefix" else suffixes).append(words)
+    return (
+        tuple(sorted(set(prefixes), key=len, reverse=True)),
+        tuple(sorted(set(suffixes), key=len, reverse=True)),
+    )
+
+
+def without_affixes(value: object, vocabulary: str) -> str:
+    """The normalised value without the words written around it ("Région de Mopti" ->
+    "mopti", "PROTECTION_OP" -> "protection"); "" when nothing was around it."""
+    key = norm_text(value)
+    prefixes, suffixes = affixes(vocabulary)
+    stripped = key
+    for prefix in prefixes:
+        if stripped.startswith(prefix + " "):
+            stripped = stripped[len(prefix) + 1 :]
+            break
+    for suffix in suffixes:
+        if stripped.endswith(" " + suffix):
+            stripped = stripped[: -len(suffix) - 1]
+            break
+    return stripped if stripped != key else ""

@@ -41,7 +41,7 @@ T = TypeVar("T")
 Progress = Callable[[float, str], None]
 
 # Imported by each worker before it waits for a job.
-PRELOAD: Final = ("ngomap.io.threew", "ngomap.io.boundary_files", "ngomap.io.population")
+PRELOAD: Final = ("ngomap.importer.threew", "ngomap.areas.files", "ngomap.areas.population")
 _HEADER: Final = struct.Struct("<Q")
 
 

@@ -11,9 +11,9 @@ from playwright.sync_api import Page
 from test_template_injection import boundary_bytes, data_bytes
 
 from ngomap import analysis as a
-from ngomap import export as ex
-from ngomap.io.boundary_files import load_boundaries
-from ngomap.io.threew import import_dataset
+from ngomap.areas.files import load_boundaries
+from ngomap.export import formats as ex
+from ngomap.importer.threew import import_dataset
 
 pytestmark = pytest.mark.browser
 

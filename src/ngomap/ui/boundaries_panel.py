@@ -11,11 +11,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.boundaries import LEVELS, Boundaries
+from ngomap.areas import store as boundary_store
+from ngomap.areas.boundaries import LEVELS, Boundaries
+from ngomap.areas.files import at_level, load_boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
-from ngomap.io import boundary_store
-from ngomap.io.boundary_files import at_level, load_boundaries
 from ngomap.ui.text import plain
 
 EMBEDDED = "embedded"

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.boundaries import Boundaries, embedded_regions
-from ngomap.io.threew import Dataset, load_sample
-from ngomap.webassets import install_static
+from ngomap.areas.boundaries import Boundaries, embedded_regions
+from ngomap.importer.threew import Dataset, load_sample
+from ngomap.render.webassets import install_static
 
 
 @st.cache_resource(show_spinner=False)

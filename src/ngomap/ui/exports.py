@@ -11,12 +11,12 @@ from typing import Final
 
 import streamlit as st
 
-from ngomap import export as ex
 from ngomap.analysis import ViewOptions
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.export import formats as ex
 from ngomap.i18n import t
-from ngomap.io.threew import Dataset
-from ngomap.staticmap import PAPERS_MM, PrintLayout
+from ngomap.importer.threew import Dataset
+from ngomap.render.staticmap import PAPERS_MM, PrintLayout
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
 # (button label, format, atlas, table)

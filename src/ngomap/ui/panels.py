@@ -5,14 +5,16 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ngomap import analysis, charts
+from ngomap import analysis
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
-from ngomap.io.threew import Dataset
+from ngomap.importer.report import rows_sentence
+from ngomap.importer.threew import Dataset
+from ngomap.importer.validate import ImportReport
+from ngomap.render import charts
 from ngomap.ui import views
 from ngomap.ui.text import plain
-from ngomap.validate import ImportReport
 
 
 def banner(dataset: Dataset, lang: str) -> None:
@@ -102,16 +104,8 @@ def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -
 
 
 def rows_summary(report: ImportReport, lang: str) -> str:
-    """What the import did with every row, in one sentence."""
-    return t(
-        "rows_summary",
-        lang,
-        kept=report.rows_kept,
-        read=report.rows_read,
-        duplicate=report.rows_duplicate,
-        rejected=report.rows_rejected,
-        organisations=report.organisations,
-    )
+    """What the import did with every row, in one sentence (the command line's too)."""
+    return rows_sentence(report, lang)
 
 
 def footer(dataset: Dataset, lang: str) -> None:

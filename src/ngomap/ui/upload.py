@@ -14,17 +14,26 @@ import pandas as pd
 import streamlit as st
 
 from ngomap import schema as s
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
-from ngomap.io.report import kinds_frame, report_csv, report_frame, report_xlsx
-from ngomap.io.threew import FIELDS, UPLOAD_LIMIT_MB, Dataset, Table, import_dataset, read_table
+from ngomap.importer.report import kinds_frame, report_csv, report_frame, report_xlsx
+from ngomap.importer.threew import (
+    FIELDS,
+    UPLOAD_LIMIT_MB,
+    Dataset,
+    Table,
+    import_dataset,
+    read_table,
+)
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded
 
 UPLOAD_KEY = "upload"
-UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls"]
+UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "json"]
+VOCAB_KEY = "upload_vocab"  # the user's vocabulary alias files: {vocabulary: (name, bytes)}
+_VOCABULARIES = ("sectors", "org_types", "presence")
 ALIASES_TYPES = ["csv", "txt"]
 _ROUND = "_upload_round"  # in the uploaders' keys: the reset button empties them with a new one
 
@@ -56,7 +65,19 @@ def _import(
     ``aliases`` is the user's alias file (name, bytes); an error about it names it.
     """
     alias_key = (aliases[0], hashlib.sha256(aliases[1]).hexdigest()) if aliases else None
-    key = (hashlib.sha256(data).hexdigest(), name, column_map, accept, boundaries_key, alias_key)
+    vocab_files: dict[str, tuple[str, bytes]] = dict(st.session_state.get(VOCAB_KEY) or {})
+    vocab_key = tuple(
+        (v, f[0], hashlib.sha256(f[1]).hexdigest()) for v, f in sorted(vocab_files.items())
+    )
+    key = (
+        hashlib.sha256(data).hexdigest(),
+        name,
+        column_map,
+        accept,
+        boundaries_key,
+        alias_key,
+        vocab_key,
+    )
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
@@ -71,6 +92,7 @@ def _import(
             org_aliases=aliases,
             progress=progress,
             max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
+            vocab_aliases=dict(vocab_files),
         )
     return memo[key]
 
@@ -100,6 +122,17 @@ def _sidebar_upload(lang: str) -> tuple[str, bytes] | None:
             key=f"upload_aliases_file_{round_}",
             help=t("upload_aliases_help", lang),
         )
+        chosen: dict[str, tuple[str, bytes]] = {}
+        for name in _VOCABULARIES:
+            uploaded = st.file_uploader(
+                t(f"upload_vocab_{name}", lang),
+                type=ALIASES_TYPES,
+                key=f"upload_vocab_{name}_{round_}",
+                help=t("upload_vocab_help", lang),
+            )
+            if uploaded is not None:
+                chosen[name] = (uploaded.name, uploaded.getvalue())
+        st.session_state[VOCAB_KEY] = chosen
         if file is not None:
             st.session_state[UPLOAD_KEY] = {"name": file.name, "data": file.getvalue()}
         if UPLOAD_KEY in st.session_state and st.button(t("upload_reset", lang), key="reset"):
@@ -131,6 +164,9 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
 def _report(dataset: Dataset, lang: str) -> None:
     report = dataset.report
     st.markdown(rows_summary(report, lang))
+    for problem in report.problems:  # about the whole file: said first, in its own words
+        if problem.row is None and problem.severity == "error":
+            st.error(plain(problem.message(lang)))
     if report.problems:
         st.dataframe(kinds_frame(report, lang), hide_index=True, width="stretch")
         with st.expander(t("upload_report_details", lang, n=len(report.problems))):

@@ -19,16 +19,17 @@ from streamlit.delta_generator import DeltaGenerator
 from streamlit_folium import st_folium
 
 from ngomap import analysis as a
-from ngomap import captions, vocab
 from ngomap import schema as s
+from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
-from ngomap.boundaries import Boundaries
-from ngomap.classes import classify_counts, classify_rates
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
+from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain, plain_frame
-from ngomap.webmap import choropleth
+from ngomap.views import VIEWS as VIEW_SPECS
+from ngomap.views import View, build_view
 
-VIEWS: Final = ("density", "overlap", "gaps", "zones")
+VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
 _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
 _INT_KEYS: Final = ("min_overlap", "max_gap")
@@ -55,16 +56,29 @@ _HASH: Final[dict[Any, Callable[[Any], Any]]] = {
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
-def view_table(
+def view(
     records: pd.DataFrame,
     boundaries: Boundaries,
     options: ViewOptions,
     population: dict[str, float] | None,
     lang: str,
-) -> pd.DataFrame:
-    """The chosen view's table: one row per area with VALUE, ORGANISATIONS, DETAILS."""
-    table = a.view(records, boundaries, options, population=population, lang=lang)
-    return captions.with_details_text(table, options.view, lang)
+    *,
+    data_source: str = "",
+    data_updated: date | None = None,
+    map_credit: str | None = None,
+) -> View:
+    """The chosen view, built as every export and the command line build it: its table
+    (one row per area with VALUE, ORGANISATIONS, DETAILS), classes, words and title."""
+    return build_view(
+        records,
+        boundaries,
+        options,
+        lang=lang,
+        population=population,
+        data_source=data_source,
+        data_updated=data_updated,
+        map_credit=map_credit,
+    )
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=64)
@@ -240,7 +254,7 @@ def controls(
     view = box.radio(
         t("view", lang),
         options=list(VIEWS),
-        format_func=lambda v: t(f"view_{v}", lang),
+        format_func=lambda key: t(VIEW_SPECS[key].label_key, lang),
         key="view",
     )
     box.markdown(f"**{t('filters', lang)}**")
@@ -345,29 +359,15 @@ organisation_names = a.organisation_names
 # --- the main area -----------------------------------------------------------------------
 
 
-title = captions.title
-describe_filters = captions.describe_filters
-map_labels = captions.map_labels
-
-
-def show_map(
-    table: pd.DataFrame,
-    areas: Any,
-    options: ViewOptions,
-    lang: str,
-    boundaries_credit: str,
-) -> str | None:
+def show_map(shown: View, areas: Any) -> str | None:
     """Draw the view's map; return the P-code of the area the user clicked, if any."""
-    rates = options.view == "density" and options.per_capita
-    values = [float(v) for v in table[a.VALUE]]
-    classes = classify_rates(values) if rates else classify_counts(values)
     fmap = choropleth(
         areas,
-        table,
-        labels=map_labels(options, lang, boundaries_credit),
+        shown.table,
+        labels=shown.labels,
         value_column=a.VALUE,
-        details_column=a.DETAILS if a.DETAILS in table else None,
-        classes=classes,
+        details_column=a.DETAILS if a.DETAILS in shown.table else None,
+        classes=shown.classes,
     )
     result = st_folium(
         fmap,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ngomap.boundaries import Boundaries
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.population import read_population
 from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
-from ngomap.io.population import read_population
 from ngomap.schema import Problem
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded

@@ -1,0 +1,141 @@
+"""The command `ngomap brief PROJECT`: a proposed project's one-page A4 brief (PDF)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ngomap.errors import NgomapError
+
+ProjectArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The project: a one-row CSV or XLSX sheet with Organisation, Secteurs (or "
+        "Sectors), Zones, and optionally Titre, Période, Budget, Bailleur, Partenaire."
+    ),
+]
+
+
+def brief(
+    project: ProjectArg,
+    out: Annotated[Path, typer.Option("--out", help="Where to write the PDF.")] = Path("brief.pdf"),
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            "--data", help="The 3W file of who works where; the embedded sample when left out."
+        ),
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="An earlier 3W file: the brief lists arrivals and departures since then.",
+        ),
+    ] = None,
+    boundaries: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--boundaries",
+            help="A boundary file (GeoJSON, GeoPackage, zipped shapefile, TopoJSON); "
+            "repeatable, one file per level. The embedded regions when left out.",
+        ),
+    ] = None,
+    crs: Annotated[
+        str | None,
+        typer.Option("--crs", help="The coordinate system of boundary files that lack one."),
+    ] = None,
+    population: Annotated[
+        Path | None,
+        typer.Option("--population", help="A population table (OCHA COD-PS CSV: P-code, T_TL)."),
+    ] = None,
+    lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
+) -> None:
+    """Write a one-page A4 brief on a proposed project: who is already in its zones, the
+    overlaps and gaps, population, arrivals and departures, and who to meet."""
+    if lang not in ("fr", "en"):
+        raise typer.BadParameter("use fr or en", param_hint="--lang")
+    if out.suffix.lower() != ".pdf":
+        raise typer.BadParameter("the brief is a PDF: use --out NAME.pdf", param_hint="--out")
+    for path, hint in [
+        (project, "PROJECT"),
+        *[(p, "--boundaries") for p in boundaries or []],
+        (data, "--data"),
+        (previous, "--previous"),
+        (population, "--population"),
+    ]:
+        if path is not None and not path.is_file():
+            raise typer.BadParameter(f"{path} does not exist or is not a file", param_hint=hint)
+    try:
+        pdf = _brief_bytes(
+            project,
+            data=data,
+            previous=previous,
+            boundaries=boundaries or [],
+            crs=crs,
+            population=population,
+            lang=lang,
+        )
+    except NgomapError as exc:
+        typer.echo(exc.message(lang), err=True)
+        raise typer.Exit(1) from exc
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    typer.echo(f"{out} ({len(pdf):,} bytes)", err=True)
+
+
+def _brief_bytes(
+    project_path: Path,
+    *,
+    data: Path | None,
+    previous: Path | None,
+    boundaries: list[Path],
+    crs: str | None,
+    population: Path | None,
+    lang: str,
+) -> bytes:
+    # Heavy modules (geopandas, matplotlib) only when the command runs.
+    from ngomap.areas.files import load_boundaries
+    from ngomap.areas.population import read_population
+    from ngomap.brief import brief_pdf, build_brief
+    from ngomap.changes import TwoRounds
+    from ngomap.errors import InputFileError
+    from ngomap.importer.threew import load_sample, read_3w
+    from ngomap.project import read_project_file
+
+    bounds = load_boundaries(boundaries or None, crs=crs)
+    project = read_project_file(project_path, bounds)
+    if data is None:
+        sample = load_sample(bounds)
+        records, source, name = sample.records, sample.source(lang), sample.title(lang)
+    else:
+        records, report = read_3w(data, boundaries=bounds)
+        if not report.usable:
+            raise InputFileError(
+                f"{data.name} cannot be used: run `ngomap validate {data}` to see why.",
+                f"{data.name} est inutilisable : lancez `ngomap validate {data}` pour savoir "
+                "pourquoi.",
+            )
+        source = name = data.name
+    history = None
+    if previous is not None:
+        before, _report = read_3w(previous, boundaries=bounds)
+        history = TwoRounds(before, records, previous.name, name)
+    inhabitants = None
+    if population is not None:
+        levels = [bounds.level_of(zone) or "" for zone in project.zones]
+        level = max(levels, key=lambda lv: lv if lv else "")  # adm1 < adm2 < adm3
+        inhabitants, problems = read_population(population, bounds, level=level or None)
+        for problem in problems:
+            typer.echo(f"{problem.severity}: {problem.message(lang)}", err=True)
+    content = build_brief(
+        project,
+        records,
+        bounds,
+        population=inhabitants,
+        history=history,
+        data_source=source,
+        lang=lang,
+    )
+    return brief_pdf(content, bounds)

@@ -1,0 +1,1 @@
+"""Reading 3W files: sheets, columns, cleaning rows into records, the import report."""

@@ -1,0 +1,563 @@
+"""Read 3W files (CSV or XLSX, header row plus HXL hashtag rows) into records and a report."""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from ngomap import schema as s
+from ngomap import vocab
+from ngomap._paths import SAMPLE_FILE, SAMPLE_METADATA, VOCAB_DIR
+from ngomap.areas.boundaries import Boundaries, embedded_regions
+from ngomap.areas.file_areas import areas_from_columns, other_country
+from ngomap.coded import Coded, group, span
+from ngomap.errors import InputFileError
+from ngomap.importer.sheets import (
+    FORMULA_ERRORS,
+    SNIFF_ROWS,
+    Grid,
+    Progress,
+    read_grid,
+)
+from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
+from ngomap.limits import DEFAULT_LIMITS, Limits
+from ngomap.normalise import clean_text, norm_text
+from ngomap.schema import Severity
+
+_HXL_TAG = re.compile(r"^\s*#\s*[a-z][a-z0-9_]*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Clean records, the import report, and what to say about where they came from."""
+
+    records: pd.DataFrame
+    report: ImportReport
+    titles: dict[str, str]  # by language
+    sources: dict[str, str]  # by language
+    updated: date | None
+    is_sample: bool = False
+
+    def title(self, lang: str) -> str:
+        """The data's title in ``lang`` (or any language it has)."""
+        return self.titles.get(lang) or next(iter(self.titles.values()), "")
+
+    def source(self, lang: str) -> str:
+        """Where the data comes from, in ``lang`` (or any language it has)."""
+        return self.sources.get(lang) or next(iter(self.sources.values()), "")
+
+
+def parse_hashtag(cell: object) -> tuple[str, frozenset[str]] | None:
+    """An HXL hashtag as (tag, attributes), tolerating spaces: "#org +acronym"."""
+    text = clean_text(cell).lower().replace(" ", "")
+    if not text.startswith("#") or len(text) < 2:
+        return None
+    tag, *attributes = text.split("+")
+    return tag, frozenset(a for a in attributes if a)
+
+
+@cache
+def _column_aliases() -> tuple[dict[tuple[str, frozenset[str]], str], dict[str, str]]:
+    """data/vocab/column_aliases.csv: hashtags (lines starting with #) and header names."""
+    tags = {
+        parsed: field
+        for tag, field in s.HXL_FIELDS.items()
+        if (parsed := parse_hashtag(tag)) is not None
+    }
+    headers: dict[str, str] = {}
+    with (VOCAB_DIR / "column_aliases.csv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            if row["header"].lstrip().startswith("#"):
+                parsed = parse_hashtag(row["header"])
+                if parsed is not None:
+                    tags.setdefault(parsed, row["field"])
+            else:
+                headers.setdefault(norm_text(row["header"]), row["field"])
+    return tags, headers
+
+
+_HOW_WRITTEN: Final = frozenset({"name", "code", "pcode", "id", "en", "fr", "i_en", "i_fr"})
+
+
+def field_for_hashtag(cell: object) -> str | None:
+    """The canonical field of a hashtag: same tag, the most attributes in common."""
+    parsed = parse_hashtag(cell)
+    if parsed is None:
+        return None
+    tag, attributes = parsed
+    best: tuple[tuple[int, int], str] | None = None
+    for (known_tag, known_attributes), field in _column_aliases()[0].items():
+        if known_tag == tag and known_attributes <= attributes:
+            # +name and +code say how a thing is written, others what it is:
+            # #org+type+name is the type (by its name), not the organisation's name.
+            score = (len(known_attributes - _HOW_WRITTEN), len(known_attributes))
+            if best is None or score > best[0]:
+                best = (score, field)
+    return None if best is None else best[1]
+
+
+def field_for_header(header: object) -> str | None:
+    """The canonical field of a column header ("Nom Organisation", "Région *", ...)."""
+    return _column_aliases()[1].get(norm_text(header))
+
+
+def map_columns(
+    headers: list[str], hashtags: list[str] | None, overrides: dict[str, str] | None = None
+) -> tuple[dict[str, str], list[str]]:
+    """Which column holds which field: hand-made overrides, then hashtags, then header names.
+
+    Returns ``{header: field}`` and the headers left unmapped (kept, listed in the report).
+    """
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    overrides = overrides or {}
+    for header, field in overrides.items():
+        if header in headers and field:
+            mapping[header] = field
+            taken.add(field)
+    # Hashtags first, for every column: a header word never takes a hashtag's field.
+    by_tag = [
+        field_for_hashtag(hashtags[p]) if hashtags is not None and p < len(hashtags) else None
+        for p in range(len(headers))
+    ]
+    by_header = [field_for_header(header) for header in headers]
+    for found_by in (by_tag, by_header):
+        for header, found in zip(headers, found_by, strict=True):
+            if header in mapping or header in overrides:
+                continue
+            if found and found not in taken:
+                mapping[header] = found
+                taken.add(found)
+    ordered = {h: mapping[h] for h in headers if h in mapping}
+    return ordered, [h for h in headers if h not in mapping]
+
+
+def _is_hashtag_row(values: Sequence[object]) -> bool:
+    cells = [clean_text(v) for v in values if clean_text(v)]
+    tags = sum(1 for c in cells if _HXL_TAG.match(c) and c not in FORMULA_ERRORS)
+    return bool(cells) and tags >= max(1, len(cells) // 2)
+
+
+def _known_fields(values: Sequence[object], hashtags: bool) -> int:
+    find = field_for_hashtag if hashtags else field_for_header
+    return len({f for v in values if (f := find(v)) is not None})
+
+
+def find_header(rows: Sequence[Sequence[object]]) -> tuple[int, int | None]:
+    """Where the header is among a sheet's first rows: (header index, hashtag row index).
+
+    The row above the first hashtag row is the header (the hashtags alone when there is
+    none above); without hashtags, the row naming the most known columns.
+    """
+    for index, row in enumerate(rows):
+        if _is_hashtag_row(row) and _known_fields(row, hashtags=True):
+            above = index - 1
+            if above >= 0 and any(clean_text(v) for v in rows[above]):
+                return above, index
+            return index, index
+    scores = [_known_fields(row, hashtags=False) for row in rows]
+    if not scores or max(scores) == 0:
+        return 0, None
+    return scores.index(max(scores)), None
+
+
+def _sheet_score(rows: Sequence[Sequence[object]]) -> int:
+    header, tags = find_header(rows)
+    if not rows:
+        return 0
+    found = _known_fields(rows[header], hashtags=False)
+    if tags is not None:
+        found = max(found, _known_fields(rows[tags], hashtags=True)) + 1
+    return found
+
+
+FIELDS: Final = (*s.RECORD_FIELDS,)
+UPLOAD_LIMIT_MB: Final = 50  # the page's upload limit (.streamlit/config.toml maxUploadSize)
+
+
+@dataclass
+class Table:
+    """A sheet read and understood: its headers, hashtags, data rows and column mapping."""
+
+    grid: Grid
+    headers: list[str]
+    hashtags: list[str] | None
+    header_row: int  # the spreadsheet's row number
+    body: npt.NDArray[np.int64]  # positions in the grid of the data rows (blank lines left out)
+    mapping: dict[str, str]  # header -> field
+    unmapped: list[str]
+
+    @property
+    def rows(self) -> npt.NDArray[np.int64]:
+        """The data rows' numbers as the user sees them in the spreadsheet."""
+        return self.grid.rows[self.body]
+
+    def column(self, header: str) -> Coded:
+        """The data rows of one column."""
+        return self.grid.columns[self.headers.index(header)].take(span(self.body))
+
+    def preview(self, rows: int = 10) -> pd.DataFrame:
+        """The first data rows under their headers, as the user wrote them."""
+        head = self.grid.frame(self.body[:rows])
+        head.columns = pd.Index(self.headers)
+        return head
+
+
+def _unique_headers(values: Sequence[object]) -> list[str]:
+    headers: list[str] = []
+    for position, value in enumerate(values):
+        header = clean_text(value) or f"column {position + 1}"
+        while header in headers:
+            header = f"{header} ({position + 1})"
+        headers.append(header)
+    return headers
+
+
+def read_table(
+    data: bytes,
+    name: str,
+    *,
+    sheet: str | None = None,
+    column_map: dict[str, str] | None = None,
+    progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Table:
+    """Read a spreadsheet's bytes: pick the sheet, find the header and hashtag rows, map columns.
+
+    Raises InputFileError, with one sentence saying what to do, for anything unusable.
+    """
+    for header, field_name in (column_map or {}).items():
+        if field_name not in FIELDS:
+            raise InputFileError(
+                f"'{field_name}' (for column '{header}') is not a field; use one of: "
+                + ", ".join(FIELDS)
+                + ".",
+                f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
+                "utilisez l'un de : " + ", ".join(FIELDS) + ".",
+            )
+    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress, limits=limits)
+    if progress is not None:
+        progress(0.45, "columns")
+    non_empty = grid.non_empty()
+    if not non_empty.any():
+        raise InputFileError(
+            f"{name} is empty: export the sheet with its header row and try again.",
+            f"{name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
+        )
+    head = grid.head(SNIFF_ROWS)
+    header_index, tag_index = find_header(head)
+    headers = _unique_headers(head[header_index])
+    hashtags = None if tag_index is None else [clean_text(v) for v in head[tag_index]]
+    first_data = header_index + 1
+    while first_data < len(grid) and _is_hashtag_row(grid.row(first_data)):
+        first_data += 1
+    mapping, unmapped = map_columns(headers, hashtags, column_map)
+    if not mapping:
+        raise InputFileError(
+            f"{name}{f' (sheet {grid.sheet})' if grid.sheet else ''}: no column is recognised "
+            "(organisation, sector, region...). Add HXL hashtags under the headers or map the "
+            "columns by hand.",
+            f"{name}{f' (feuille {grid.sheet})' if grid.sheet else ''} : aucune colonne "
+            "reconnue (organisation, secteur, région...). Ajoutez les hashtags HXL sous les "
+            "en-têtes ou associez les colonnes à la main.",
+        )
+    body = np.flatnonzero(non_empty[first_data:]) + first_data  # blank lines are not rows
+    return Table(
+        grid=grid,
+        headers=headers,
+        hashtags=hashtags,
+        header_row=int(grid.rows[header_index]),
+        body=body.astype(np.int64),
+        mapping=mapping,
+        unmapped=unmapped,
+    )
+
+
+def _source(
+    source: str | Path | bytes, name: str | None, max_bytes: int | None
+) -> tuple[bytes, str]:
+    if isinstance(source, bytes):
+        data, label = source, name or "upload"
+    else:
+        path = Path(source)
+        label = name or path.name
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(
+                f"{label} cannot be opened ({exc.strerror}): check the path.",
+                f"{label} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+            ) from exc
+    if max_bytes is not None and len(data) > max_bytes:
+        limit = max_bytes / 1_000_000
+        raise InputFileError(
+            f"{label} is {len(data) / 1_000_000:.0f} MB, over the {limit:.0f} MB limit: keep only "
+            "the sheet and columns you need, or use the command line (ngomap validate).",
+            f"{label} fait {len(data) / 1_000_000:.0f} Mo, plus que la limite de {limit:.0f} Mo : "
+            "ne gardez que la feuille et les colonnes utiles, ou utilisez la ligne de commande "
+            "(ngomap validate).",
+        )
+    return data, label
+
+
+def read_3w(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[pd.DataFrame, ImportReport]:
+    """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
+
+    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
+    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
+    ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
+    ``vocab_aliases`` the user's alias,code files by vocabulary ("sectors", "org_types",
+    "presence");
+    ``progress(fraction, step)`` is called as the import goes. The file itself is never
+    modified. Without ``boundaries``, see ``read_3w_areas``.
+    """
+    records, report, _areas = read_3w_areas(
+        source,
+        name=name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        sheet=sheet,
+        progress=progress,
+        max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
+        limits=limits,
+    )
+    return records, report
+
+
+def read_3w_areas(
+    source: str | Path | bytes,
+    *,
+    name: str | None = None,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    sheet: str | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
+    """``read_3w``, and the boundaries the records were matched on.
+
+    Without ``boundaries``: the embedded regions, unless the file's P-codes are another
+    country's; then the file's own codes and names (``areas_from_columns``, no geometry),
+    so that its tables can be counted at every level it has.
+    """
+    data, label = _source(source, name, max_bytes)
+    table = read_table(
+        data, label, sheet=sheet, column_map=column_map, progress=progress, limits=limits
+    )
+    log = ProblemLog()
+    for row, position, value in table.grid.errors:
+        if row > table.header_row and position < len(table.headers):
+            log.add(
+                [row],
+                kind="cell.formula_error",
+                column=table.headers[position],
+                value=value,
+                en=f"Excel error value {value}: read as an empty cell.",
+                fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
+                severity=Severity.WARNING,
+            )
+    columns = {field: table.column(header) for header, field in table.mapping.items()}
+    if boundaries is None:
+        boundaries = embedded_regions()
+        if other_country(columns, boundaries) is not None:
+            own = areas_from_columns(columns)
+            if own is not None:
+                boundaries = own
+                log.add(
+                    [],
+                    kind="area.from_file",
+                    column=None,
+                    value=None,
+                    en="No boundary file: areas are the file's own codes and names "
+                    f"({', '.join(own.levels)}); tables are counted, the map needs the "
+                    "country's boundaries (COD-AB).",
+                    fr="Pas de fichier de limites : les zones sont les codes et noms du "
+                    f"fichier ({', '.join(own.levels)}) ; les tableaux sont comptés, la carte "
+                    "demande les limites du pays (COD-AB).",
+                    severity=Severity.INFO,
+                )
+    aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
+    base = {
+        "sectors": vocab.sectors,
+        "org_types": vocab.org_types,
+        "presence": vocab.presence_modes,
+    }
+    vocabularies = {
+        name: vocab.with_aliases(base[name](), file)
+        for name, file in (vocab_aliases or {}).items()
+        if name in base
+    }
+    records, report = clean_records(
+        columns,
+        table.rows,
+        boundaries,
+        source=label,
+        headers={field: header for header, field in table.mapping.items()},
+        accept_suggestions=accept_suggestions,
+        org_aliases=aliases,
+        progress=progress,
+        log=log,
+        vocabularies=vocabularies,
+    )
+    report.columns = table.mapping
+    report.unmapped = table.unmapped
+    report.sheet = table.grid.sheet
+    report.header_row = table.header_row
+    _count_copies(table, report)
+    records[s.SOURCE] = label
+    if progress is not None:
+        progress(1.0, "done")
+    return records, report, boundaries
+
+
+def _count_copies(table: Table, report: ImportReport) -> None:
+    """Split the rows merged as duplicates into exact copies of another row (every cell the
+    same, unmapped columns included) and rows merged because they give the same
+    organisation, sector and area in other words."""
+    merged = {r for p in report.by_kind("row.duplicate") for r in p.rows}
+    if not merged or not table.headers:
+        return
+    ids, first = group([table.column(h) for h in table.headers])
+    copy = first[ids] != np.arange(len(ids))
+    copies = {int(r) for r in table.rows[copy]} & merged
+    report.rows_copies = len(copies)
+    report.rows_merged = report.rows_duplicate - len(copies)
+
+
+def period_end(records: pd.DataFrame) -> date | None:
+    """The last date the data's own date columns give (end, else start), if any parses.
+
+    The data's date as the data says it; a file's modification time is never used.
+    """
+    for column in (s.END, s.START):
+        if column in records:
+            parsed = pd.to_datetime(records[column], errors="coerce", format="mixed", dayfirst=True)
+            if parsed.notna().any():
+                return parsed.max().date()
+    return None
+
+
+def import_dataset_areas(
+    source: bytes | Path,
+    name: str | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+) -> tuple[Dataset, Boundaries]:
+    """A user's file as a Dataset (records, report, where it came from), and the boundaries
+    its records were matched on (``read_3w_areas``).
+
+    ``source``: the file's bytes (with its ``name``), or its path. The page and the command
+    line both import a file through here, so that they say the same of it: the data's date
+    is the last date its own date columns give, never a file's modification or save time.
+    ``vocab_aliases`` are the user's sector, type and presence alias files.
+    """
+    data, name = _source(source, name, max_bytes)
+    records, report, used = read_3w_areas(
+        data,
+        name=name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        progress=progress,
+        max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
+        limits=limits,
+    )
+    dataset = Dataset(
+        records=records,
+        report=report,
+        titles={"fr": name, "en": name},
+        sources={"fr": name, "en": name},
+        updated=period_end(records),  # the data's own dates; never the file's last save
+        is_sample=False,
+    )
+    return dataset, used
+
+
+def import_dataset(
+    source: bytes | Path,
+    name: str | None = None,
+    *,
+    boundaries: Boundaries | None = None,
+    column_map: dict[str, str] | None = None,
+    accept_suggestions: bool = False,
+    org_aliases: vocab.AliasFile | None = None,
+    progress: Progress | None = None,
+    max_bytes: int | None = None,
+    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> Dataset:
+    """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
+    dataset, _used = import_dataset_areas(
+        source,
+        name,
+        boundaries=boundaries,
+        column_map=column_map,
+        accept_suggestions=accept_suggestions,
+        org_aliases=org_aliases,
+        progress=progress,
+        max_bytes=max_bytes,
+        vocab_aliases=vocab_aliases,
+        limits=limits,
+    )
+    return dataset
+
+
+def load_sample(boundaries: Boundaries | None = None) -> Dataset:
+    """The embedded illustrative sample: 80 invented organisations in Mali."""
+    records, report = read_3w(SAMPLE_FILE, boundaries=boundaries)
+    meta = tomllib.loads(SAMPLE_METADATA.read_text(encoding="utf-8"))
+    updated = meta.get("updated")
+    if isinstance(updated, datetime):
+        updated = updated.date()
+    return Dataset(
+        records=records,
+        report=report,
+        titles={
+            lang: str(meta[f"title_{lang}"]) for lang in ("fr", "en") if f"title_{lang}" in meta
+        },
+        sources={
+            lang: str(meta[f"source_{lang}"]) for lang in ("fr", "en") if f"source_{lang}" in meta
+        },
+        updated=updated if isinstance(updated, date) else None,
+        is_sample=True,
+    )

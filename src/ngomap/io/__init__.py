@@ -1,1 +1,0 @@
-"""Files in and out: 3W spreadsheets and organisation lists."""

@@ -1,0 +1,53 @@
+"""Words shared by the views: the filters in words, an organisation's details in an area.
+
+The words proper to each view (its title, legend, tooltips) are in ``ngomap.views``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ngomap import analysis as a
+from ngomap import schema as s
+from ngomap import vocab
+from ngomap.i18n import sector_label, t
+
+
+def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, str]) -> str:
+    """The filters in words, for titles and exports."""
+    sectors = filters.sectors
+    if sectors is None:
+        parts = [t("all_sectors", lang)]
+    elif len(sectors) <= 3:
+        parts = [", ".join(sector_label(c, lang) for c in sectors)]
+    else:
+        parts = [t("n_sectors", lang, n=len(sectors))]
+    if filters.org_types:
+        parts.append(", ".join(vocab.org_types().label(c, lang) for c in filters.org_types))
+    if filters.presence:
+        parts.append(", ".join(vocab.presence_modes().label(c, lang) for c in filters.presence))
+    if filters.organisations:
+        parts.append(", ".join(organisations.get(k, k) for k in filters.organisations))
+    if filters.statuses:
+        parts.append(", ".join(filters.statuses))
+    if filters.period:
+        first, last = filters.period
+        parts.append(f"{first or '…'} → {last or '…'}")
+    return " · ".join(parts)
+
+
+def zone_text(items: list[dict[str, Any]], lang: str) -> str:
+    """One organisation's sectors, presence and partners in an area, per organisation."""
+    parts = []
+    for item in items:
+        sectors = ", ".join(sector_label(c, lang) for c in item[a.SECTORS])
+        presence = ", ".join(vocab.presence_modes().label(p, lang) for p in item[s.PRESENCE])
+        partners = ", ".join(item[s.PARTNER])
+        text = f"{item['organisation']}: {sectors}"
+        if presence:
+            text += f" ({presence})"
+        if partners:
+            text += f" — {t('partners', lang)}: {partners}"
+        parts.append(text)
+    return " · ".join(parts)

@@ -1,0 +1,245 @@
+"""Folium maps for the page and HTML exports; every text from data reaches the browser escaped."""
+
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import folium
+import geopandas as gpd
+import pandas as pd
+from jinja2 import Template
+
+from ngomap import schema as s
+from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
+from ngomap.render.classes import Classes, classify_counts
+from ngomap.render.webassets import Assets, local_assets
+from ngomap.render.webinert import InertMacro, data_json
+from ngomap.render.webtopo import TopoGeoJson
+
+# GeoJSON feature properties of a choropleth.
+P_CODE = "code"
+P_NAME = "name"
+P_COUNT = "count"
+P_NAMES = "names"
+P_COLOR = "color"
+P_DETAILS = "details"
+P_NO_DATA = "no_data"
+
+
+@dataclass(frozen=True)
+class MapLabels:
+    """The words a map shows, in the page's language."""
+
+    area: str
+    count: str
+    organisations: str
+    legend_title: str
+    zero: str
+    boundaries_credit: str
+    more: str = "+{n}"
+    details: str = "Details"
+    no_data: str = "No data"
+
+
+class _SafeTooltip(InertMacro):
+    """A hover tooltip built with textContent: names show as text, never as HTML."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+            var props = layer.feature.properties, box = document.createElement("div");
+            box.className = "ngomap-tooltip";
+            box.style.cssText = "white-space:normal;width:max-content;max-width:340px";
+            {{ this.fields }}.forEach(function (field) {
+                var value = props[field[0]];
+                if (value === null || value === undefined || value === "") { return; }
+                var line = document.createElement("div"), label = document.createElement("b");
+                label.textContent = field[1] + " : ";
+                line.appendChild(label);
+                line.appendChild(document.createTextNode(String(value)));
+                box.appendChild(line);
+            });
+            return box;
+        }, {sticky: true});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, fields: list[tuple[str, str]]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "SafeTooltip"
+        self.fields = data_json([list(f) for f in fields])
+
+
+class _Legend(InertMacro):
+    """A categorical legend control (one swatch per class, zero apart) and the credit line."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            var legend = L.control({position: "bottomright"});
+            legend.onAdd = function () {
+                var box = L.DomUtil.create("div", "ngomap-legend");
+                box.style.cssText = "background:#fff;padding:6px 8px;font:12px/1.4 sans-serif;"
+                    + "border-radius:4px;box-shadow:0 0 4px rgba(0,0,0,.3)";
+                var title = document.createElement("div");
+                title.style.fontWeight = "bold";
+                title.textContent = {{ this.title }};
+                box.appendChild(title);
+                {{ this.items }}.forEach(function (item) {
+                    var row = document.createElement("div");
+                    var swatch = document.createElement("span");
+                    swatch.style.cssText = "display:inline-block;width:14px;height:14px;"
+                        + "margin-right:6px;vertical-align:middle;border:1px solid #777;"
+                        + "background:" + item[0];
+                    row.appendChild(swatch);
+                    row.appendChild(document.createTextNode(item[1]));
+                    box.appendChild(row);
+                });
+                return box;
+            };
+            legend.addTo(map);
+            map.attributionControl.addAttribution({{ this.credit }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, title: str, items: list[tuple[str, str]], credit: str) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Legend"
+        self.title = data_json(title)
+        self.items = data_json([list(i) for i in items])
+        self.credit = data_json(html.escape(credit))  # Leaflet inserts attributions as HTML
+
+
+def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
+    """(colour, label) per legend line: zero first, in its neutral colour."""
+    items = [(classes.zero_color, zero_label)]
+    items += list(zip(classes.colors, classes.labels(), strict=True))
+    return items
+
+
+def _short_list(names: list[str], limit: int, more: str) -> str:
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        shown += " " + more.format(n=len(names) - limit)
+    return shown
+
+
+def _shown(value: float, integer: bool) -> float | int | None:
+    if math.isnan(value):
+        return None
+    return int(value) if integer else round(value, 1)
+
+
+def choropleth_features(
+    areas: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    classes: Classes,
+    *,
+    value_column: str = ACTORS,
+    details_column: str | None = None,
+    max_names: int = 8,
+    more: str = "+{n}",
+) -> gpd.GeoDataFrame:
+    """The areas with what the map shows: code, name, value, names, details, colour."""
+    codes = [str(code) for code in areas.index]
+    keys = list(table[s.AREA_CODE])
+    value_of = dict(zip(keys, table[value_column], strict=True))
+    names_of = dict(zip(keys, table[ORGANISATIONS], strict=True))
+    area_of = dict(zip(keys, table[AREA_NAME], strict=True))
+    details_of = dict(zip(keys, table[details_column], strict=True)) if details_column else {}
+    values = [float(value_of.get(c, float("nan"))) for c in codes]
+    names = [list(names_of.get(c, [])) for c in codes]
+    return gpd.GeoDataFrame(
+        {
+            P_CODE: codes,
+            P_NAME: [str(area_of.get(c, c)) for c in codes],
+            P_COUNT: [_shown(v, classes.integer) for v in values],
+            P_NAMES: [_short_list(n, max_names, more) for n in names],
+            P_DETAILS: [str(details_of.get(c, "")) for c in codes],
+            P_COLOR: [classes.color(v) for v in values],
+            P_NO_DATA: [math.isnan(v) for v in values],
+        },
+        geometry=list(areas.geometry),
+        crs=areas.crs,
+    )
+
+
+def choropleth(
+    areas: gpd.GeoDataFrame,
+    table: pd.DataFrame,
+    *,
+    labels: MapLabels,
+    value_column: str = ACTORS,
+    details_column: str | None = None,
+    classes: Classes | None = None,
+    assets: Assets | None = None,
+    tiles: bool = True,
+) -> folium.Map:
+    """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
+
+    ``table`` has one row per area (AREA_CODE, AREA_NAME, ORGANISATIONS and
+    ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
+    ``assets`` (local by default); the tile layer is optional and the areas draw without it.
+    The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
+    template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
+    """
+    values = [float(v) for v in table[value_column]]
+    classes = classes or classify_counts(values)
+    features = choropleth_features(
+        areas,
+        table,
+        classes,
+        value_column=value_column,
+        details_column=details_column,
+        more=labels.more,
+    )
+    assets = assets or local_assets()
+    minx, miny, maxx, maxy = (float(v) for v in features.total_bounds)
+    fmap = folium.Map(
+        location=[(miny + maxy) / 2, (minx + maxx) / 2],
+        zoom_start=5,
+        tiles=None,
+        control_scale=True,
+    )
+    fmap.default_js = list(assets.js)
+    fmap.default_css = list(assets.css)
+    if tiles:
+        folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+
+    def style(feature: dict[str, Any]) -> dict[str, Any]:
+        no_data = feature["properties"][P_NO_DATA]
+        return {
+            "fillColor": feature["properties"][P_COLOR],
+            "color": "#777777" if no_data else "#555555",
+            "weight": 1,
+            "dashArray": "4 3" if no_data else None,
+            "fillOpacity": 0.5 if no_data else 0.8,
+        }
+
+    layer = TopoGeoJson(
+        features,
+        name=labels.legend_title,
+        style_function=style,
+        highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
+    )
+    fields = [(P_NAME, labels.area), (P_COUNT, labels.count)]
+    if details_column:
+        fields.append((P_DETAILS, labels.details))
+    fields.append((P_NAMES, labels.organisations))
+    layer.add_child(_SafeTooltip(fields))
+    layer.add_to(fmap)
+    items = legend_items(classes, labels.zero)
+    if any(features[P_NO_DATA]):
+        items.append((classes.no_data_color, labels.no_data))
+    fmap.add_child(_Legend(labels.legend_title, items, labels.boundaries_credit))
+    fmap.fit_bounds([[miny, minx], [maxy, maxx]])
+    return fmap

@@ -1,0 +1,56 @@
+import pandas as pd
+
+from ngomap import schema as s
+from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.matching import AreaMatcher, assign_areas
+
+
+def test_embedded_regions_are_mali_nine_regions_with_pcodes(regions: Boundaries) -> None:
+    assert regions.codes() == [f"ML0{i}" for i in range(1, 10)]
+    assert regions.name("ML03", "fr") == "Sikasso"  # not Natural Earth's "Wassoulou"
+    assert regions.name("ML06", "en") == "Timbuktu"
+    assert regions.name("ML09", "fr") == "Bamako"  # FIPS ML01 is Bamako: never joined
+    assert regions.areas.crs.to_epsg() == 4326
+
+
+def code_of(regions: Boundaries, code: str = "", name: str = "") -> str | None:
+    decision = AreaMatcher(regions).match({"adm1": code}, {"adm1": name})
+    return decision.code
+
+
+def test_codes_in_any_format_and_names_find_their_region(regions: Boundaries) -> None:
+    assert code_of(regions, "MLI05") == "ML05"
+    assert code_of(regions, "ML05 ") == "ML05"
+    assert code_of(regions, "ML0501") == "ML05"  # a cercle rolls up
+    assert code_of(regions, "ML-BKO") == "ML09"  # ISO code, via the ISO column
+    assert code_of(regions, name="SEGOU") == "ML04"
+    assert code_of(regions, name="Timbuktu") == "ML06"
+
+
+def test_regions_newer_than_the_geometry_count_in_their_parent(regions: Boundaries) -> None:
+    menaka = AreaMatcher(regions).match({"adm1": "ML10"}, {"adm1": "Ménaka"})
+    assert menaka.code == "ML07"
+    assert any("Gao" in note.en and "Gao" in note.fr for note in menaka.notes)
+    assert code_of(regions, "ML-9") == "ML07"  # ISO Ménaka
+    assert code_of(regions, "ML-10") == "ML06"  # ISO Taoudénit, not Ménaka
+    assert code_of(regions, name="Taoudénit") == "ML06"
+
+
+def test_nationwide_and_unknown_areas(regions: Boundaries) -> None:
+    national = AreaMatcher(regions).match({}, {"adm1": "Tout le Mali"})
+    assert national.national
+    assert national.code is None
+    unknown = AreaMatcher(regions).match({"adm1": "ML99"}, {"adm1": "Atlantide"})
+    assert unknown.code is None
+    assert not unknown.national
+    assert any("ML99" in note.en for note in unknown.notes)
+    assert AreaMatcher(regions).match({}, {}).code is None
+
+
+def test_assign_areas_adds_one_area_per_row(regions: Boundaries) -> None:
+    records = pd.DataFrame(
+        {s.ADM1_CODE: ["ML05", "MLI05", "ML10", ""], s.ADM1_NAME: ["", "", "", "National"]}
+    )
+    out, _decisions = assign_areas(records, regions)
+    assert out[s.AREA_CODE].fillna("none").tolist() == ["ML05", "ML05", "ML07", "none"]
+    assert list(out[s.NATIONAL]) == [False, False, False, True]
