@@ -117,7 +117,8 @@ def test_page_export_and_command_line_show_the_same_view(tmp_path: Path) -> None
 
 
 def test_command_line_dates_a_csv_as_the_page_does(tmp_path: Path, regions: Boundaries) -> None:
-    """A CSV says nothing of its date: the file's modification time on disk is a copy's."""
+    """The data's date is the last date its own columns give, never the file's modification
+    time on disk (a copy's), on the command line as on the page."""
     path = tmp_path / "liste.csv"
     path.write_text(CSV, encoding="utf-8")
     old = date(2001, 5, 4)
@@ -128,11 +129,18 @@ def test_command_line_dates_a_csv_as_the_page_does(tmp_path: Path, regions: Boun
     assert result.exit_code == 0, result.output
     printed = out.read_text(encoding="utf-8")
     assert "2001-05-04" not in printed
-    assert t("data_date_unknown", "fr") in html.unescape(printed)
+    assert "2025-12-31" in html.unescape(printed)  # the data's last end date
     page = import_dataset(CSV.encode(), "liste.csv", boundaries=regions)  # what the page does
-    assert page.updated is None
+    assert page.updated == date(2025, 12, 31)
     snap = ex.Snapshot.of(page, regions, a.ViewOptions(), "fr")
-    assert ex.view_of(snap).subtitle == t("data_date_unknown", "fr")
+    assert "2025-12-31" in ex.view_of(snap).subtitle
+    undated = CSV.replace(",Début,Fin", "").replace(",2025-01-01,2025-12-31", "")
+    undated = undated.replace(",2025-01-01,2025-06-30", "")
+    none = import_dataset(undated.encode(), "liste.csv", boundaries=regions)
+    assert none.updated is None
+    assert ex.view_of(ex.Snapshot.of(none, regions, a.ViewOptions(), "fr")).subtitle == t(
+        "data_date_unknown", "fr"
+    )
 
 
 def test_export_of_the_sample_imports_it_once(

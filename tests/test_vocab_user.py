@@ -19,9 +19,14 @@ runner = CliRunner()
 
 @pytest.mark.parametrize(
     ("value", "code"),
-    [("ONG Int", "INGO"), ("ONG Nat", "NNGO"), ("Mouv. CR", "RCRC"), ("Agence UN", "UN"),
-     ("Gouv.", "GOV")],
-)  # fmt: skip
+    [
+        ("ONG Int", "INGO"),
+        ("ONG Nat", "NNGO"),
+        ("Mouv. CR", "RCRC"),
+        ("Agence UN", "UN"),
+        ("Gouv.", "GOV"),
+    ],
+)
 def test_ocha_abbreviations_of_organisation_types(value: str, code: str) -> None:
     found = vocab.org_types().find(value)
     assert found is not None

@@ -111,7 +111,7 @@ def test_sample_matches_the_embassy_split() -> None:
     assert dataset.updated is not None
 
 
-def test_an_uploaded_workbook_gives_its_last_saved_day(tmp_path: Path) -> None:
+def test_a_workbook_s_last_saved_day_is_not_the_data_s_date(tmp_path: Path) -> None:
     from openpyxl import Workbook
 
     from ngomap.importer.threew import import_dataset
@@ -124,7 +124,7 @@ def test_an_uploaded_workbook_gives_its_last_saved_day(tmp_path: Path) -> None:
     path = tmp_path / "3w.xlsx"
     book.save(path)
     dataset = import_dataset(path.read_bytes(), "3w.xlsx")
-    assert dataset.updated is not None  # openpyxl stamps docProps/core.xml when saving
+    assert dataset.updated is None  # openpyxl stamps docProps/core.xml: a save, not the data
     csv_dataset = import_dataset(b"Organisation,Secteur,Region\nA,Sante,Mopti\n", "3w.csv")
     assert csv_dataset.updated is None
 

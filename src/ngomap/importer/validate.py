@@ -29,8 +29,11 @@ ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspellin
 SECTOR_FUZZY_CUTOFF: Final = 85.0
 
 Progress = Callable[[float, str], None]
-_OPTION: Final = {"sectors": "sector-aliases", "org_types": "type-aliases",
-                  "presence": "presence-aliases"}  # fmt: skip
+_OPTION: Final = {
+    "sectors": "sector-aliases",
+    "org_types": "type-aliases",
+    "presence": "presence-aliases",
+}
 
 
 @dataclass
