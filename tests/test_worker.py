@@ -112,3 +112,12 @@ def test_bytes_over_the_limit_are_refused_before_they_reach_a_worker() -> None:
     with pytest.raises(InputFileError) as error:
         run_bounded(import_dataset, CSV, "gros.csv", name="gros.csv", limits=Limits(max_bytes=10))
     assert "ngomap validate" in error.value.message("en")
+
+
+def test_boundaries_used_by_the_page_go_to_a_worker_without_their_cache() -> None:
+    from ngomap.areas.geometry import light_areas
+
+    regions = embedded_regions()
+    light_areas(regions, regions.level)  # fills the cache, as the page's map does
+    dataset = run_bounded(import_dataset, CSV, "w.csv", name="w.csv", boundaries=regions)
+    assert len(dataset.records) == 2
