@@ -115,9 +115,10 @@ def test_bytes_over_the_limit_are_refused_before_they_reach_a_worker() -> None:
 
 
 def test_boundaries_used_by_the_page_go_to_a_worker_without_their_cache() -> None:
-    from ngomap.areas.geometry import light_areas
+    import weakref
 
     regions = embedded_regions()
-    light_areas(regions, regions.level)  # fills the cache, as the page's map does
+    regions.cache["seen"] = weakref.ref(regions)  # as analysis keeps (weakref, areas) there
     dataset = run_bounded(import_dataset, CSV, "w.csv", name="w.csv", boundaries=regions)
     assert len(dataset.records) == 2
+    assert "seen" in regions.cache  # the page's own copy keeps its cache
