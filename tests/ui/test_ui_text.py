@@ -5,7 +5,8 @@ from ngomap.ui.text import plain
 
 
 def test_markdown_and_latex_characters_are_escaped() -> None:
-    assert plain("[clic](http://x)") == r"\[clic\]\(http\://x\)"
+    assert plain("[clic](http://x)") == "\\[clic\\]\\(http\\:\u200b//x\\)"  # no autolink
+    assert plain("contact@ong.org") == "contact\u200b@ong\\.org"
     assert plain("Fonds $olidarité 5$") == r"Fonds \$olidarité 5\$"
     assert plain("**gras** <b>") == r"\*\*gras\*\* \<b\>"
     assert plain("Puits Bleus") == "Puits Bleus"
@@ -13,7 +14,8 @@ def test_markdown_and_latex_characters_are_escaped() -> None:
 
 @given(st.text())
 def test_every_special_character_is_escaped(text: str) -> None:
-    escaped = plain(text)
+    escaped = plain(text).replace("\u200b", "")  # the zero-width spaces that break autolinks
+    text = text.replace("\u200b", "")
     unescaped = escaped.replace("\\\\", "").replace("\\", "")
     assert len(escaped) >= len(text)
     for char in "*_[]()$<>`#":

@@ -15,11 +15,16 @@ import pandas as pd
 
 # Markdown punctuation, "$" (Streamlit renders LaTeX between dollars) and angle brackets.
 _SPECIAL: Final = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$<>:])")
+# What a Markdown renderer turns into a link even when escaped (GFM autolinks: "http://",
+# "www.", "name@host"): an invisible zero-width space breaks the pattern, not the text.
+_AUTOLINK: Final = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_ZWSP: Final = "\u200b"
 
 
 def plain(text: object) -> str:
-    """``text`` with every markdown character escaped: names show exactly as written."""
-    return _SPECIAL.sub(r"\\\1", str(text))
+    """``text`` with every markdown character escaped: names show exactly as written, and
+    no address in them becomes a link."""
+    return _SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_ZWSP, str(text)))
 
 
 def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
