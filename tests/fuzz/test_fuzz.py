@@ -44,7 +44,7 @@ def test_every_input_ever_found_is_now_accepted_or_refused(runner: Runner, case:
 
 
 @settings(
-    max_examples=90,
+    max_examples=30,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -54,7 +54,7 @@ def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.D
             header=None,
             dtype=str,
             keep_default_na=False,
-            engine="python",
+            engine="c",
         )
     except (ValueError, csv.Error, pd.errors.ParserError) as exc:
         raise InputFileError(
