@@ -35,6 +35,7 @@ from ngomap.limits import (
     check_bytes,
     check_csv_layout,
     check_field,
+    check_json_depth,
     check_table,
     check_workbook,
 )
@@ -539,11 +540,12 @@ def read_grid(
     if kind == "csv":
         from ngomap.importer.jsonfile import looks_like_json, read_json_grid
 
-        grid = (
-            read_json_grid(data, name)
-            if looks_like_json(data)
-            else read_csv_grid(data, name, progress, limits=limits)
-        )
+        if looks_like_json(data):
+            check_bytes(len(data), name, limits)
+            check_json_depth(data, name, limits, error=InputFileError)
+            grid = read_json_grid(data, name)
+        else:
+            grid = read_csv_grid(data, name, progress, limits=limits)
     else:
         grid = read_workbook_grid(
             data, name, sheet=sheet, score=score, progress=progress, limits=limits
