@@ -17,6 +17,7 @@ server path in its message.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import importlib
 import os
@@ -296,6 +297,9 @@ def close_spares() -> None:
         for worker in _SPARES.values():
             worker.close()
         _SPARES.clear()
+
+
+atexit.register(close_spares)  # no worker, nor its pipes, outlives the server
 
 
 def run_bounded(
