@@ -72,7 +72,7 @@ with map_tab:  # everything below is drawn in the map tab
         data_updated=dataset.updated,
         map_credit=t("boundaries_credit", lang, source=boundaries.source),
     )
-    st.subheader(view.title)
+    st.subheader(plain(view.title))  # names are user text
     map_column, panel_column = st.columns([3, 1])
     with map_column:
         clicked = views.show_map(view, light_areas(boundaries, options.level))

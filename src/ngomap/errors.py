@@ -15,6 +15,10 @@ class NgomapError(Exception):
         self.en = en
         self.fr = fr if fr is not None else en
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled with both languages (a worker process sends its errors back)."""
+        return (self.__class__, (self.en, self.fr))
+
     def message(self, lang: str) -> str:
         """The message in ``lang`` ("fr" or "en")."""
         return self.fr if lang == "fr" else self.en

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from ngomap._paths import VOCAB_DIR
 from ngomap.errors import InputFileError
+from ngomap.limits import check_bytes
 from ngomap.normalise import AliasMatch, AliasTable, clean_text, norm_text
 
 SUGGESTION_CUTOFF: Final = 85.0  # rapidfuzz ratio (0-100) from which a spelling is suggested
@@ -154,10 +155,20 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
     The file is CSV (comma, semicolon or tab; UTF-8 or Windows) with the columns
     ``alias,name`` (``alias,nom`` too): each row counts a spelling under the name given.
     """
+    check_bytes(len(data), name)
     lines = [line for line in _alias_text(data, name).splitlines() if line.strip()]
     header = lines[0] if lines else ""
     separator = max((",", ";", "\t"), key=header.count)
-    rows = list(csv.reader(lines, delimiter=separator))
+    try:
+        rows = list(csv.reader(lines, delimiter=separator))
+    except csv.Error as exc:  # a NUL byte, a cell longer than the csv module reads
+        raise _alias_error(
+            name,
+            f"this is not a CSV file ngomap can read ({exc}). Save it from Excel as CSV, "
+            f"with the columns alias,name ({_ALIAS_EXAMPLE}).",
+            f"ce n'est pas un fichier CSV lisible par ngomap ({exc}). Enregistrez-le depuis "
+            f"Excel en CSV, avec les colonnes alias,nom ({_ALIAS_EXAMPLE}).",
+        ) from exc
     columns = [_ALIAS_COLUMNS.get(clean_text(c).lower(), "") for c in rows[0]] if rows else []
     if "alias" not in columns or "name" not in columns:
         raise _alias_error(

@@ -74,6 +74,11 @@ class Boundaries:
     # Derived data (light geometry...) computed once: the areas never change once built.
     cache: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickled without ``cache`` (derived data, rebuilt on use, some of it unpicklable):
+        a worker process reading a user's file gets the areas."""
+        return {**self.__dict__, "cache": {}}
+
     def __post_init__(self) -> None:
         names: dict[tuple[str, str], list[str]] = {}
         for code, row in self.areas.iterrows():

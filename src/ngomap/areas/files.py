@@ -13,7 +13,9 @@ import json
 import math
 import re
 import tempfile
+import warnings
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -26,7 +28,7 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
-from pyproj.exceptions import CRSError
+from pyproj.exceptions import CRSError, ProjError
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import (
@@ -43,12 +45,21 @@ from ngomap.areas.boundaries import (
 )
 from ngomap.areas.geometry import locate_points, repair
 from ngomap.errors import BoundaryError
+from ngomap.limits import (
+    DEFAULT_LIMITS,
+    check_archive,
+    check_bytes,
+    check_coordinates,
+    check_json_depth,
+    refusal,
+)
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # A zip whose files add up to more than this is refused before anything is written.
 MAX_UNZIPPED_BYTES: Final = 500 * 1024 * 1024
 VECTOR_SUFFIXES: Final = (".shp", ".gpkg", ".geojson", ".json", ".topojson")
 _CHUNK: Final = 1024 * 1024
+_PARSE_JSON_UP_TO: Final = 20_000_000  # bytes of JSON checked by Python's parser first
 
 
 @dataclass(frozen=True)
@@ -196,6 +207,12 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
             "ce n'est pas un fichier zip lisible ; exportez de nouveau les limites.",
         ) from exc
     with archive:
+        check_archive(
+            archive,
+            path.name,
+            replace(DEFAULT_LIMITS, max_unzipped_bytes=limit),
+            error=BoundaryError,
+        )
         members = archive.infolist()
         unsafe = [m.filename for m in members if _unsafe_member(m.filename)]
         if unsafe:
@@ -216,18 +233,45 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
         )
         if stated > limit:
             raise too_big
-        written = 0
-        for member in members:
-            if member.is_dir():
-                continue
-            out = target.joinpath(*PurePosixPath(member.filename.replace("\\", "/")).parts)
-            out.parent.mkdir(parents=True, exist_ok=True)
-            with archive.open(member) as source, out.open("wb") as sink:
-                while chunk := source.read(_CHUNK):
-                    written += len(chunk)
-                    if written > limit:  # the sizes stated in the zip can lie
-                        raise too_big
-                    sink.write(chunk)
+        try:
+            _unpack(archive, members, target, limit, too_big)
+        except (
+            zipfile.BadZipFile,
+            zlib.error,
+            EOFError,
+            NotImplementedError,
+            RuntimeError,
+            OSError,
+            ValueError,
+        ) as exc:
+            raise _error(
+                path,
+                f"the zip is damaged ({type(exc).__name__}: a file in it cannot be unpacked). "
+                "Zip the boundary files again.",
+                f"le zip est endommagé ({type(exc).__name__} : un fichier ne peut pas être "
+                "décompressé). Zippez de nouveau les fichiers de limites.",
+            ) from exc
+
+
+def _unpack(
+    archive: zipfile.ZipFile,
+    members: list[zipfile.ZipInfo],
+    target: Path,
+    limit: int,
+    too_big: BoundaryError,
+) -> None:
+    written = 0
+    for member in members:
+        if member.is_dir():
+            continue
+        out = target.joinpath(*PurePosixPath(member.filename.replace("\\", "/")).parts)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with archive.open(member) as source, out.open("wb") as sink:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if written > limit:  # the sizes stated in the zip can lie
+                    raise too_big
+                sink.write(chunk)
 
 
 @contextmanager
@@ -256,10 +300,21 @@ def _vector_files(path: Path, limit: int) -> Iterator[list[Path]]:
         yield found
 
 
-def _check_json(path: Path) -> None:
+def _check_json(path: Path, shown: Path) -> None:
+    """Valid JSON, not nested deeper than the limit (checked before GDAL reads it)."""
+    check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
+    data = path.read_bytes()
+    check_json_depth(data, shown.name, error=BoundaryError)
+    parsed: object = {}
     try:
-        with path.open("rb") as handle:
-            json.load(handle)
+        if len(data) <= _PARSE_JSON_UP_TO:
+            parsed = json.loads(data)
+        elif data.lstrip()[:1] != b"{":  # parsed here, a big file would take ten times
+            parsed = []  # its size: GDAL says what is wrong inside it
+    except RecursionError:
+        raise refusal(
+            "json_depth", name=shown.name, error=BoundaryError, limit=DEFAULT_LIMITS.max_json_depth
+        ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = (
             f" (line {exc.lineno}, column {exc.colno})"
@@ -277,6 +332,24 @@ def _check_json(path: Path) -> None:
             f"ce n'est pas du JSON valide{where_fr} ; le fichier est peut-être tronqué. "
             "Exportez-le de nouveau.",
         ) from exc
+    del data
+    if not isinstance(parsed, dict):
+        raise _error(
+            shown,
+            "this JSON is not a GeoJSON or TopoJSON file (no object at its top). "
+            "Export the boundaries again as GeoJSON.",
+            "ce JSON n'est pas un fichier GeoJSON ou TopoJSON (pas d'objet à sa racine). "
+            "Exportez de nouveau les limites en GeoJSON.",
+        )
+
+
+_PATH: Final = re.compile(r"(?:[A-Za-z]:)?(?:[/\\][^\s/\\:'\"]+)+[/\\]?")
+
+
+def _reader_text(exc: BaseException) -> str:
+    """A reader's message (GDAL's) without the server's paths: a file keeps its name only."""
+    text = " ".join(str(exc).split())[:300]
+    return _PATH.sub(lambda m: PurePosixPath(m.group(0).replace("\\", "/")).name, text)
 
 
 def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
@@ -306,19 +379,49 @@ def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
 
 def _layers(path: Path, shown: Path, crs: str | None = None) -> list[tuple[str, str]]:
     if path.suffix.lower() in (".geojson", ".json", ".topojson"):
-        _check_json(path)
+        _check_json(path, shown)
     if path.suffix.lower() == ".shp":
         _check_shapefile(path, shown, crs)
     try:
-        return [(str(name), str(kind)) for name, kind in pyogrio.list_layers(path)]
+        with _quiet_gdal():
+            return [(str(name), str(kind)) for name, kind in pyogrio.list_layers(path)]
     except Exception as exc:  # pyogrio raises several types for unreadable data
-        raise _error(
-            shown,
-            f"this file cannot be read as boundaries ({exc}). Give a GeoJSON, a GeoPackage, "
-            "a zipped shapefile or a TopoJSON file.",
-            f"ce fichier ne peut pas être lu comme des limites ({exc}). Donnez un GeoJSON, "
-            "un GeoPackage, un shapefile zippé ou un fichier TopoJSON.",
-        ) from exc
+        raise _unreadable(shown, exc) from exc
+
+
+@contextmanager
+def _quiet_gdal() -> Iterator[None]:
+    """GDAL's warnings about damaged files (with the server's temporary paths) kept quiet:
+    what is wrong reaches the user as the reader's error, in a sentence."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        yield
+
+
+def _unreadable(shown: Path, exc: BaseException) -> BoundaryError:
+    said = _reader_text(exc)
+    return _error(
+        shown,
+        f"this file cannot be read as boundaries ({said}). Give a GeoJSON, a GeoPackage, "
+        "a zipped shapefile or a TopoJSON file.",
+        f"ce fichier ne peut pas être lu comme des limites ({said}). Donnez un GeoJSON, "
+        "un GeoPackage, un shapefile zippé ou un fichier TopoJSON.",
+    )
+
+
+def _read_frame(
+    file: Path, shown: Path, layer: str, max_features: int | None = None
+) -> gpd.GeoDataFrame:
+    """A layer read by GDAL; its failures said in a sentence, without the server's paths."""
+    try:
+        with _quiet_gdal():
+            if max_features is not None:
+                return pyogrio.read_dataframe(file, layer=layer, max_features=max_features)
+            return gpd.read_file(file, layer=layer, engine="pyogrio")
+    except (MemoryError, RecursionError):
+        raise
+    except Exception as exc:  # GDAL raises several types for damaged data
+        raise _unreadable(shown, exc) from exc
 
 
 def _is_polygonal(kind: str) -> bool:
@@ -333,9 +436,12 @@ def inspect_boundary_file(
     with _vector_files(path, max_unzipped_bytes) as files:
         for file in files:
             for name, kind in _layers(file, path):
-                frame = pyogrio.read_dataframe(file, layer=name, max_features=5)
+                frame = _read_frame(file, path, name, max_features=5)
                 columns = tuple(str(c) for c in frame.columns if c != "geometry")
-                info = pyogrio.read_info(file, layer=name)
+                try:
+                    info = pyogrio.read_info(file, layer=name)
+                except Exception as exc:  # GDAL raises several types for damaged data
+                    raise _unreadable(path, exc) from exc
                 infos.append(
                     LayerInfo(
                         path=path,
@@ -412,7 +518,15 @@ def _read_layer(
     notes: list[BoundaryNote],
     crs: str | None = None,
 ) -> _Layer:
-    frame = gpd.read_file(file, layer=layer, engine="pyogrio")
+    frame = _read_frame(file, shown, layer)
+    check_coordinates(
+        shapely.get_num_coordinates(np.asarray(frame.geometry.values, dtype=object)).tolist(),
+        shown.name,
+    )
+    if frame.geometry.has_z.any():  # heights are of no use to a map, and break drawing
+        frame = frame.set_geometry(
+            shapely.force_2d(np.asarray(frame.geometry.values, dtype=object)), crs=frame.crs
+        )
     columns = [str(c) for c in frame.columns if c != frame.geometry.name]
     fields = fields or recognise_fields(columns, pd.DataFrame(frame))
     if fields is None:
@@ -445,15 +559,25 @@ def _read_layer(
                 "Exportez-la de nouveau avec son système de coordonnées, ou indiquez lequel "
                 "(--crs).",
             )
-    if frame.crs.to_epsg() != 4326:
-        notes.append(
-            BoundaryNote(
-                "reprojected",
-                f"{shown.name}: reprojected from {frame.crs.to_string()} to EPSG:4326.",
-                f"{shown.name} : reprojeté de {frame.crs.to_string()} en EPSG:4326.",
+    try:
+        if frame.crs.to_epsg() != 4326:
+            notes.append(
+                BoundaryNote(
+                    "reprojected",
+                    f"{shown.name}: reprojected from {frame.crs.to_string()} to EPSG:4326.",
+                    f"{shown.name} : reprojeté de {frame.crs.to_string()} en EPSG:4326.",
+                )
             )
-        )
-        frame = frame.to_crs(4326)
+            frame = frame.to_crs(4326)
+    except (CRSError, ProjError) as exc:
+        raise _error(
+            shown,
+            f"its coordinate system cannot be used ({_reader_text(exc)}). Export the "
+            "boundaries again in EPSG:4326 (longitude, latitude), or give the right .prj file.",
+            f"son système de coordonnées est inutilisable ({_reader_text(exc)}). Exportez de "
+            "nouveau les limites en EPSG:4326 (longitude, latitude), ou donnez le bon fichier "
+            ".prj.",
+        ) from exc
     _check_degrees(frame, shown, crs)
     if fields.code is not None:
         codes = [
@@ -515,6 +639,7 @@ def _read_layer(
     kinds = set(out.geometry.dropna().geom_type)
     if not kinds <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
         raise _not_polygons(shown, layer, kinds)
+    _check_repairable(out, shown)
     repaired, fixed = repair(list(out.geometry))
     out = out.set_geometry(gpd.GeoSeries(repaired, crs=4326))
     if fixed:
@@ -543,6 +668,38 @@ def _read_layer(
         convention=fields.convention,
         version=version,
     )
+
+
+def _check_repairable(frame: gpd.GeoDataFrame, shown: Path) -> None:
+    """Invalid shapes of very many points are refused: rebuilding them can take gigabytes."""
+    geometries = np.asarray(frame.geometry.values, dtype=object)
+    big = shapely.get_num_coordinates(geometries) > DEFAULT_LIMITS.max_repair_coordinates
+    invalid = ~shapely.is_valid(geometries)
+    broken = big & invalid
+    if broken.any():
+        name = str(frame.iloc[int(np.flatnonzero(broken)[0])][NAME_FR])
+        raise refusal(
+            "repair",
+            name=shown.name,
+            error=BoundaryError,
+            area=name,
+            limit=f"{DEFAULT_LIMITS.max_repair_coordinates:,}".replace(",", " "),
+        )
+    # Rebuilding a shape costs with the times it crosses itself (a zigzag of 10 000 points
+    # took 40 s): its boundary noded, cheaply, says how many crossings there are.
+    for position in np.flatnonzero(invalid):
+        geometry = geometries[position]
+        noded = shapely.node(shapely.boundary(geometry))
+        crossings = int(shapely.get_num_coordinates(noded) - shapely.get_num_coordinates(geometry))
+        if crossings > DEFAULT_LIMITS.max_repair_crossings:
+            raise refusal(
+                "crossings",
+                name=shown.name,
+                error=BoundaryError,
+                area=str(frame.iloc[int(position)][NAME_FR]),
+                found=f"{crossings:,}".replace(",", " "),
+                limit=f"{DEFAULT_LIMITS.max_repair_crossings:,}".replace(",", " "),
+            )
 
 
 def _not_polygons(path: Path, layer: str, kinds: set[str]) -> BoundaryError:
@@ -586,7 +743,7 @@ def _read_path(
             raise _not_polygons(path, candidates[0][1] if candidates else "?", kinds)
         for file, name, _kind in polygonal:
             if fields is None and len(polygonal) > 1:
-                frame = pyogrio.read_dataframe(file, layer=name, max_features=5)
+                frame = _read_frame(file, path, name, max_features=5)
                 columns = [str(c) for c in frame.columns if c != "geometry"]
                 if recognise_fields(columns, pd.DataFrame(frame)) is None:
                     continue  # a GeoPackage's other layers: keep those that are admin areas
@@ -765,6 +922,32 @@ def read_boundaries(
         version=", ".join(versions),
         notes=tuple(notes),
     )
+
+
+def safe_file_name(name: str) -> str:
+    """An uploaded file's name as a file name on the server: its last part, plain characters."""
+    cleaned = re.sub(r"[^A-Za-z0-9._-]+", "_", PurePosixPath(name.replace("\\", "/")).name)
+    return cleaned.strip("._")[-80:] or "boundaries"
+
+
+def read_boundary_uploads(
+    uploads: Sequence[tuple[str, bytes]],
+    *,
+    level: str | None = None,
+    crs: str | None = None,
+    max_unzipped_bytes: int = MAX_UNZIPPED_BYTES,
+) -> Boundaries:
+    """Boundaries from uploaded files (name, content), written to a temporary folder that
+    is removed afterwards, whatever happens. See ``read_boundaries`` for the options."""
+    for name, content in uploads:
+        check_bytes(len(content), name, DEFAULT_LIMITS, error=BoundaryError)
+    with tempfile.TemporaryDirectory(prefix="ngomap-upload-") as tmp:
+        paths = []
+        for name, content in uploads:
+            path = Path(tmp) / safe_file_name(name)
+            path.write_bytes(content)
+            paths.append(path)
+        return read_boundaries(paths, level=level, crs=crs, max_unzipped_bytes=max_unzipped_bytes)
 
 
 def checked_crs(crs: str | None) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -11,6 +13,7 @@ import pandas as pd
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import mapping_fingerprint
+from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes, check_csv_layout
 from ngomap.normalise import norm_pcode
 from ngomap.schema import Problem, Severity
 
@@ -28,24 +31,73 @@ class Population(dict[str, float]):
         self.fingerprint = mapping_fingerprint(self)
 
 
+def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.DataFrame, str]:
+    """The table's text cells under its first row's headers, and the file's name."""
+    if isinstance(source, tuple):
+        name, data = source
+    else:
+        path = Path(source)
+        name = path.name
+        try:
+            check_bytes(path.stat().st_size, name, limits)
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputFileError(
+                f"{name} cannot be opened ({exc.strerror}): check the path.",
+                f"{name} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+            ) from exc
+    check_bytes(len(data), name, limits)
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data[:4096]:
+        raise InputFileError(
+            f"{name} is not a CSV file: save the population table from Excel as CSV.",
+            f"{name} n'est pas un fichier CSV : enregistrez la table de population depuis "
+            "Excel en CSV.",
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sep = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
+    check_csv_layout(text.encode("utf-8"), sep, name, limits)
+    try:
+        rows = pd.read_csv(
+            io.StringIO(text),
+            sep=sep,
+            header=None,
+            dtype=str,
+            keep_default_na=False,
+            engine="c",
+        )
+    except (ValueError, csv.Error, pd.errors.ParserError) as exc:
+        raise InputFileError(
+            f"{name} cannot be read as a CSV population table ({exc}).",
+            f"{name} n'est pas lisible comme table de population CSV ({exc}).",
+        ) from exc
+    if rows.empty:
+        return pd.DataFrame(), name
+    headers = [str(v).strip() for v in rows.iloc[0]]
+    frame = rows.iloc[1:].set_axis(headers, axis=1)
+    frame = frame.loc[:, ~frame.columns.duplicated()]
+    return frame, name
+
+
 def read_population(
-    path: str | Path, boundaries: Boundaries | None = None, *, level: str | None = None
+    source: str | Path | tuple[str, bytes],
+    boundaries: Boundaries | None = None,
+    *,
+    level: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[Population, list[Problem]]:
     """{P-code: total population} of the finest level in the file, and what does not fit.
 
-    COD-PS files name their columns admin1Pcode / admin2Pcode and T_TL (the total). Codes
-    missing from the boundaries, and areas of ``level`` with no population (an older or
-    newer version of the boundaries), are reported, never hidden.
+    ``source`` is a path or, uploaded, the file's (name, content). COD-PS files name their
+    columns admin1Pcode / admin2Pcode and T_TL (the total). Codes missing from the
+    boundaries, and areas of ``level`` with no population (an older or newer version of
+    the boundaries), are reported, never hidden.
     """
-    path = Path(path)
-    try:
-        frame = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise InputFileError(
-            f"{path.name} cannot be read as a CSV population table ({exc}).",
-            f"{path.name} n'est pas lisible comme table de population CSV ({exc}).",
-        ) from exc
-    frame = frame.loc[~frame.iloc[:, 0].str.startswith("#")]  # an HXL hashtag row
+    frame, name = _table(source, limits)
+    if len(frame.columns):
+        frame = frame.loc[~frame.iloc[:, 0].str.startswith("#")]  # an HXL hashtag row
     codes = sorted(
         ((int(m.group(1)), c) for c in frame.columns if (m := _PCODE_COLUMN.match(c.strip()))),
         reverse=True,
@@ -53,9 +105,9 @@ def read_population(
     total = next((c for c in _TOTAL_COLUMNS if c in frame.columns), None)
     if not codes or total is None:
         raise InputFileError(
-            f"{path.name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
+            f"{name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
             "(T_TL); use an OCHA COD-PS table.",
-            f"{path.name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
+            f"{name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
             "total (T_TL) ; utilisez une table COD-PS d'OCHA.",
         )
     code_column = codes[0][1]

@@ -29,6 +29,7 @@ from ngomap import views as v
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.geometry import light_areas
+from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.render import captions, staticmap
@@ -376,7 +377,8 @@ def view_data(snap: Snapshot) -> pd.DataFrame:
 
 def _csv(table: pd.DataFrame) -> bytes:
     # UTF-8 with a byte order mark: Excel opens accents right on a double click.
-    return table.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    # Text that a spreadsheet would run as a formula is marked as text (ngomap.cells).
+    return inert_frame(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
 def records_csv(snap: Snapshot) -> bytes:
@@ -423,6 +425,7 @@ def workbook(snap: Snapshot) -> bytes:
         if snap.options.view == "gaps":
             gaps = gaps_table(view_of(snap).table, snap.lang, snap.options.level)
             gaps.to_excel(writer, sheet_name=_sheet_name(t("export_gaps", snap.lang)), index=False)
+        text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
         for sheet in writer.sheets.values():
             sheet.freeze_panes = {
                 _sheet_name(t("export_matrix", snap.lang)): "B2",

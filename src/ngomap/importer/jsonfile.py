@@ -26,7 +26,8 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list):
-        return "; ".join(_cell(v) for v in value if _cell(v))
+        cells = (_cell(v) for v in value)  # once each: twice was 2^depth calls when nested
+        return "; ".join(c for c in cells if c)
     if isinstance(value, dict):
         return "; ".join(f"{k}: {_cell(v)}" for k, v in value.items())
     if isinstance(value, bool):

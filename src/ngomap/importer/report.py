@@ -7,6 +7,7 @@ from typing import Final
 
 import pandas as pd
 
+from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import t
 from ngomap.importer.validate import ImportReport
 from ngomap.schema import Problem
@@ -146,7 +147,7 @@ def summary_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
 
 def report_csv(report: ImportReport, lang: str = "fr") -> bytes:
     """The problems as CSV, UTF-8 with a BOM so that Excel shows the accents."""
-    return report_frame(report, lang).to_csv(index=False).encode("utf-8-sig")
+    return inert_frame(report_frame(report, lang)).to_csv(index=False).encode("utf-8-sig")
 
 
 def report_xlsx(report: ImportReport, lang: str = "fr") -> bytes:
@@ -162,6 +163,7 @@ def report_xlsx(report: ImportReport, lang: str = "fr") -> bytes:
         report_frame(report, lang).to_excel(
             writer, sheet_name=_pick(("Problèmes", "Problems"), lang), index=False
         )
+        text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
     return buffer.getvalue()
 
 

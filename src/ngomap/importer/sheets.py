@@ -6,6 +6,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -25,8 +26,19 @@ from python_calamine import (
     SheetVisibleEnum,
 )
 
+from ngomap.cells import MARK, revive
 from ngomap.coded import Coded
 from ngomap.errors import InputFileError
+from ngomap.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    check_bytes,
+    check_csv_layout,
+    check_field,
+    check_json_depth,
+    check_table,
+    check_workbook,
+)
 from ngomap.normalise import clean_text
 
 # Excel's error values: empty cells for ngomap, reported.
@@ -149,7 +161,7 @@ def file_kind(data: bytes, name: str) -> str:
 def decode(data: bytes) -> str:
     """Text from UTF-8 (with or without BOM), UTF-16 with BOM, or Windows-1252 / Latin-1."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        return data.decode("utf-16", errors="replace")  # a last half character cut off
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -160,9 +172,16 @@ def decode(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+_LINE_END: Final = re.compile(r"\r\n|\r|\n")  # a CSV's line ends (not NEL, not U+2028)
+
+
+def _lines(text: str) -> list[str]:
+    return _LINE_END.split(text)
+
+
 def sniff_separator(text: str) -> str:
     """The separator: the candidate found most often, and as often, on the first lines."""
-    lines = [line for line in text[:200_000].splitlines()[:SNIFF_ROWS] if line.strip()]
+    lines = [line for line in _lines(text[:200_000])[:SNIFF_ROWS] if line.strip()]
     best, best_score = ",", 0.0
     for sep in _SEPARATORS:
         counts = [_count_outside_quotes(line, sep) for line in lines]
@@ -193,9 +212,14 @@ def _head_text(data: bytes, size: int = 200_000) -> str:
     return decode(head)
 
 
-def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> Grid:
+def read_csv_grid(
+    data: bytes, name: str, progress: Progress | None = None, *, limits: Limits = DEFAULT_LIMITS
+) -> Grid:
     """A CSV file as a grid; the row numbers are the file's record numbers (line numbers,
-    unless a quoted cell holds a line break)."""
+    unless a quoted cell holds a line break). Over a limit of ``limits``: refused unread."""
+    check_bytes(len(data), name, limits)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = decode(data).encode("utf-8")
     text = _head_text(data)
     if not text.strip():
         raise _fail(
@@ -204,13 +228,21 @@ def read_csv_grid(data: bytes, name: str, progress: Progress | None = None) -> G
             "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
         )
     sep = sniff_separator(text)
+    check_csv_layout(data, sep, name, limits)
     if progress is not None:
         progress(0.05, "reading")
-    width = max(
-        (_count_outside_quotes(line, sep) + 1 for line in text.splitlines()[:200]), default=1
-    )
+    width = max((_count_outside_quotes(line, sep) + 1 for line in _lines(text)[:200]), default=1)
     grid = _read_csv_arrow(data, sep, width)
-    return grid if grid is not None else read_csv_carefully(data, name, sep, width)
+    grid = grid if grid is not None else read_csv_carefully(data, name, sep, width)
+    check_grid(grid, name, limits)
+    return grid
+
+
+def check_grid(grid: Grid, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """A grid read: its size and its longest cell against ``limits``."""
+    check_table(len(grid), len(grid.columns), name, limits, sheet=grid.sheet or "")
+    longest = max((max(map(len, column.values), default=0) for column in grid.columns), default=0)
+    check_field(longest, f"{name} ({grid.sheet})" if grid.sheet else name, limits)
 
 
 def read_csv_carefully(data: bytes, name: str, sep: str, width: int) -> Grid:
@@ -303,9 +335,9 @@ def _read_csv_arrow(data: bytes, sep: str, width: int) -> Grid | None:
     return Grid(columns=columns, rows=np.arange(1, table.num_rows + 1, dtype=np.int64))
 
 
-def _read_csv_slowly(text: str, sep: str, name: str, first: Exception) -> pd.DataFrame:
+def _read_csv_slowly(text: str, sep: str, name: str, first: Exception | None) -> pd.DataFrame:
     """The csv module's reading, for ragged rows; broken quoting gets a clear message."""
-    message = str(first)
+    message = str(first or "")
     if "EOF inside string" in message or "EOF" in message:
         line = re.search(r"row (\d+)", message)
         where = f" near line {int(line.group(1)) + 1}" if line else ""
@@ -386,9 +418,14 @@ def read_workbook_grid(
     sheet: str | None = None,
     score: Callable[[Sequence[Sequence[object]]], int],
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Grid:
     """The sheet holding the data: ``sheet`` when given, else the best ``score`` of the first
-    rows (visible sheets win ties), read whole."""
+    rows (visible sheets win ties), read whole. Every sheet's extent and text are checked
+    against ``limits`` from the workbook's XML before the workbook is opened."""
+    check_bytes(len(data), name, limits)
+    if data.startswith(b"PK"):
+        check_workbook(data, name, limits)
     workbook = _open_workbook(data, name)
     names = list(workbook.sheet_names)
     if sheet is not None and sheet not in names:
@@ -429,6 +466,7 @@ def read_workbook_grid(
         sheets=names,
     )
     grid.errors = _formula_errors(data, sheet) if data.startswith(b"PK") else []
+    check_grid(grid, name, limits)
     return grid
 
 
@@ -472,8 +510,17 @@ def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
             target = targets.get(rel_id, "")
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
             xml = archive.read(path)
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
-        return []
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        ElementTree.ParseError,
+        ValueError,
+        OSError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ):
+        return []  # a damaged part: the reader has said so already, or read around it
     if b't="e"' not in xml:
         return []
     return [
@@ -489,21 +536,28 @@ def read_grid(
     sheet: str | None = None,
     score: Callable[[Sequence[Sequence[object]]], int],
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Grid:
     """Any supported spreadsheet as a grid of text, with formula errors emptied and listed."""
     kind = file_kind(data, name)
     if kind == "csv":
         from ngomap.importer.jsonfile import looks_like_json, read_json_grid
 
-        grid = (
-            read_json_grid(data, name)
-            if looks_like_json(data)
-            else read_csv_grid(data, name, progress)
-        )
+        if looks_like_json(data):
+            check_bytes(len(data), name, limits)
+            check_json_depth(data, name, limits, error=InputFileError)
+            grid = read_json_grid(data, name)
+        else:
+            grid = read_csv_grid(data, name, progress, limits=limits)
     else:
-        grid = read_workbook_grid(data, name, sheet=sheet, score=score, progress=progress)
+        grid = read_workbook_grid(
+            data, name, sheet=sheet, score=score, progress=progress, limits=limits
+        )
     # Error values written as text (a CSV saved by Excel keeps "#N/A"): empty and listed.
+    # Text that ngomap's exports marked as text ('=...) comes back as it was written.
     for position, column in enumerate(grid.columns):
+        if column.mask(lambda v: v.startswith(MARK)).any():
+            column = grid.columns[position] = column.map(revive)
         hit = column.mask(lambda v: v in FORMULA_ERRORS)
         if hit.any():
             grid.errors += [
@@ -522,7 +576,15 @@ def workbook_modified(data: bytes) -> date | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             core = archive.read("docProps/core.xml")
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except (
+        KeyError,
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ):
         return None
     found = _MODIFIED.search(core)
     if found is None:

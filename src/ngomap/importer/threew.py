@@ -32,6 +32,7 @@ from ngomap.importer.sheets import (
     read_grid,
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
+from ngomap.limits import DEFAULT_LIMITS, Limits
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
 
@@ -238,6 +239,7 @@ def read_table(
     sheet: str | None = None,
     column_map: dict[str, str] | None = None,
     progress: Progress | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Table:
     """Read a spreadsheet's bytes: pick the sheet, find the header and hashtag rows, map columns.
 
@@ -252,7 +254,7 @@ def read_table(
                 f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
                 "utilisez l'un de : " + ", ".join(FIELDS) + ".",
             )
-    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress)
+    grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress, limits=limits)
     if progress is not None:
         progress(0.45, "columns")
     non_empty = grid.non_empty()
@@ -329,6 +331,7 @@ def read_3w(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
@@ -351,6 +354,7 @@ def read_3w(
         progress=progress,
         max_bytes=max_bytes,
         vocab_aliases=vocab_aliases,
+        limits=limits,
     )
     return records, report
 
@@ -367,6 +371,7 @@ def read_3w_areas(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """``read_3w``, and the boundaries the records were matched on.
 
@@ -375,7 +380,9 @@ def read_3w_areas(
     so that its tables can be counted at every level it has.
     """
     data, label = _source(source, name, max_bytes)
-    table = read_table(data, label, sheet=sheet, column_map=column_map, progress=progress)
+    table = read_table(
+        data, label, sheet=sheet, column_map=column_map, progress=progress, limits=limits
+    )
     log = ProblemLog()
     for row, position, value in table.grid.errors:
         if row > table.header_row and position < len(table.headers):
@@ -479,6 +486,7 @@ def import_dataset_areas(
     org_aliases: vocab.AliasFile | None = None,
     progress: Progress | None = None,
     max_bytes: int | None = None,
+    limits: Limits = DEFAULT_LIMITS,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
 ) -> tuple[Dataset, Boundaries]:
     """A user's file as a Dataset (records, report, where it came from), and the boundaries
@@ -500,6 +508,7 @@ def import_dataset_areas(
         progress=progress,
         max_bytes=max_bytes,
         vocab_aliases=vocab_aliases,
+        limits=limits,
     )
     dataset = Dataset(
         records=records,
@@ -523,6 +532,7 @@ def import_dataset(
     progress: Progress | None = None,
     max_bytes: int | None = None,
     vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> Dataset:
     """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
     dataset, _used = import_dataset_areas(
@@ -535,6 +545,7 @@ def import_dataset(
         progress=progress,
         max_bytes=max_bytes,
         vocab_aliases=vocab_aliases,
+        limits=limits,
     )
     return dataset
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,9 +19,10 @@ import shapely
 from sqlalchemy import Engine, delete, insert, select
 
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
-from ngomap.areas.files import checked_crs, read_boundaries
+from ngomap.areas.files import checked_crs, read_boundary_uploads
 from ngomap.errors import BoundaryError
 from ngomap.registry.models import BoundaryArea, BoundaryFile, BoundarySet
+from ngomap.worker import run_bounded
 
 
 def _safe_name(name: str) -> str:
@@ -53,13 +53,15 @@ def _key(uploads: list[tuple[str, bytes]]) -> str:
 
 
 def _read(uploads: list[tuple[str, bytes]], *, level: str | None, crs: str | None) -> Boundaries:
-    with tempfile.TemporaryDirectory(prefix="ngomap-boundaries-") as folder:
-        paths = []
-        for name, content in uploads:
-            path = Path(folder) / _safe_name(name)
-            path.write_bytes(content)
-            paths.append(path)
-        return read_boundaries(paths, level=level, crs=crs)
+    """The uploads read in a worker process with a time and a memory budget: a hostile file
+    costs its user an error, never the server (``ngomap.worker``)."""
+    return run_bounded(
+        read_boundary_uploads,
+        list(uploads),
+        level=level,
+        crs=crs,
+        name=", ".join(_safe_name(n) for n, _ in uploads),
+    )
 
 
 def keep(

@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.areas.files import at_level, load_boundaries
-from ngomap.errors import BoundaryError
+from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.registry import boundary_sets
 from ngomap.registry.db import database_url
@@ -124,7 +124,7 @@ def _upload(lang: str) -> str | None:
         entry, _ = boundary_sets.keep(
             _registry(), [(f.name, f.getvalue()) for f in files], crs=str(crs) if crs else None
         )
-    except BoundaryError as exc:
+    except NgomapError as exc:
         st.session_state["boundaries_error"] = exc.message(lang)
         return None
     st.session_state.pop("boundaries_error", None)
@@ -153,7 +153,7 @@ def choose(lang: str) -> Boundaries:
     stamps = _stamps(paths)
     try:
         boundaries = _read(paths, stamps, crs)
-    except BoundaryError as exc:
+    except NgomapError as exc:
         st.sidebar.error(plain(exc.message(lang)))
         paths, stamps, crs = (), (), None
         boundaries = _read(paths, stamps)

@@ -31,6 +31,7 @@ from ngomap.importer.threew import (
 )
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
+from ngomap.worker import run_bounded
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "json"]
@@ -42,8 +43,9 @@ _ROUND = "_upload_round"  # in the uploaders' keys: the reset button empties the
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _table(data: bytes, name: str) -> Table:
-    """The file read and understood (sheet, header, mapping), once per file."""
-    return read_table(data, name)
+    """The file read and understood (sheet, header, mapping), once per file, in a worker
+    process with a time and a memory budget (a hostile file costs its user an error)."""
+    return run_bounded(read_table, data, name, name=name)
 
 
 _IMPORTS = "_upload_imports"
@@ -82,9 +84,11 @@ def _import(
     memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
     if key not in memo:
         memo.clear()  # one import kept per session
-        memo[key] = import_dataset(
+        memo[key] = run_bounded(
+            import_dataset,
             data,
             name,
+            name=name,
             boundaries=boundaries,
             column_map=dict(column_map),
             accept_suggestions=accept,
@@ -152,7 +156,7 @@ def _mapping(table: Table, lang: str) -> dict[str, str]:
         for header in table.unmapped:
             options = ["", *(f for f in FIELDS if f not in taken)]
             field = st.selectbox(
-                header,
+                plain(header),  # a widget's label renders Markdown: the header is user text
                 options=options,
                 format_func=lambda f: _field_label(f, lang),
                 key=f"map::{header}",
@@ -291,7 +295,7 @@ def dataset_or_sample(
         st.markdown(f"**{t('upload_report', lang)}**")
         _report(dataset, lang)
         with st.expander(
-            t("upload_preview", lang, sheet=table.grid.sheet or "CSV", row=table.header_row)
+            t("upload_preview", lang, sheet=plain(table.grid.sheet or "CSV"), row=table.header_row)
         ):
             st.dataframe(table.preview(), hide_index=True, width="stretch")
         with st.expander(t("upload_mapping_n", lang, n=len(table.mapping))):

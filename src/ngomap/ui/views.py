@@ -29,7 +29,7 @@ from ngomap.importer.threew import Dataset
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
-from ngomap.ui.text import plain
+from ngomap.ui.text import plain, plain_frame
 from ngomap.views import VIEWS as VIEW_SPECS
 from ngomap.views import View, build_view
 
@@ -460,7 +460,7 @@ def area_panel(
                 )
             if s.PARTNER in group:
                 shown[t("partners", lang)] = group[s.PARTNER]
-            st.table(shown, hide_index=True, border="horizontal")  # text in the page
+            st.table(plain_frame(shown), hide_index=True, border="horizontal")  # renders Markdown
 
 
 def view_tables(

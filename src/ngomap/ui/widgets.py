@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
 import streamlit as st
 
 from ngomap.areas.boundaries import Boundaries
@@ -13,6 +10,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
 from ngomap.schema import Problem
 from ngomap.ui.text import plain
+from ngomap.worker import run_bounded
 
 
 def language() -> str:
@@ -49,7 +47,4 @@ def population(boundaries: Boundaries, level: str, lang: str) -> Population | No
 def _read_population(
     content: bytes, name: str, boundaries: Boundaries, level: str
 ) -> tuple[Population, list[Problem]]:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / Path(name).name
-        path.write_bytes(content)
-        return read_population(path, boundaries, level=level)
+    return run_bounded(read_population, (name, content), boundaries, level=level, name=name)

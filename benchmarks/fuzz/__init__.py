@@ -1,0 +1,1 @@
+"""Fuzzing every reader with mutated real files: see ``python -m benchmarks.fuzz --help``."""
