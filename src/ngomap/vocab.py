@@ -12,7 +12,6 @@ from rapidfuzz import fuzz, process
 
 from ngomap._paths import VOCAB_DIR
 from ngomap.errors import InputFileError
-from ngomap.limits import check_bytes
 from ngomap.normalise import AliasMatch, AliasTable, clean_text, norm_text
 
 SUGGESTION_CUTOFF: Final = 85.0  # rapidfuzz ratio (0-100) from which a spelling is suggested
@@ -155,6 +154,8 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
     The file is CSV (comma, semicolon or tab; UTF-8 or Windows) with the columns
     ``alias,name`` (``alias,nom`` too): each row counts a spelling under the name given.
     """
+    from ngomap.limits import check_bytes  # numpy: loaded only when a file is read
+
     check_bytes(len(data), name)
     lines = [line for line in _alias_text(data, name).splitlines() if line.strip()]
     header = lines[0] if lines else ""

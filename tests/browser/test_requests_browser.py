@@ -77,8 +77,9 @@ def test_payloads_in_every_field_never_run(
     assert queued.loc[0, "organisation"] == f"Nom {XSS}"
     page.get_by_text("Demandes à examiner", exact=True).click()
     page.get_by_text("Fiche actuelle et demande", exact=False).first.wait_for(timeout=60_000)
-    page.get_by_text("Demandeur (équipe seulement)").click()
     box = page.locator("[data-testid='stExpander']", has_text="Demandeur (équipe seulement)")
+    box.locator("summary").click()
+    box.get_by_text(f"Votre nom {XSS}", exact=False).first.wait_for(timeout=30_000)
     shown = box.inner_text(timeout=30_000)
     assert f"Votre nom {XSS}" in shown  # shown exactly as written, as text
     page.wait_for_timeout(1500)
