@@ -63,3 +63,14 @@ def test_a_link_made_on_the_sample_says_nothing_on_the_sample() -> None:
 def test_the_english_page_says_it_in_english() -> None:
     at = open_link({"lang": "en", "data": "x.csv", "fp": "0123456789ab"})
     assert "This link was made with the data “x.csv” (fingerprint 0123456789ab)" in warnings(at)
+
+
+def test_a_crafted_link_s_words_stay_text() -> None:
+    """Anyone can write a URL: its data name and fingerprint are shown, never rendered."""
+    image = "![x](http://127.0.0.1:9/x.png)"
+    at = open_link({"data": image, "fp": image})
+    raw = " ".join(w.value for w in at.warning)
+    assert "Ce lien a été fait" in raw
+    assert image not in raw  # every Markdown character escaped: no image, no link
+    shown = raw.replace("\\", "").replace("\u200b", "")  # escapes the reader never sees
+    assert shown.count(image) == 2  # yet both read as written

@@ -58,7 +58,7 @@ def note(dataset: Dataset, boundaries: Boundaries, lang: str) -> None:
                 "link_other_data",
                 lang,
                 name=plain(made.get("data", "?")),
-                fp=made["fp"],
+                fp=plain(made["fp"]),  # the URL is anyone's text
                 shown=plain(dataset.title(lang)),
             ),
             icon="🔗",
