@@ -22,10 +22,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ngomap.areas.boundaries import NAME_FR, Boundaries
+from ngomap.cells import MARK, TRIGGERS
 from ngomap.registry import feed
 from ngomap.registry.accounts import PUBLIC
 
-FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 MAX_AGE: Final = 60  # seconds a client or proxy may keep a copy without asking
 SIMPLIFY: Final = 0.005  # degrees: area outlines light enough for a feed
 
@@ -33,7 +33,7 @@ SIMPLIFY: Final = 0.005  # degrees: area outlines light enough for a feed
 def safe_cell(value: object) -> str:
     """A CSV cell a spreadsheet shows as text: a leading = + - @ tab or CR gets a quote."""
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return MARK + text if text.startswith(TRIGGERS) else text  # numbers too: a feed is text
 
 
 def _flat(value: Any) -> str:

@@ -21,6 +21,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
 from ngomap.areas.population import read_population
+from ngomap.cells import inert_frame
 from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame, rows_sentence
@@ -342,7 +343,8 @@ def summary(
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
-        typer.echo(table.to_csv(index=False), nl=False)
+        # Redirected to a file and opened in a spreadsheet: names stay text (ngomap.cells).
+        typer.echo(inert_frame(table).to_csv(index=False), nl=False)
 
 
 @cli.command()

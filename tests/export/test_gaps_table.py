@@ -64,7 +64,9 @@ def test_population_joins_the_table_and_a_formula_stays_text() -> None:
         "Has data",
         "Population",
     ]
-    assert gaps.iloc[0].tolist()[:2] == [1, "'=HYPERLINK(1)"]
+    assert gaps.iloc[0].tolist()[:2] == [1, "=HYPERLINK(1)"]  # as written, on the page
+    written = ex._csv(gaps).decode("utf-8-sig")
+    assert "\r\n1,'=HYPERLINK(1)," in written  # and text, never a formula, in the CSV
     assert gaps["Population"].tolist()[0] == 1200
     assert pd.isna(gaps["Population"].tolist()[1])
 

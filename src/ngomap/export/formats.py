@@ -332,27 +332,21 @@ def summary_table(snap: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def _inert(value: object) -> object:
-    """A text cell that a spreadsheet would read as a formula, kept as text."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
     """The coverage gaps as the gaps view lists them, ranked: rank, area, P-code, actors,
     organisations, whether the data says anything there, population (when given).
 
     ``table``: the gaps view's table (``analysis.gaps``). The page shows this frame and
-    exports it (CSV, XLSX), and so does ``ngomap export --view gaps``.
+    exports it (CSV, XLSX), and so does ``ngomap export --view gaps``. Names are kept as
+    written; the CSV and XLSX writers keep formula-looking text as text (``ngomap.cells``).
     """
     found = table.loc[table["gap"]].reset_index(drop=True)
     columns: dict[str, list[object]] = {
         t("col_rank", lang): list(range(1, len(found) + 1)),
-        captions.area_word(level, lang): [_inert(x) for x in found[a.AREA_NAME]],
+        captions.area_word(level, lang): list(found[a.AREA_NAME]),
         t("col_area_code", lang): list(found[s.AREA_CODE]),
         t("col_actors", lang): [int(x) for x in found[a.ACTORS]],
-        t("col_organisations", lang): [_inert(", ".join(x)) for x in found[a.ORGANISATIONS]],
+        t("col_organisations", lang): [", ".join(x) for x in found[a.ORGANISATIONS]],
         t("has_data", lang): [t("yes", lang) if x else t("no", lang) for x in found[a.HAS_DATA]],
     }
     if a.POPULATION in found:
