@@ -11,8 +11,10 @@ PACKAGE = ROOT / "src" / "ngomap"
 
 def _layered() -> set[str]:
     config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
-    layers = [c for c in config["contracts"] if c["type"] == "layers"]
-    assert len(layers) == 1, "one layers contract, for the whole package"
+    layers = [
+        c for c in config["contracts"] if c["type"] == "layers" and c["containers"] == ["ngomap"]
+    ]
+    assert len(layers) == 1, "one layers contract for the whole package"
     return {name.strip() for layer in layers[0]["layers"] for name in layer.split("|")}
 
 
