@@ -83,18 +83,6 @@ class LayerFields:
     convention: str = ""
 
 
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer of a boundary file, what it holds and how its fields were recognised."""
-
-    path: Path
-    layer: str
-    geometry_type: str
-    features: int
-    columns: tuple[str, ...]
-    fields: LayerFields | None
-
-
 # --- conventions ----------------------------------------------------------------------------
 
 
@@ -397,33 +385,6 @@ def _read_frame(
 
 def _is_polygonal(kind: str) -> bool:
     return "polygon" in kind.lower()
-
-
-def inspect_boundary_file(
-    path: Path, *, max_unzipped_bytes: int = MAX_UNZIPPED_BYTES
-) -> list[LayerInfo]:
-    """The layers of a boundary file, with their columns and the fields recognised."""
-    infos = []
-    with _vector_files(path, max_unzipped_bytes) as files:
-        for file in files:
-            for name, kind in _layers(file, path):
-                frame = _read_frame(file, path, name, max_features=5)
-                columns = tuple(str(c) for c in frame.columns if c != "geometry")
-                try:
-                    info = pyogrio.read_info(file, layer=name)
-                except Exception as exc:  # GDAL raises several types for damaged data
-                    raise _unreadable(path, exc) from exc
-                infos.append(
-                    LayerInfo(
-                        path=path,
-                        layer=name,
-                        geometry_type=kind,
-                        features=int(info.get("features", len(frame))),
-                        columns=columns,
-                        fields=recognise_fields(columns, pd.DataFrame(frame)),
-                    )
-                )
-    return infos
 
 
 @dataclass

@@ -13,7 +13,6 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pycountry
 from rapidfuzz import fuzz, process
 
@@ -764,26 +763,6 @@ def match_areas(
         for i in range(len(first))
     ]
     return combo_ids, decisions
-
-
-def assign_areas(
-    records: pd.DataFrame, boundaries: Boundaries, *, accept_suggestions: bool = False
-) -> tuple[pd.DataFrame, list[AreaDecision]]:
-    """Add AREA_CODE, AREA_LEVEL, AREA_RULE and NATIONAL to each record of a frame.
-
-    Returns the frame, with a private ``_area`` column giving each row's position in the
-    returned list of decisions (see ``match_areas``).
-    """
-    admin = {f for pair in s.ADMIN_LEVELS.values() for f in pair if f in records}
-    columns = {f: Coded.of(records[f].fillna("").astype(str).to_numpy()) for f in admin}
-    combo_ids, decisions = match_areas(
-        columns, len(records), boundaries, accept_suggestions=accept_suggestions
-    )
-    out = records.copy()
-    out["_area"] = combo_ids
-    for column, values in decision_columns(decisions, combo_ids).items():
-        out[column] = values
-    return out, decisions
 
 
 def decision_columns(
