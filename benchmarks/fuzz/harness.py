@@ -180,8 +180,13 @@ def campaign(
     keep: Path | None = None,
     report: Callable[[Campaign], None] | None = None,
     report_every: int = 500,
+    stop_at: float | None = None,
 ) -> Campaign:
-    """``budget`` mutated inputs over ``jobs`` worker processes; the counts."""
+    """``budget`` mutated inputs over ``jobs`` worker processes; the counts.
+
+    ``stop_at``: a ``time.monotonic()`` after which no new input is started (the inputs
+    under way finish and are counted): a campaign with a deadline says how many ran.
+    """
     result = Campaign()
     lock = threading.Lock()
     issued = iter(range(budget))
@@ -193,6 +198,8 @@ def campaign(
             while True:
                 with lock:
                     if next(issued, None) is None:
+                        return
+                    if stop_at is not None and time.monotonic() > stop_at:
                         return
                 chosen = rng.choice(seeds)
                 name, data = mutate(chosen.name, chosen.data, rng)
