@@ -30,7 +30,7 @@ OUTCOMES: Final = ("accepted", "refused", "crash", "hang", "blowup")
 OUTCOME_SUFFIX: Final = ".outcome.json"  # next to a kept input: its target, name, outcome
 # Budgets of the fuzzer's workers: tighter than the page's, to find runaways sooner.
 FUZZ_LIMITS: Final = replace(DEFAULT_LIMITS, worker_seconds=30.0, worker_memory_bytes=2_500 * MB)
-_JOBS_PER_WORKER: Final = 40  # a worker is replaced now and then (memory fragments)
+_JOBS_PER_WORKER: Final = 100  # a worker is replaced now and then (memory fragments)
 
 
 def run_target(target: str, name: str, data: bytes) -> int:
