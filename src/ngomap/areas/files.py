@@ -201,7 +201,7 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
     """Expand ``path`` into ``target``, refusing unsafe paths and more than ``limit`` bytes."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
         raise _error(
             path,
             "this is not a readable zip file; export the boundaries again.",
