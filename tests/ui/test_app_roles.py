@@ -5,6 +5,7 @@ viewer's path (page, downloads, feed, link, public form)."""
 
 from __future__ import annotations
 
+import importlib.util
 import io
 import json
 from pathlib import Path
@@ -314,3 +315,32 @@ def test_request_sent_reviewed_approved_then_in_the_public_directory(registry: E
     records = dr.records_of(dr.build(registry), dr.search(dr.build(registry).table, "SPTK"))
     assert list(records["area_code"]) == ["ML01"]
     assert list(records["sector"]) == ["HEA"]
+
+
+AUTH = {
+    "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+    "cookie_secret": "a long random string for the test only",
+    "client_id": "ngomap",
+    "client_secret": "secret",
+    "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+}
+
+
+def test_sign_in_with_the_identity_provider_when_configured(registry: Engine) -> None:
+    """With ``[auth]`` in the secrets, the sidebar offers the provider's sign-in (or says
+    what to install); without it, only the password form. The password form stays."""
+    _accounts(registry)
+    plain_page = AppTest.from_file(APP, default_timeout=180).run()
+    labels = [b.label for b in plain_page.sidebar.button]
+    assert "Se connecter avec le compte de votre organisation" not in labels
+    configured = AppTest.from_file(APP, default_timeout=180)
+    configured.secrets["auth"] = AUTH
+    configured.run()
+    assert not configured.exception, configured.exception
+    labels = [b.label for b in configured.sidebar.button]
+    if importlib.util.find_spec("authlib") is None:
+        assert "streamlit[auth]" in configured.sidebar.warning[0].value
+        assert "Se connecter avec le compte de votre organisation" not in labels
+    else:
+        assert "Se connecter avec le compte de votre organisation" in labels
+    assert configured.text_input(key="sign_in_email")  # local accounts still sign in
