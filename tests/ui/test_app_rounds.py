@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from helpers import map_counts
 from streamlit.testing.v1 import AppTest
-from test_app import map_counts
 
 from ngomap._paths import SAMPLE_FILE
 
