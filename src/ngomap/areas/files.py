@@ -48,9 +48,10 @@ from ngomap.errors import BoundaryError
 from ngomap.limits import (
     DEFAULT_LIMITS,
     check_archive,
+    check_boundary_json,
     check_bytes,
     check_coordinates,
-    check_json_depth,
+    check_file_coordinates,
     refusal,
 )
 from ngomap.messages import Msg, Text, pair
@@ -189,7 +190,7 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
     """Expand ``path`` into ``target``, refusing unsafe paths and more than ``limit`` bytes."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
         raise _error(
             path,
             *pair(Msg.FILES_NOT_READABLE_ZIP),
@@ -280,7 +281,7 @@ def _check_json(path: Path, shown: Path) -> None:
     """Valid JSON, not nested deeper than the limit (checked before GDAL reads it)."""
     check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
     data = path.read_bytes()
-    check_json_depth(data, shown.name, error=BoundaryError)
+    check_boundary_json(data, shown.name, error=BoundaryError)
     parsed: object = {}
     try:
         if len(data) <= _PARSE_JSON_UP_TO:
@@ -316,6 +317,8 @@ def _reader_text(exc: BaseException) -> str:
 
 
 def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
+    # A point takes 16 bytes in a .shp: its size bounds the points before GDAL reads them.
+    check_file_coordinates(path.stat().st_size // 16, shown.name)
     siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
     missing = [ext for ext in (".shx", ".dbf") if ext not in siblings]
     if missing:

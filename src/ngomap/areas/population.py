@@ -106,10 +106,13 @@ def read_population(
         )
     code_column = codes[0][1]
     values = pd.to_numeric(frame[total].str.replace(r"[\s,]", "", regex=True), errors="coerce")
+    # Each code normalised once (a file can repeat a row thousands of times); the last row
+    # of a code wins, as it always did.
+    kept = pd.DataFrame({"code": frame[code_column].to_numpy(), "value": values.to_numpy()})
+    kept = kept.loc[kept["value"].notna()].drop_duplicates("code", keep="last")
+    normed = {code: norm_pcode(code) for code in kept["code"].unique()}
     population = {
-        norm_pcode(code): float(value)
-        for code, value in zip(frame[code_column], values, strict=True)
-        if pd.notna(value)
+        normed[code]: float(value) for code, value in zip(kept["code"], kept["value"], strict=True)
     }
     problems: list[Problem] = []
     if boundaries is not None:
