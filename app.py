@@ -31,10 +31,11 @@ link.remember()
 
 lang = widgets.language()
 streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus) in lang
+access.navigation(lang)  # who is here and which page: every action below asks their role
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)
-if access.other_page(lang, boundaries):  # the request form or the review queue, by role
+if access.other_page(lang, boundaries):  # directory, request form, review queue, accounts
     st.stop()
 
 st.title(t("app_title", lang))
