@@ -62,6 +62,11 @@ with map_tab:  # everything below is drawn in the map tab
     population = widgets.population(boundaries, options.level, lang)
     made_with = link.params(dataset, boundaries, lang) | registry_data.params()
     views.save_to_url(options, lang, made_with=made_with)
+    if VIEWS[options.view].two_states:  # the changes view: what moved between two states
+        dataset = registry_data.movements(
+            registry, dataset, lang, file_name=upload.upload_name(), where=controls_box
+        )
+        records = dataset.records
     if options.filters.sectors == ():
         st.info(t("no_sector", lang))
         st.stop()
