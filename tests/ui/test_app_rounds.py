@@ -3,15 +3,11 @@ it, see the map follow, revert it, and the map is back."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
-from helpers import map_properties
+from page_helpers import APP, map_counts
 from streamlit.testing.v1 import AppTest
 
 from ngomap._paths import SAMPLE_FILE
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 GONE = "Association Fleuve Lent"
 NEW_ROW = "Nouvelle Aide Test,NAT,ONG internationale,Présence directe,,,Santé,Kidal,ML08,,,\n"
 
@@ -22,14 +18,6 @@ def changed_sample() -> bytes:
     kept = [line for line in lines if not line.startswith(f"{GONE},")]
     assert len(kept) < len(lines)
     return ("".join(kept) + NEW_ROW).encode()
-
-
-def map_counts(at: AppTest) -> dict[str, int]:
-    """Areas and their counts, as the map's TopoJSON ships them."""
-    (component,) = at.get("component_instance")
-    properties = map_properties(json.loads(component.proto.json_args)["script"])
-    assert properties is not None
-    return {p["name"]: p["count"] for p in properties}
 
 
 def metrics(at: AppTest) -> dict[str, int]:

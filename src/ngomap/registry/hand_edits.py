@@ -259,3 +259,18 @@ def revert_edit(engine: Engine, changeset: int, *, by: str = "") -> Reverted:
                 .values(version=Organisation.version + 1)
             )
         return reverted
+
+
+def organisations(engine: Engine) -> pd.DataFrame:
+    """The organisations one may edit (not merged, not removed): id, name, acronym, by name."""
+    with engine.connect() as connection:
+        frame = frame_of(
+            connection,
+            select(Organisation.id, Organisation.name, Organisation.acronym).where(
+                Organisation.merged_into.is_(None), Organisation.removed_in.is_(None)
+            ),
+        )
+    if frame.empty:
+        return pd.DataFrame(columns=["id", "name", "acronym"])
+    order = frame["name"].astype(str).str.casefold().argsort(kind="stable")
+    return frame.iloc[order.to_numpy()].reset_index(drop=True)
