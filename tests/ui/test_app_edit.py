@@ -3,7 +3,8 @@ reverted, its history shown; a stale edit refused with what changed, nothing ove
 
 from __future__ import annotations
 
-from page_helpers import APP, map_counts
+from helpers import map_counts
+from page_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from ngomap.registry import hand_edits as he

@@ -3,7 +3,8 @@ it, see the map follow, revert it, and the map is back."""
 
 from __future__ import annotations
 
-from page_helpers import APP, map_counts
+from helpers import map_counts
+from page_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from ngomap._paths import SAMPLE_FILE
