@@ -29,7 +29,13 @@ from ngomap.registry.models import (
     Presence,
     Round,
 )
-from ngomap.registry.state import changeset_at, frame_of, open_at, organisations_at
+from ngomap.registry.state import (
+    PRESENCE_TYPES,
+    changeset_at,
+    fast_frame,
+    open_at,
+    organisations_at,
+)
 
 DEFAULT_SOURCE: Final = "main"
 FUZZY_CUTOFF: Final = 88.0  # rapidfuzz ratio from which two spellings may be the same
@@ -234,7 +240,7 @@ def _registry_state(
     ).where(open_at(changeset))
     if list_source is not None:
         query = query.where(Presence.list_source == list_source)
-    rows = frame_of(connection, query)
+    rows = fast_frame(connection, query, types=PRESENCE_TYPES)
     out = c.state(rows["organisation_id"].to_numpy(), rows)
     out["id"] = rows["id"].to_numpy()
     return out
