@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, delete, insert, select, update
 from ngomap import schema as s
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
+from ngomap.registry import links
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
     REVERT,
@@ -621,6 +622,10 @@ def apply_round(
         )
         if rows:
             connection.execute(insert(Presence), rows)
+        step(0.9, "partners and funders")
+        every = org_ids.to_numpy().copy()
+        every[every < 0] = [lookup[int(t)] for t in every[every < 0]]
+        links.record_round(connection, records, every, changeset=changeset, where=info.file_name)
         step(0.95, "round")
         comparison.round = round_id
         connection.execute(
@@ -767,6 +772,20 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             Change.changeset_id == target, Change.reverted_by_id.is_(None)
         )
     ).all():
+        if change.field == links.PARTNERS:
+            if links.revert_partners(
+                connection,
+                organisation_id=change.organisation_id,
+                target=target,
+                changeset=changeset,
+            ):
+                connection.execute(
+                    update(Change).where(Change.id == change.id).values(reverted_by_id=changeset)
+                )
+                restored += 1
+            else:
+                conflicts.append(f"organisation {change.organisation_id} partners")
+            continue
         current = connection.scalar(
             select(getattr(Organisation, change.field)).where(
                 Organisation.id == change.organisation_id
