@@ -30,7 +30,7 @@ from sqlalchemy import Engine, text
 
 from benchmarks._runner import time_pair
 from ngomap import schema as s
-from ngomap.registry import db, organisations, rounds, snapshot, state, throwaway
+from ngomap.registry import db, organisations, rounds, state, statecache, throwaway
 from ngomap.registry.db import RegistryError
 from ngomap.registry.setup import init
 
@@ -298,7 +298,7 @@ def _measures(
             pd.read_sql(text("SELECT * FROM organisations"), connection)
 
     def first_read() -> None:
-        snapshot.forget()  # as a process that has not read the registry yet
+        statecache.forget()  # as a process that has not read the registry yet
         state.records(engine)
 
     loaded = time_pair(first_read, bare_read, runs=runs, warmup=0)
@@ -314,7 +314,7 @@ def _measures(
     }
     state.records(engine)
     kept = time_pair(lambda: state.records(engine), runs=runs, warmup=0)
-    assert snapshot.last_read["how"] == "kept"
+    assert statecache.last_read["how"] == "kept"
     out[f"current state, kept: nothing committed since ({label})"] = {
         "value": kept.value,
         "baseline": loaded.baseline,  # the same read as the first row's
@@ -373,7 +373,7 @@ def _measures(
         state.records(engine)  # the page's state, kept before the round
         applied.append(_seconds(apply))
         caught.append(_seconds(lambda: state.records(engine)))
-        assert snapshot.last_read["how"] == "caught up"
+        assert statecache.last_read["how"] == "caught up"
         done = done_rounds.pop().round
         assert done is not None
         rounds.revert_round(engine, done, by="bench")

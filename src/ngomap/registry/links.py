@@ -23,7 +23,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, and_, insert, or_, select, update
+from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
 
 from ngomap import schema as s
 from ngomap.connect import split_names
@@ -256,29 +256,33 @@ def _add_funders(
             select(Organisation.id, Organisation.funders).where(Organisation.id.in_(list(funders)))
         )
     }
-    added = 0
+    updates: list[dict[str, Any]] = []
+    changes: list[dict[str, Any]] = []
     for org, names in funders.items():
         before = current.get(org, [])
         known = {norm_text(f) for f in before}
         after = before + [n for n in names if norm_text(n) not in known]
         if len(after) == len(before):
             continue
-        added += len(after) - len(before)
+        updates.append({"org": org, "after": after})
+        changes.append(
+            {
+                "changeset_id": changeset,
+                "organisation_id": org,
+                "field": FUNDERS,
+                "before": before,
+                "after": after,
+            }
+        )
+    if updates:
         connection.execute(
             update(Organisation)
-            .where(Organisation.id == org)
-            .values(funders=after, version=Organisation.version + 1)
+            .where(Organisation.id == bindparam("org"))
+            .values(funders=bindparam("after"), version=Organisation.version + 1),
+            updates,
         )
-        connection.execute(
-            insert(Change).values(
-                changeset_id=changeset,
-                organisation_id=org,
-                field=FUNDERS,
-                before=before,
-                after=after,
-            )
-        )
-    return added
+        connection.execute(insert(Change), changes)
+    return sum(len(c["after"]) - len(c["before"]) for c in changes)
 
 
 def revert_partners(

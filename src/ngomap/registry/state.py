@@ -269,13 +269,13 @@ def records(
     round ("R3"), a date or a changeset id; only one list when ``list_source`` is given.
 
     Given an engine, the state is kept in this process and read again only when a changeset
-    was committed since (``snapshot``): the page asks for it on every rerun. Given a
+    was committed since (``statecache``): the page asks for it on every rerun. Given a
     connection (which may hold uncommitted writes), it is read afresh.
     """
     if isinstance(connection_or_engine, Engine):
-        from ngomap.registry import snapshot
+        from ngomap.registry import statecache
 
-        return snapshot.records(connection_or_engine, as_of=as_of, list_source=list_source)
+        return statecache.records(connection_or_engine, as_of=as_of, list_source=list_source)
     connection = connection_or_engine
     changeset = None if as_of is None else changeset_at(connection, as_of)
     rows = fast_frame(connection, presences_query(changeset, list_source), types=PRESENCE_TYPES)

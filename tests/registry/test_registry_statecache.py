@@ -14,7 +14,7 @@ from registry_helpers import FIRST, SECOND, three_w
 from sqlalchemy import Engine, create_engine, insert, select
 
 from ngomap import schema as s
-from ngomap.registry import db, organisations, snapshot, state
+from ngomap.registry import db, organisations, state, statecache
 from ngomap.registry.models import Changeset, Organisation, Presence
 from ngomap.registry.rounds import RoundInfo, apply_round, revert_round
 from ngomap.registry.setup import init
@@ -42,7 +42,7 @@ def _same(kept: pd.DataFrame, fresh: pd.DataFrame) -> None:
 
 def _read(engine: Engine, **kwargs: object) -> tuple[pd.DataFrame, str]:
     frame = state.records(engine, **kwargs)  # type: ignore[arg-type]
-    return frame, snapshot.last_read["how"]
+    return frame, statecache.last_read["how"]
 
 
 def test_kept_until_a_commit_then_caught_up(db_url: str) -> None:
