@@ -157,7 +157,7 @@ def test_html_opens_offline_with_legend_tooltips_and_source_line() -> None:
     assert "ngomap-legend" in page
     assert "Sources : " in page
     assert "carte : ngomap, 2026-12-03" in page
-    assert "n&#x27;impliquent" in page or "n'impliquent" in page
+    assert "n\\u0027impliquent" in page  # the disclaimer, as JSON text in the note
 
 
 def test_html_escapes_organisation_names() -> None:

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 from helpers import map_properties
 from streamlit.testing.v1 import AppTest
-from test_app_communes import APP, at_level, upload_communes
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
 
 CERCLES_3W = (
     "Organisation;Secteur;admin2Pcode;Cercle\n"
@@ -16,6 +18,13 @@ CERCLES_3W = (
     "Educo;Santé;ML0305;Sikasso\n"
     "Oxfam;EHA;ML0506;Mopti\n"
 ).encode()
+
+
+def at_level(at: AppTest, level: str) -> AppTest:
+    radio = next(r for r in at.radio if r.key and r.key.startswith("boundaries_level_"))
+    radio.set_value(level).run()
+    assert not at.exception, at.exception
+    return at
 
 
 def counts(at: AppTest) -> dict[str, int]:
@@ -30,7 +39,8 @@ def test_grey_commune_map_names_the_data_level_and_switches(
 ) -> None:
     monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
     at = AppTest.from_file(APP, default_timeout=300).run()
-    upload_communes(at, shared_data)
+    upload = (Path(ADM3).name, (shared_data / ADM3).read_bytes(), "application/geo+json")
+    at.file_uploader(key="boundaries_upload").set_value([upload]).run()
     at.session_state["upload"] = {"name": "cercles.csv", "data": CERCLES_3W}
     at.run()
     assert not at.exception, at.exception

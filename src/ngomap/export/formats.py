@@ -203,20 +203,23 @@ def map_html(snap: Snapshot) -> bytes:
     and none is read as a template (``webinert``).
     """
     view = view_of(snap)
+    text = print_text(view)
     level = view.options.level or snap.boundaries.level
     decimals = grid_decimals(level)
+    # The sources stand in the note above the scale bar; the credit says the boundaries.
+    credit = t("boundaries_credit", snap.lang, source=v.boundaries_credit(snap.boundaries))
     fmap = choropleth(
         light_areas(snap.boundaries, level, decimals=decimals),
         view.table,
-        labels=view.labels,
+        labels=replace(view.labels, boundaries_credit=credit),
         value_column=a.VALUE,
         details_column=a.DETAILS if a.DETAILS in view.table else None,
         classes=view.classes,
         assets=NO_ASSETS,
         tiles=False,
         decimals=decimals,
+        note=(text.source_line, text.disclaimer),
     )
-    text = print_text(view)
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
         Verbatim(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
@@ -227,9 +230,6 @@ def map_html(snap: Snapshot) -> bytes:
         "padding:6px 10px;font:14px/1.35 sans-serif;border-radius:4px;max-width:70%;"
         f'box-shadow:0 0 4px rgba(0,0,0,.3)"><b>{html.escape(text.title)}</b><br>'
         f"<small>{html.escape(text.subtitle)}</small></div>"
-        '<div style="position:fixed;bottom:4px;left:8px;z-index:1000;background:#fffd;'
-        'padding:3px 6px;font:11px/1.3 sans-serif;max-width:60%">'
-        f"{html.escape(text.source_line)}<br>{html.escape(text.disclaimer)}</div>"
     )
     root.html.add_child(Verbatim(box))  # type: ignore[attr-defined]
     return str(root.render()).encode("utf-8")

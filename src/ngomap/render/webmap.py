@@ -135,8 +135,11 @@ class _Legend(InertMacro):
             // A long credit (several boundary files) wraps within half the map's width,
             // clear of the scale bar on the left.
             var room = map.attributionControl.getContainer();
-            room.style.cssText += ";max-width:50%;white-space:normal;line-height:1.3;"
-                + "text-align:right";
+            room.style.cssText += ";white-space:normal;line-height:1.3;text-align:right;"
+                + "box-sizing:border-box;font-size:11px";
+            function fit() { room.style.maxWidth = Math.floor(map.getSize().x / 2) + "px"; }
+            fit();
+            map.on("resize", fit);
             map.attributionControl.addAttribution({{ this.credit }});
         })();
         {% endmacro %}
@@ -149,6 +152,37 @@ class _Legend(InertMacro):
         self.title = data_json(title)
         self.items = data_json([list(i) for i in items])
         self.credit = data_json(html.escape(credit))  # Leaflet inserts attributions as HTML
+
+
+class _Note(InertMacro):
+    """Lines of text in the bottom-left corner, stacked by Leaflet above the scale bar."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var note = L.control({position: "bottomleft"});
+            note.onAdd = function () {
+                var box = L.DomUtil.create("div", "ngomap-note");
+                box.style.cssText = "background:#fffd;padding:3px 6px;font:11px/1.3 sans-serif;"
+                    + "max-width:60vw;margin-bottom:4px";
+                {{ this.lines }}.forEach(function (line) {
+                    var row = document.createElement("div");
+                    row.textContent = line;
+                    box.appendChild(row);
+                });
+                return box;
+            };
+            note.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Note"
+        self.lines = data_json(list(lines))
 
 
 def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
@@ -222,6 +256,7 @@ def choropleth(
     area_colors: Mapping[str, str] | None = None,
     legend: Sequence[tuple[str, str]] | None = None,
     decimals: int = DEFAULT_DECIMALS,
+    note: Sequence[str] = (),
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
@@ -229,6 +264,7 @@ def choropleth(
     ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
     ``assets`` (local by default); the tile layer is optional and the areas draw without it.
     ``decimals``: the TopoJSON's grid (``areas`` quantised to it: ``geometry.grid_decimals``).
+    ``note``: lines shown bottom left, above the scale bar (an export's sources).
     The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
     template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
     """
@@ -285,5 +321,7 @@ def choropleth(
     if any(features[P_NO_DATA]):
         items.append((classes.no_data_color, labels.no_data))
     fmap.add_child(_Legend(labels.legend_title, items, labels.boundaries_credit))
+    if note:
+        fmap.add_child(_Note(note))
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap
