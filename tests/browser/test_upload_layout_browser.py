@@ -52,7 +52,7 @@ def test_after_an_upload_the_view_filters_and_map_top_fit_1366x768(
         def box(selector: str) -> dict[str, float]:
             found = page.locator(selector).first.bounding_box()
             assert found is not None, selector
-            return dict(found)
+            return {k: found[k] for k in ("x", "y", "width", "height")}
 
         view = box('[data-testid="stSidebar"] [data-testid="stRadio"]')  # the view selector
         assert view["y"] >= 0, view
