@@ -26,6 +26,7 @@ import numpy as np
 
 from ngomap._paths import I18N_DIR
 from ngomap.errors import BoundaryError, InputFileError, NgomapError
+from ngomap.messages import Msg, pair
 
 MB: Final = 1_000_000
 
@@ -263,10 +264,7 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
     archive = open_archive(data, name, limits)
     if archive is None:
         raise InputFileError(
-            f"{name}: the workbook is damaged (its zip directory cannot be read). Open it in "
-            "Excel and save it again as .xlsx, or export the sheet as CSV.",
-            f"{name} : le classeur est endommagé (son répertoire zip est illisible). "
-            "Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou exportez la feuille en CSV.",
+            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_ZIP, name=name),
         )
     try:
         with archive:
@@ -280,11 +278,7 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
         ValueError,
     ) as exc:
         raise InputFileError(
-            f"{name}: the workbook is damaged ({type(exc).__name__}: a part cannot be "
-            "unpacked). Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
-            f"{name} : le classeur est endommagé ({type(exc).__name__} : une partie ne peut "
-            "pas être décompressée). Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou "
-            "exportez la feuille en CSV.",
+            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_PART, name=name, name2=type(exc).__name__),
         ) from exc
 
 

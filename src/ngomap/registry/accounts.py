@@ -3,7 +3,14 @@
 Roles, each with the rights of those before it: viewer (maps and public fields), editor
 (edit, import rounds), validator (the queue of requests), admin (accounts, settings).
 Without any account or domain rule, a deployment has one local editor: the person at the
-keyboard, as before accounts existed (``auth_mode`` says "open").
+keyboard, as before accounts existed (``auth_mode`` says "open"). Nobody else could treat
+the listing requests then, so that local editor also reviews them (``LOCAL_EDITOR_ALSO``);
+accounts are not managed on the page in that mode: the first ``ngomap users add`` on the
+server turns sign-in on.
+
+The command line is the server operator's: whoever can reach the database URL already
+holds every right (the database's own credentials are the gate), so ``ngomap registry``
+and ``ngomap users`` ask for no sign-in; they record the operator's user name as "by".
 
 ``visible`` is the one function that decides which fields of an organisation, a presence
 or a request a role may see: the feed, the exports, the public form and the page all go
@@ -23,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from ngomap.messages import Msg, Text, pair
 from ngomap.registry.access_models import Account, DomainRule
 from ngomap.registry.db import RegistryError
 from ngomap.registry.rounds import _scalar_int
@@ -35,16 +43,24 @@ ADMIN: Final = "admin"
 ROLES: Final = (VIEWER, EDITOR, VALIDATOR, ADMIN)
 _RANK: Final = {PUBLIC: 0, VIEWER: 1, EDITOR: 2, VALIDATOR: 3, ADMIN: 4}
 
-# What each action needs, at least.
+# What each action needs, at least. The page asks ``ngomap.ui.access.allowed(action)``
+# before it shows an action's widget, and the action's own code asks again.
 ACTIONS: Final[dict[str, str]] = {
-    "view": PUBLIC,
+    "view": PUBLIC,  # the maps, the charts and the public directory
     "request": PUBLIC,  # send a listing request
+    "export": PUBLIC,  # download what one may see (public fields only for the public)
     "staff_fields": EDITOR,  # see staff-only contacts and notes
-    "edit": EDITOR,
-    "import": EDITOR,
-    "review": VALIDATOR,
-    "accounts": ADMIN,
+    "edit": EDITOR,  # edit an organisation (its profile, its presences)
+    "import": EDITOR,  # upload a file as a round, and apply it
+    "revert": EDITOR,  # undo a round or a change
+    "history": EDITOR,  # the changes view: who changed what, with values staff-only
+    "boundaries": EDITOR,  # keep boundary files on the server, offered to every user
+    "review": VALIDATOR,  # the queue of listing requests
+    "accounts": ADMIN,  # accounts, roles and domain rules
 }
+# What the single local editor of an open deployment (no account configured) may do beyond
+# an editor's rights: review the requests, as nobody else could.
+LOCAL_EDITOR_ALSO: Final = frozenset({"review"})
 
 # Fields only staff see, wherever they appear (organisations, presences, requests).
 STAFF_FIELDS: Final = frozenset(
@@ -53,8 +69,9 @@ STAFF_FIELDS: Final = frozenset(
 
 MAX_FAILURES: Final = 5
 LOCK_MINUTES: Final = 15
-OPEN: Final = "open"  # no account configured: one local editor
+OPEN: Final = "open"  # no account configured: one local editor (LOCAL_ROLE)
 LOCAL: Final = "local"  # local accounts (and perhaps OpenID Connect)
+LOCAL_ROLE: Final = EDITOR  # the role of the person at the page of an open deployment
 
 _hasher = PasswordHasher()
 
@@ -63,10 +80,13 @@ class LoginError(RegistryError):
     """A login refused: wrong e-mail or password, or the account locked for a while."""
 
 
-def can(role: str, action: str) -> bool:
-    """True when ``role`` may do ``action`` (see ACTIONS)."""
+def can(role: str, action: str, *, open_mode: bool = False) -> bool:
+    """True when ``role`` may do ``action`` (see ACTIONS); ``open_mode``: the person is the
+    single local editor of a deployment without accounts (see LOCAL_EDITOR_ALSO)."""
     if action not in ACTIONS:
-        raise RegistryError(f"Unknown action '{action}'.", f"Action « {action} » inconnue.")
+        raise RegistryError(*pair(Msg.ACCOUNTS_UNKNOWN_ACTION, action=action))
+    if open_mode and role == EDITOR and action in LOCAL_EDITOR_ALSO:
+        return True
     return _RANK.get(role, 0) >= _RANK[ACTIONS[action]]
 
 
@@ -86,8 +106,7 @@ def _role(role: str) -> str:
     chosen = role.strip().lower()
     if chosen not in ROLES:
         raise RegistryError(
-            f"'{role}' is not a role: {', '.join(ROLES)}.",
-            f"« {role} » n'est pas un rôle : {', '.join(ROLES)}.",
+            *pair(Msg.ACCOUNTS_NOT_ROLE, role=role, roles=", ".join(ROLES)),
         )
     return chosen
 
@@ -96,9 +115,7 @@ def _email(email: str) -> str:
     chosen = email.strip().lower()
     local, _, domain = chosen.partition("@")
     if not local or "." not in domain or " " in chosen or len(chosen) > 254:
-        raise RegistryError(
-            f"'{email}' is not an e-mail address.", f"« {email} » n'est pas une adresse e-mail."
-        )
+        raise RegistryError(*pair(Msg.ACCOUNTS_NOT_MAIL_ADDRESS, email=email))
     return chosen
 
 
@@ -106,8 +123,7 @@ def _domain(domain: str) -> str:
     chosen = domain.strip().lower().lstrip("@")
     if "." not in chosen or " " in chosen or "@" in chosen:
         raise RegistryError(
-            f"'{domain}' is not a domain (embassy.example).",
-            f"« {domain} » n'est pas un domaine (ambassade.example).",
+            *pair(Msg.ACCOUNTS_NOT_DOMAIN_EMBASSY, domain=domain),
         )
     return chosen
 
@@ -123,9 +139,7 @@ def add(
         known = connection.scalar(select(Account.id).where(Account.email == address))
         if known is not None:
             if not replace:
-                raise RegistryError(
-                    f"{address} already has an account.", f"{address} a déjà un compte."
-                )
+                raise RegistryError(*pair(Msg.ACCOUNTS_ALREADY_ACCOUNT, address=address))
             values: dict[str, Any] = {"role": chosen, "failed_logins": 0, "locked_until": None}
             if hashed:
                 values["password_hash"] = hashed
@@ -195,17 +209,17 @@ def import_csv(engine: Engine, data: bytes, *, name: str = "accounts.csv") -> Im
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RegistryError(
-            f"{name} is not UTF-8 text: save it as CSV UTF-8.",
-            f"{name} n'est pas un texte UTF-8 : enregistrez-le en CSV UTF-8.",
+            *pair(Msg.ACCOUNTS_NOT_UTF_TEXT, name=name),
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not {"email", "role"} <= columns:
         raise RegistryError(
-            f"{name} needs the columns email and role (and password, optional); "
-            f"found {', '.join(sorted(columns)) or 'none'}.",
-            f"{name} doit avoir les colonnes email et role (et password, facultative) ; "
-            f"trouvé {', '.join(sorted(columns)) or 'aucune'}.",
+            *pair(
+                Msg.ACCOUNTS_COLUMNS_NEEDED,
+                name=name,
+                found=", ".join(sorted(columns)) or Text(Msg.ACCOUNTS_NONE),
+            ),
         )
     rows: list[tuple[str, str, str | None]] = []
     problems: list[tuple[str, str]] = []
@@ -216,17 +230,17 @@ def import_csv(engine: Engine, data: bytes, *, name: str = "accounts.csv") -> Im
             address, chosen = _email(row["email"]), _role(row["role"])
         except RegistryError as exc:
             problems.append(
-                (
-                    f"{name} row {number}: {exc.message('en')}",
-                    f"{name} ligne {number} : {exc.message('fr')}",
-                )
+                pair(Msg.ACCOUNTS_ROW_PROBLEM, name=name, number=number, problem=exc.message)
             )
             continue
         if address in seen:
             problems.append(
-                (
-                    f"{name} row {number}: {address} is already on row {seen[address]}.",
-                    f"{name} ligne {number} : {address} est déjà ligne {seen[address]}.",
+                pair(
+                    Msg.ACCOUNTS_ROW_ALREADY_ROW,
+                    name=name,
+                    number=number,
+                    address=address,
+                    seen=seen[address],
                 )
             )
             continue
@@ -259,11 +273,14 @@ def auth_mode(engine: Engine) -> str:
     return OPEN if not accounts and not rules else LOCAL
 
 
-def role_for_email(engine: Engine, email: str) -> str:
+def role_for_email(engine: Engine, email: str, *, verified: bool = True) -> str:
     """The role of someone who proved this e-mail (OpenID Connect): their account's role,
     else the rule of the longest matching domain (``ml.embassy.example`` matches a rule for
-    ``embassy.example``), else viewer."""
+    ``embassy.example``), else viewer. An address the identity provider says it has not
+    verified (``email_verified`` false) gets viewer: anyone may type any address there."""
     address = _email(email)
+    if not verified:
+        return VIEWER
     with engine.connect() as connection:
         role = connection.scalar(select(Account.role).where(Account.email == address))
         if role is not None:
@@ -285,7 +302,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
     """Check a local login; the account's role. After MAX_FAILURES wrong passwords in a row
     the account is locked for LOCK_MINUTES, even to the right password."""
     now = now or datetime.now(UTC)
-    refused = LoginError("Wrong e-mail or password.", "Adresse e-mail ou mot de passe incorrect.")
+    refused = LoginError(*pair(Msg.ACCOUNTS_WRONG_MAIL_PASSWORD))
     try:
         address = _email(email)
     except RegistryError:
@@ -309,8 +326,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
                 + 1,
             )
             raise LoginError(
-                f"Too many wrong passwords: this account is locked for {minutes} more minutes.",
-                f"Trop de mots de passe erronés : ce compte est bloqué encore {minutes} minutes.",
+                *pair(Msg.ACCOUNTS_TOO_MANY_WRONG, minutes=minutes),
             )
         try:
             _hasher.verify(account.password_hash, password)
@@ -323,8 +339,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
             failure: LoginError | None = refused
             if failures >= MAX_FAILURES:
                 failure = LoginError(
-                    f"Too many wrong passwords: this account is locked for {LOCK_MINUTES} minutes.",
-                    f"Trop de mots de passe erronés : ce compte est bloqué {LOCK_MINUTES} minutes.",
+                    *pair(Msg.ACCOUNTS_TOO_MANY_WRONG_2, lock_minutes=LOCK_MINUTES),
                 )
         else:
             failure = None

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ngomap.errors import NgomapError
+from ngomap.messages import Msg, pair
 
 ProjectArg = Annotated[
     Path,
@@ -96,13 +97,13 @@ def _brief_bytes(
     lang: str,
 ) -> bytes:
     # Heavy modules (geopandas, matplotlib) only when the command runs.
+    from ngomap.advise.brief import brief_pdf, build_brief
+    from ngomap.advise.changes import TwoRounds
+    from ngomap.advise.project import read_project_file
     from ngomap.areas.files import load_boundaries
     from ngomap.areas.population import read_population
-    from ngomap.brief import brief_pdf, build_brief
-    from ngomap.changes import TwoRounds
     from ngomap.errors import InputFileError
     from ngomap.importer.threew import load_sample, read_3w
-    from ngomap.project import read_project_file
 
     bounds = load_boundaries(boundaries or None, crs=crs)
     project = read_project_file(project_path, bounds)
@@ -113,9 +114,7 @@ def _brief_bytes(
         records, report = read_3w(data, boundaries=bounds)
         if not report.usable:
             raise InputFileError(
-                f"{data.name} cannot be used: run `ngomap validate {data}` to see why.",
-                f"{data.name} est inutilisable : lancez `ngomap validate {data}` pour savoir "
-                "pourquoi.",
+                *pair(Msg.CLI_BRIEF_CANNOT_USED_RUN, data=data.name, data2=data),
             )
         source = name = data.name
     history = None
