@@ -159,34 +159,36 @@ def remind(
     chosen = due(engine, months=months, today=today or now.date())
     if only is not None:
         chosen = chosen.loc[chosen["id"].isin(list(only))]
-    reachable = chosen.loc[chosen["email"] != ""]
-    links = {int(i): request_link(base_url, int(i)) for i in reachable["id"]}
-    messages = [
-        message(
-            str(row.name),
-            row.last_confirmed,
-            links[int(row.id)],
-            to=str(row.email),
-            sender=settings.sender,
-            lang=lang,
-            when=now,
+    targets: list[tuple[int, str, date | None, str]] = [
+        (int(i), str(n), c if isinstance(c, date) else None, str(e))
+        for i, n, c, e in zip(
+            chosen["id"].tolist(),
+            chosen["name"].tolist(),
+            chosen["last_confirmed"].tolist(),
+            chosen["email"].tolist(),
+            strict=True,
         )
-        for row in reachable.itertuples(index=False)
+        if e
+    ]
+    links = {org_id: request_link(base_url, org_id) for org_id, _, _, _ in targets}
+    messages = [
+        message(name, confirmed, links[org_id], to=to, sender=settings.sender, lang=lang, when=now)
+        for org_id, name, confirmed, to in targets
     ]
     send_messages(messages, settings)
-    if len(reachable):
+    if targets:
         with engine.begin() as connection:
             connection.execute(
                 insert(ReminderRow),
                 [
                     {
-                        "organisation_id": int(row.id),
-                        "email": str(row.email),
-                        "link": links[int(row.id)],
+                        "organisation_id": org_id,
+                        "email": to,
+                        "link": links[org_id],
                         "sent_at": now,
                         "by": by or "—",
                     }
-                    for row in reachable.itertuples(index=False)
+                    for org_id, _, _, to in targets
                 ],
             )
     missing = chosen.loc[chosen["email"] == "", "name"]
