@@ -14,6 +14,8 @@ from ngomap.ui import (
     exports,
     link,
     panels,
+    registry_data,
+    rounds_page,
     streamlit_words,
     upload,
     views,
@@ -29,10 +31,11 @@ link.remember()
 
 lang = widgets.language()
 streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus) in lang
+access.navigation(lang)  # who is here and which page: every action below asks their role
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)
-if access.other_page(lang, boundaries):  # the request form or the review queue, by role
+if access.other_page(lang, boundaries):  # directory, request form, review queue, accounts
     st.stop()
 
 st.title(t("app_title", lang))
@@ -42,19 +45,23 @@ import_label = (
 )
 map_tab, import_tab = st.tabs([t("tab_map", lang), import_label or t("tab_import", lang)])
 summary = map_tab.container()
-dataset = data.sample(boundaries.fingerprint, boundaries)
-dataset = upload.dataset_or_sample(
-    dataset, boundaries, lang, aliases=aliases, details=import_tab, summary=summary
+registry = registry_data.load(lang)  # the registry now, or as of a date, fresh entries only
+uploaded = upload.dataset_or_sample(
+    registry.dataset, boundaries, lang, aliases=aliases, details=import_tab, summary=summary
 )
-records = dataset.records
+with import_tab:  # the file compared with the registry, applied as a round; the rounds
+    rounds_page.section(registry, uploaded, boundaries, lang, upload=upload.current())
 
 with map_tab:  # everything below is drawn in the map tab
+    dataset = registry_data.choose(registry, uploaded, lang, file_name=upload.upload_name())
+    records = dataset.records
     panels.banner(dataset, lang)
     link.note(dataset, boundaries, lang)
 
     options = views.controls(records, boundaries, lang, where=controls_box)
     population = widgets.population(boundaries, options.level, lang)
-    views.save_to_url(options, lang, made_with=link.params(dataset, boundaries, lang))
+    made_with = link.params(dataset, boundaries, lang) | registry_data.params()
+    views.save_to_url(options, lang, made_with=made_with)
     if options.filters.sectors == ():
         st.info(t("no_sector", lang))
         st.stop()

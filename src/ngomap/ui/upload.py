@@ -315,3 +315,9 @@ def dataset_or_sample(
         return sample
     summary.caption(line)
     return dataset
+
+
+def current() -> dict[str, Any] | None:
+    """The uploaded file ({"name", "data"}) of this session, or None."""
+    found = st.session_state.get(UPLOAD_KEY)
+    return dict(found) if found else None
