@@ -119,3 +119,23 @@ def test_no_address_is_listed_and_bad_input_refused(db_url: str) -> None:
     with pytest.raises(RegistryError, match="at least 1"):
         rm.due(engine, months=0)
     assert rm.months_before(date(2026, 3, 31), 1) == date(2026, 2, 28)
+
+
+def test_an_organisations_entry_as_each_role_sees_it(db_url: str) -> None:
+    from ngomap.advise import profile
+    from ngomap.registry import accounts as ac
+
+    engine = _registry(db_url)
+    eau = profile.find_by_key(engine, "eau pour tous")
+    assert eau is not None
+    assert profile.find_by_key(engine, "nobody") is None
+    seen = profile.entry(engine, eau, role=ac.VIEWER)
+    assert "contacts_staff" not in seen.fields  # staff-only, never to a viewer
+    assert seen.fields["last_confirmed"] == date(2024, 3, 31)
+    assert "moussa@ept.example" not in seen.latest.to_string()  # nor its history
+    staff = profile.entry(engine, eau, role=ac.EDITOR)
+    assert staff.fields["contacts_staff"] == [{"name": "Moussa", "email": "moussa@ept.example"}]
+    assert (staff.rounds, staff.added, staff.withdrawn) == (2, 2, 2)  # gone from q2
+    assert staff.edits == 1
+    assert seen.edits == 0
+    assert staff.listed_since == date(2024, 3, 31)

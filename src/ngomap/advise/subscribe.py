@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Engine, insert, select, update
+from sqlalchemy.exc import IntegrityError
 
 from ngomap.advise import rounds_history
 from ngomap.advise.notify import Digest, SmtpSettings, Subscription, digests, send
@@ -151,8 +152,11 @@ def digest_rounds(
                     "sent_at": None,
                 }
             )
-        with engine.begin() as connection:
-            connection.execute(insert(DigestRow), rows)
+        try:
+            with engine.begin() as connection:
+                connection.execute(insert(DigestRow), rows)
+        except IntegrityError:  # another process made this round's digests meanwhile
+            continue
         made += len(rows)
     sent, unsent = _send_unsent(engine, boundaries, settings, now)
     return Outcome(made, sent, unsent)

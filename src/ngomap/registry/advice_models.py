@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ngomap.registry.models import Base
@@ -63,6 +63,9 @@ class DigestRow(Base):
     body: Mapped[str] = mapped_column(Text, default="")
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    # One digest per subscription and round, even when two app processes make them at once.
+    __table_args__ = (UniqueConstraint("subscription_id", "round_id", name="uq_digests_once"),)
 
 
 class ReminderRow(Base):

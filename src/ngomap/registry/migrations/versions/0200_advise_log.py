@@ -69,6 +69,7 @@ def upgrade() -> None:
         _fk("digests", "subscription_id", "subscriptions"),
         _fk("digests", "round_id", "rounds"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_digests")),
+        sa.UniqueConstraint("subscription_id", "round_id", name="uq_digests_once"),
     )
     for column in ("subscription_id", "round_id"):
         op.create_index(op.f(f"ix_digests_{column}"), "digests", [column])
