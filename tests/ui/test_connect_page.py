@@ -105,7 +105,7 @@ def test_marking_an_introduction_keeps_it_in_the_registry_and_the_list() -> None
     assert log is not None
     assert list(log.iloc[0, 1:3]) == ["Focal — Gamma Bcc: x@y.example", "awa@bureau.example"]
     again.text_area[0].set_value("Met on 3 June; a joint proposal")
-    (save,) = [b for b in again.get("button") if b.proto.label == "Save the outcome"]
+    (save,) = [b for b in again.button if b.label == "Save the outcome"]
     save.click()
     again.run()
     assert not again.exception, again.exception
