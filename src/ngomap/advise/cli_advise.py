@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from ngomap.errors import NgomapError
+from ngomap.messages import Msg, pair
 
 DbOpt = Annotated[
     str | None,
@@ -114,10 +115,7 @@ def remind(
             return
         settings = SmtpSettings.from_env()
         if settings is None:
-            raise NgomapError(
-                "No SMTP server: set NGOMAP_SMTP_HOST and NGOMAP_SMTP_FROM.",
-                "Aucun serveur SMTP : définissez NGOMAP_SMTP_HOST et NGOMAP_SMTP_FROM.",
-            )
+            raise NgomapError(*pair(Msg.NOTIFY_NO_SMTP_SERVER))
         done = rm.remind(
             engine, settings, base_url=base_url, by=by or current_user(), months=months, lang=lang
         )

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, or_, select, update
 
 from ngomap.advise.connect import Introduction
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text
 from ngomap.registry.advice_models import IntroductionRow
 from ngomap.registry.db import RegistryError
@@ -46,8 +47,12 @@ def _text(value: str, limit: int, what: tuple[str, str]) -> str:
     text = clean_text(value) if "\n" not in value else value.strip()
     if len(text) > limit:
         raise RegistryError(
-            f"The {what[0]} is {len(text)} characters long; at most {limit}.",
-            f"{what[1]} fait {len(text)} caractères ; {limit} au plus.",
+            *pair(
+                Msg.LOG_TOO_LONG,
+                what=lambda lang: what[0] if lang == "en" else what[1],
+                length=len(text),
+                limit=limit,
+            )
         )
     return text
 
@@ -63,10 +68,7 @@ def record(
 ) -> int:
     """Log that ``first`` and ``second`` were put in touch; the entry's id."""
     if not first.key or not second.key or first.key == second.key:
-        raise RegistryError(
-            "An introduction needs two different organisations.",
-            "Une mise en relation demande deux organisations différentes.",
-        )
+        raise RegistryError(*pair(Msg.LOG_TWO_DIFFERENT))
     chosen = _text(note, NOTE_LIMIT, ("note", "La note"))
     with engine.begin() as connection:
         ids = dict(
@@ -108,9 +110,7 @@ def set_outcome(
             .values(outcome=chosen, outcome_at=at or datetime.now(UTC), outcome_by=by or "—")
         )
         if not done.rowcount:
-            raise RegistryError(
-                f"There is no introduction {entry}.", f"Il n'y a pas de mise en relation {entry}."
-            )
+            raise RegistryError(*pair(Msg.LOG_NO_INTRODUCTION, entry=entry))
 
 
 def listing(engine: Engine, *, organisation: str | None = None) -> pd.DataFrame:

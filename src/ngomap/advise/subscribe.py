@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ngomap.advise import rounds_history
 from ngomap.advise.notify import Digest, SmtpSettings, Subscription, digests, send
 from ngomap.areas.boundaries import Boundaries
+from ngomap.messages import Msg, pair
 from ngomap.registry.advice_models import DigestRow, SubscriptionRow
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import Round
@@ -47,10 +48,7 @@ def subscribe(
     if boundaries is not None:
         unknown = [code for code in subscription.areas if code not in boundaries.areas.index]
         if unknown:
-            raise RegistryError(
-                f"Unknown areas: {', '.join(unknown)} (use P-codes of the boundaries).",
-                f"Zones inconnues : {', '.join(unknown)} (utilisez les P-codes des limites).",
-            )
+            raise RegistryError(*pair(Msg.SUBSCRIBE_UNKNOWN_AREAS, areas=", ".join(unknown)))
     with engine.begin() as connection:
         return _scalar_int(
             connection.scalar(
@@ -78,10 +76,7 @@ def unsubscribe(engine: Engine, subscription_id: int) -> None:
             .values(active=False)
         )
     if not done.rowcount:
-        raise RegistryError(
-            f"There is no subscription {subscription_id}.",
-            f"Il n'y a pas d'abonnement {subscription_id}.",
-        )
+        raise RegistryError(*pair(Msg.SUBSCRIBE_NO_SUBSCRIPTION, number=subscription_id))
 
 
 def subscriptions(engine: Engine, *, email: str | None = None) -> pd.DataFrame:
