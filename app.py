@@ -13,6 +13,7 @@ from ngomap.ui import (
     data,
     edit,
     exports,
+    level_hint,
     link,
     panels,
     registry_data,
@@ -90,6 +91,7 @@ with map_tab:  # everything below is drawn in the map tab
         map_credit=t("boundaries_credit", lang, source=boundaries.source),
     )
     st.subheader(plain(view.title))  # names are user text
+    level_hint.show(records, boundaries, options, lang)  # a grey map: the data's level
     map_column, panel_column = st.columns([3, 1])
     with map_column:
         clicked = views.show_map(view, light_areas(boundaries, options.level))
