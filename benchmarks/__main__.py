@@ -34,6 +34,7 @@ GROUPS: Final = (
     ("html", "benchmarks.html_export_bench"),
     ("browser", "benchmarks.browser_bench"),
     ("registry", "benchmarks.registry_bench"),
+    ("requests", "benchmarks.requests_bench"),
 )
 SCHEMA_VERSION: Final = 1
 

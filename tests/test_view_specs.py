@@ -39,7 +39,7 @@ def _options(key: str, dataset: Dataset) -> a.ViewOptions:
 
 
 def test_every_view_has_its_words_in_both_languages() -> None:
-    assert list(VIEWS) == ["density", "overlap", "gaps", "zones"]
+    assert list(VIEWS) == ["density", "overlap", "gaps", "zones", "changes"]
     for key, spec in VIEWS.items():
         assert spec.key == key
         for lang in LANGUAGES:
@@ -85,7 +85,7 @@ def test_unknown_view_is_refused_naming_the_known_ones() -> None:
         build_view(records, regions, a.ViewOptions(view="nope"), lang="fr")
     result = runner.invoke(cli, ["export", "--view", "nope", "--out", "x.csv"])
     assert result.exit_code == 2
-    assert "density, overlap, gaps, zones" in result.output
+    assert "density, overlap, gaps, zones, changes" in result.output
 
 
 def test_page_export_and_command_line_show_the_same_view(tmp_path: Path) -> None:

@@ -41,7 +41,8 @@ from ngomap._paths import DATA_DIR
 from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
-from ngomap.normalise import clean_text, norm_text
+from ngomap.messages import Msg, pair
+from ngomap.normalise import clean_text, norm_text, split_names
 
 CONNECT_DIR: Final = DATA_DIR / "connect"
 WEIGHTS_FILE: Final = CONNECT_DIR / "weights.toml"
@@ -64,7 +65,6 @@ REASONS: Final = (
 # Degrees (about 11 m): real boundary files leave slivers between areas that do touch.
 NEIGHBOUR_TOLERANCE: Final = 1e-4
 # Several partners or funders in one cell: "A; B". Commas stay: names hold them.
-LIST_SEPARATORS: Final = (";", "|", "\n")
 SHOWN_IN_TEXT: Final = 5  # names listed in a reason's text before "(+N)"
 
 # Columns of ``suggestions_frame``.
@@ -95,8 +95,7 @@ def read_weights(path: Path) -> Weights:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputFileError(
-            f"{path.name} cannot be read as TOML ({exc}).",
-            f"{path.name} n'est pas lisible en TOML ({exc}).",
+            *pair(Msg.CONNECT_CANNOT_READ_TOML, path=path.name, exc=exc),
         ) from exc
     points = data.get("points", {})
     unknown = sorted(set(points) - set(REASONS))
@@ -113,9 +112,12 @@ def read_weights(path: Path) -> Weights:
             if part
         )
         raise InputFileError(
-            f"{path.name}, [points]: {detail}. Give one number per reason: {', '.join(REASONS)}.",
-            f"{path.name}, [points] : {detail}. Donnez un nombre par raison : "
-            f"{', '.join(REASONS)}.",
+            *pair(
+                Msg.CONNECT_POINTS_GIVE_ONE,
+                path=path.name,
+                detail=detail,
+                reasons=", ".join(REASONS),
+            ),
         )
     ignored = data.get("funders", {}).get("not_a_funder", [])
     return Weights(
@@ -188,8 +190,7 @@ def read_complements(path: Path) -> Complements:
             pairs.setdefault(second, {})[first] = entry
     if problems:
         raise InputFileError(
-            f"{path.name}: {'; '.join(problems)}: use sector codes of data/vocab/sectors.csv.",
-            f"{path.name} : {'; '.join(problems)} : utilisez les codes de data/vocab/sectors.csv.",
+            *pair(Msg.CONNECT_USE_SECTOR_CODES, path=path.name, problems="; ".join(problems)),
         )
     return Complements(pairs)
 
@@ -235,14 +236,6 @@ def neighbours(boundaries: Boundaries, level: str | None = None) -> Mapping[str,
 
 
 # --- the focus ------------------------------------------------------------------------------
-
-
-def split_names(value: object) -> list[str]:
-    """Names in one partner or funder cell ("A; B"), cleaned, empty ones left out."""
-    text = clean_text(value)
-    for separator in LIST_SEPARATORS[1:]:
-        text = text.replace(separator, LIST_SEPARATORS[0])
-    return [part for part in (clean_text(p) for p in text.split(LIST_SEPARATORS[0])) if part]
 
 
 def _names_in(records: pd.DataFrame, column: str) -> dict[str, str]:
