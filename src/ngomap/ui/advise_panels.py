@@ -20,6 +20,7 @@ from ngomap.advise.notify import SmtpSettings, Subscription
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
+from ngomap.messages import Msg, pair
 from ngomap.registry import accounts as ac
 from ngomap.ui import access
 from ngomap.ui.text import plain
@@ -326,8 +327,7 @@ def _send_reminders(engine: Engine, months: int, url: str, by: str, lang: str) -
         settings = SmtpSettings.from_env()
         if settings is None:
             raise NgomapError(
-                "No SMTP server: set NGOMAP_SMTP_HOST and NGOMAP_SMTP_FROM.",
-                "Aucun serveur SMTP : définissez NGOMAP_SMTP_HOST et NGOMAP_SMTP_FROM.",
+                *pair(Msg.CLI_ADVISE_NO_SMTP_SERVER),
             )
         done = reminders.remind(
             engine, settings, base_url=url, by=by, months=months, lang=lang, now=datetime.now(UTC)
