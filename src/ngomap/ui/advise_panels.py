@@ -326,7 +326,9 @@ def _send_reminders(engine: Engine, months: int, url: str, by: str, lang: str) -
     try:
         settings = SmtpSettings.from_env()
         if settings is None:
-            raise NgomapError(*pair(Msg.NOTIFY_NO_SMTP_SERVER))
+            raise NgomapError(
+                *pair(Msg.CLI_ADVISE_NO_SMTP_SERVER),
+            )
         done = reminders.remind(
             engine, settings, base_url=url, by=by, months=months, lang=lang, now=datetime.now(UTC)
         )
