@@ -1,11 +1,14 @@
-"""Tiny frames for tests."""
+"""Tiny frames for tests, and what the page's map shows (AppTest)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from ngomap import schema as s
 
@@ -23,9 +26,37 @@ def make_records(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
 
 
 def map_properties(script: str) -> list[dict[str, Any]] | None:
-    """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order."""
-    import json
-    import re
+    """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order.
 
-    found = re.search(r"_props = (\[.*?\]);\n", script, re.S)
-    return None if found is None else list(json.loads(found.group(1)))
+    Each with its ``color`` (fill) and ``no_data`` as its style says (the page sends them
+    once per distinct style, not per area).
+    """
+    found = re.search(r"_props = (\{.*?\});\n", script, re.S)
+    styled = re.search(r"_styles = (\[.*?\]);\n", script, re.S)
+    if found is None or styled is None:
+        return None
+    columns: dict[str, list[Any]] = json.loads(found.group(1))
+    styles: list[dict[str, Any]] = json.loads(styled.group(1))
+    count = len(next(iter(columns.values()), []))
+    areas = [{key: values[i] for key, values in columns.items()} for i in range(count)]
+    for area in areas:
+        style = styles[area["_s"]]
+        area.setdefault("color", style["fillColor"])
+        area.setdefault("no_data", style.get("dashArray") is not None)
+    return areas
+
+
+def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
+    """The GeoJSON features sent to the st_folium component."""
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    properties = map_properties(args["script"])
+    if properties is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
+        return [{"properties": props} for props in properties]
+    found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
+    assert found is not None
+    return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]
+
+
+def map_counts(at: AppTest) -> dict[str, int]:
+    return {f["properties"]["name"]: f["properties"]["count"] for f in features(at)}

@@ -14,6 +14,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import mapping_fingerprint
 from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes, check_csv_layout
+from ngomap.messages import Msg, pair
 from ngomap.normalise import norm_pcode
 from ngomap.schema import Problem, Severity
 
@@ -43,15 +44,12 @@ def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.D
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(
-                f"{name} cannot be opened ({exc.strerror}): check the path.",
-                f"{name} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+                *pair(Msg.POPULATION_CANNOT_OPENED_CHECK, name=name, strerror=exc.strerror),
             ) from exc
     check_bytes(len(data), name, limits)
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data[:4096]:
         raise InputFileError(
-            f"{name} is not a CSV file: save the population table from Excel as CSV.",
-            f"{name} n'est pas un fichier CSV : enregistrez la table de population depuis "
-            "Excel en CSV.",
+            *pair(Msg.POPULATION_NOT_CSV_FILE, name=name),
         )
     try:
         text = data.decode("utf-8-sig")
@@ -70,8 +68,7 @@ def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.D
         )
     except (ValueError, csv.Error, pd.errors.ParserError) as exc:
         raise InputFileError(
-            f"{name} cannot be read as a CSV population table ({exc}).",
-            f"{name} n'est pas lisible comme table de population CSV ({exc}).",
+            *pair(Msg.POPULATION_CANNOT_READ_CSV, name=name, exc=exc),
         ) from exc
     if rows.empty:
         return pd.DataFrame(), name
@@ -105,17 +102,17 @@ def read_population(
     total = next((c for c in _TOTAL_COLUMNS if c in frame.columns), None)
     if not codes or total is None:
         raise InputFileError(
-            f"{name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
-            "(T_TL); use an OCHA COD-PS table.",
-            f"{name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
-            "total (T_TL) ; utilisez une table COD-PS d'OCHA.",
+            *pair(Msg.POPULATION_NO_CODE_COLUMN, name=name),
         )
     code_column = codes[0][1]
     values = pd.to_numeric(frame[total].str.replace(r"[\s,]", "", regex=True), errors="coerce")
+    # Each code normalised once (a file can repeat a row thousands of times); the last row
+    # of a code wins, as it always did.
+    kept = pd.DataFrame({"code": frame[code_column].to_numpy(), "value": values.to_numpy()})
+    kept = kept.loc[kept["value"].notna()].drop_duplicates("code", keep="last")
+    normed = {code: norm_pcode(code) for code in kept["code"].unique()}
     population = {
-        norm_pcode(code): float(value)
-        for code, value in zip(frame[code_column], values, strict=True)
-        if pd.notna(value)
+        normed[code]: float(value) for code, value in zip(kept["code"], kept["value"], strict=True)
     }
     problems: list[Problem] = []
     if boundaries is not None:
@@ -127,10 +124,12 @@ def read_population(
                     None,
                     code_column,
                     ", ".join(unknown),
-                    f"{len(unknown)} population codes are not in the boundaries "
-                    f"({boundaries.source}): {', '.join(unknown[:10])}.",
-                    f"{len(unknown)} codes de population absents des limites "
-                    f"({boundaries.source}) : {', '.join(unknown[:10])}.",
+                    *pair(
+                        Msg.POPULATION_UNKNOWN_POPULATION_CODES_NOT,
+                        n_unknown=len(unknown),
+                        source=boundaries.source,
+                        unknown=", ".join(unknown[:10]),
+                    ),
                     Severity.WARNING,
                     kind="population.unknown",
                 )
@@ -144,12 +143,11 @@ def read_population(
                     None,
                     code_column,
                     ", ".join(missing),
-                    f"No population for {len(missing)} areas of the boundaries: {names}. "
-                    "The population table may be of another version; these areas show "
-                    "as 'no data'.",
-                    f"Pas de population pour {len(missing)} zones des limites : {names}. "
-                    "La table de population est peut-être d'une autre version ; ces zones "
-                    "apparaissent « sans données ».",
+                    *pair(
+                        Msg.POPULATION_MISSING_NO_POPULATION_AREAS,
+                        n_missing=len(missing),
+                        names=names,
+                    ),
                     Severity.WARNING,
                     kind="population.missing",
                 )

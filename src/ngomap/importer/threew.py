@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Final
+from typing import Final, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from ngomap.areas.file_areas import areas_from_columns, other_country
 from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import frame_fingerprint
+from ngomap.importer.options import ImportKeywords, ImportOptions, import_options
 from ngomap.importer.sheets import (
     FORMULA_ERRORS,
     SNIFF_ROWS,
@@ -32,7 +33,8 @@ from ngomap.importer.sheets import (
     read_grid,
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
-from ngomap.limits import DEFAULT_LIMITS, Limits
+from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes
+from ngomap.messages import Msg, Text, en_fr, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
 
@@ -260,8 +262,7 @@ def read_table(
     non_empty = grid.non_empty()
     if not non_empty.any():
         raise InputFileError(
-            f"{name} is empty: export the sheet with its header row and try again.",
-            f"{name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
+            *pair(Msg.THREEW_EMPTY_EXPORT_SHEET, name=name),
         )
     head = grid.head(SNIFF_ROWS)
     header_index, tag_index = find_header(head)
@@ -273,12 +274,11 @@ def read_table(
     mapping, unmapped = map_columns(headers, hashtags, column_map)
     if not mapping:
         raise InputFileError(
-            f"{name}{f' (sheet {grid.sheet})' if grid.sheet else ''}: no column is recognised "
-            "(organisation, sector, region...). Add HXL hashtags under the headers or map the "
-            "columns by hand.",
-            f"{name}{f' (feuille {grid.sheet})' if grid.sheet else ''} : aucune colonne "
-            "reconnue (organisation, secteur, région...). Ajoutez les hashtags HXL sous les "
-            "en-têtes ou associez les colonnes à la main.",
+            *pair(
+                Msg.THREEW_NO_COLUMN_RECOGNISED,
+                name=name,
+                sheet=Text(Msg.THREEW_SHEET_NAMED, {"sheet": grid.sheet}) if grid.sheet else "",
+            ),
         )
     body = np.flatnonzero(non_empty[first_data:]) + first_data  # blank lines are not rows
     return Table(
@@ -292,9 +292,7 @@ def read_table(
     )
 
 
-def _source(
-    source: str | Path | bytes, name: str | None, max_bytes: int | None
-) -> tuple[bytes, str]:
+def _source(source: str | Path | bytes, name: str | None, limits: Limits) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         data, label = source, name or "upload"
     else:
@@ -304,18 +302,9 @@ def _source(
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(
-                f"{label} cannot be opened ({exc.strerror}): check the path.",
-                f"{label} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+                *pair(Msg.THREEW_CANNOT_OPENED_CHECK, label=label, strerror=exc.strerror),
             ) from exc
-    if max_bytes is not None and len(data) > max_bytes:
-        limit = max_bytes / 1_000_000
-        raise InputFileError(
-            f"{label} is {len(data) / 1_000_000:.0f} MB, over the {limit:.0f} MB limit: keep only "
-            "the sheet and columns you need, or use the command line (ngomap validate).",
-            f"{label} fait {len(data) / 1_000_000:.0f} Mo, plus que la limite de {limit:.0f} Mo : "
-            "ne gardez que la feuille et les colonnes utiles, ou utilisez la ligne de commande "
-            "(ngomap validate).",
-        )
+    check_bytes(len(data), label, limits)
     return data, label
 
 
@@ -323,37 +312,23 @@ def read_3w(
     source: str | Path | bytes,
     *,
     name: str | None = None,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
-    sheet: str | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
-    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
-    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
-    ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
-    ``vocab_aliases`` the user's alias,code files by vocabulary ("sectors", "org_types",
-    "presence");
-    ``progress(fraction, step)`` is called as the import goes. The file itself is never
-    modified. Without ``boundaries``, see ``read_3w_areas``.
+    ``options`` (or their fields as keywords: ``boundaries=``, ``column_map=``...) say
+    what to read it with, see ``ImportOptions``; ``progress(fraction, step)`` is called as
+    the import goes; a file over ``limits.max_bytes`` is refused before it is read. The
+    file itself is never modified. Without ``boundaries``, see ``read_3w_areas``.
     """
     records, report, _areas = read_3w_areas(
         source,
         name=name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
-        sheet=sheet,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     return records, report
@@ -363,15 +338,10 @@ def read_3w_areas(
     source: str | Path | bytes,
     *,
     name: str | None = None,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
-    sheet: str | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """``read_3w``, and the boundaries the records were matched on.
 
@@ -379,9 +349,15 @@ def read_3w_areas(
     country's; then the file's own codes and names (``areas_from_columns``, no geometry),
     so that its tables can be counted at every level it has.
     """
-    data, label = _source(source, name, max_bytes)
+    opts = import_options(options, keywords)
+    data, label = _source(source, name, limits)
     table = read_table(
-        data, label, sheet=sheet, column_map=column_map, progress=progress, limits=limits
+        data,
+        label,
+        sheet=opts.sheet,
+        column_map=dict(opts.column_map) if opts.column_map is not None else None,
+        progress=progress,
+        limits=limits,
     )
     log = ProblemLog()
     for row, position, value in table.grid.errors:
@@ -391,11 +367,11 @@ def read_3w_areas(
                 kind="cell.formula_error",
                 column=table.headers[position],
                 value=value,
-                en=f"Excel error value {value}: read as an empty cell.",
-                fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
+                **en_fr(Msg.CELL_FORMULA_ERROR_EXCEL_ERROR_VALUE, value=value),
                 severity=Severity.WARNING,
             )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
+    boundaries = opts.boundaries
     if boundaries is None:
         boundaries = embedded_regions()
         if other_country(columns, boundaries) is not None:
@@ -407,15 +383,10 @@ def read_3w_areas(
                     kind="area.from_file",
                     column=None,
                     value=None,
-                    en="No boundary file: areas are the file's own codes and names "
-                    f"({', '.join(own.levels)}); tables are counted, the map needs the "
-                    "country's boundaries (COD-AB).",
-                    fr="Pas de fichier de limites : les zones sont les codes et noms du "
-                    f"fichier ({', '.join(own.levels)}) ; les tableaux sont comptés, la carte "
-                    "demande les limites du pays (COD-AB).",
+                    **en_fr(Msg.AREA_FROM_FILE_NO_BOUNDARY_FILE, levels=", ".join(own.levels)),
                     severity=Severity.INFO,
                 )
-    aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
+    aliases = vocab.organisation_aliases(opts.org_aliases) if opts.org_aliases else None
     base = {
         "sectors": vocab.sectors,
         "org_types": vocab.org_types,
@@ -423,7 +394,7 @@ def read_3w_areas(
     }
     vocabularies = {
         name: vocab.with_aliases(base[name](), file)
-        for name, file in (vocab_aliases or {}).items()
+        for name, file in (opts.vocab_aliases or {}).items()
         if name in base
     }
     records, report = clean_records(
@@ -432,7 +403,7 @@ def read_3w_areas(
         boundaries,
         source=label,
         headers={field: header for header, field in table.mapping.items()},
-        accept_suggestions=accept_suggestions,
+        accept_suggestions=opts.accept_suggestions,
         org_aliases=aliases,
         progress=progress,
         log=log,
@@ -480,14 +451,10 @@ def import_dataset_areas(
     source: bytes | Path,
     name: str | None = None,
     *,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[Dataset, Boundaries]:
     """A user's file as a Dataset (records, report, where it came from), and the boundaries
     its records were matched on (``read_3w_areas``).
@@ -495,19 +462,14 @@ def import_dataset_areas(
     ``source``: the file's bytes (with its ``name``), or its path. The page and the command
     line both import a file through here, so that they say the same of it: the data's date
     is the last date its own date columns give, never a file's modification or save time.
-    ``vocab_aliases`` are the user's sector, type and presence alias files.
+    ``options`` (or their fields as keywords): see ``ImportOptions``.
     """
-    data, name = _source(source, name, max_bytes)
+    data, name = _source(source, name, limits)
     records, report, used = read_3w_areas(
         data,
         name=name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     dataset = Dataset(
@@ -525,26 +487,17 @@ def import_dataset(
     source: bytes | Path,
     name: str | None = None,
     *,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> Dataset:
     """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
     dataset, _used = import_dataset_areas(
         source,
         name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     return dataset

@@ -16,8 +16,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ngomap import schema as s
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
+from ngomap.registry import links
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
     REVERT,
@@ -29,7 +31,13 @@ from ngomap.registry.models import (
     Presence,
     Round,
 )
-from ngomap.registry.state import changeset_at, frame_of, open_at, organisations_at
+from ngomap.registry.state import (
+    PRESENCE_TYPES,
+    changeset_at,
+    fast_frame,
+    open_at,
+    organisations_at,
+)
 
 DEFAULT_SOURCE: Final = "main"
 FUZZY_CUTOFF: Final = 88.0  # rapidfuzz ratio from which two spellings may be the same
@@ -158,10 +166,7 @@ def _match(
         if decided != -1:
             if decided not in names:
                 raise RegistryError(
-                    f"Organisation {decided} (chosen for '{row[s.ORG_NAME]}') is not in the "
-                    "registry.",
-                    f"L'organisation {decided} (choisie pour « {row[s.ORG_NAME]} ») n'est pas "
-                    "dans le registre.",
+                    *pair(Msg.ROUNDS_ORGANISATION_CHOSEN_NOT, decided=decided, row=row[s.ORG_NAME]),
                 )
             ids[key] = decided
             continue
@@ -234,7 +239,7 @@ def _registry_state(
     ).where(open_at(changeset))
     if list_source is not None:
         query = query.where(Presence.list_source == list_source)
-    rows = frame_of(connection, query)
+    rows = fast_frame(connection, query, types=PRESENCE_TYPES)
     out = c.state(rows["organisation_id"].to_numpy(), rows)
     out["id"] = rows["id"].to_numpy()
     return out
@@ -355,9 +360,7 @@ def _check_records(records: pd.DataFrame) -> None:
     missing = [col for col in (s.ORG_KEY, s.ORG_NAME, s.SECTOR) if col not in records]
     if missing:
         raise RegistryError(
-            f"These records lack {', '.join(missing)}: import the file with ngomap first.",
-            f"Ces enregistrements n'ont pas {', '.join(missing)} : importez d'abord le fichier "
-            "avec ngomap.",
+            *pair(Msg.ROUNDS_THESE_RECORDS_LACK, missing=", ".join(missing)),
         )
 
 
@@ -394,7 +397,7 @@ def _new_changeset(
 
 def _scalar_int(value: Any) -> int:
     if value is None:  # pragma: no cover - an INSERT ... RETURNING always returns
-        raise RegistryError("The database returned no id.", "La base n'a renvoyé aucun id.")
+        raise RegistryError(*pair(Msg.ROUNDS_DATABASE_RETURNED_NO))
     return int(value)
 
 
@@ -615,6 +618,10 @@ def apply_round(
         )
         if rows:
             connection.execute(insert(Presence), rows)
+        step(0.9, "partners and funders")
+        every = org_ids.to_numpy().copy()
+        every[every < 0] = [lookup[int(t)] for t in every[every < 0]]
+        links.record_round(connection, records, every, changeset=changeset, where=info.file_name)
         step(0.95, "round")
         comparison.round = round_id
         connection.execute(
@@ -695,13 +702,15 @@ def revert_round(engine: Engine, round_id: int, *, by: str = "") -> Reverted:
         ).first()
         if target is None:
             raise RegistryError(
-                f"There is no round {round_id}: `ngomap registry rounds` lists them.",
-                f"Il n'y a pas de tour {round_id} : `ngomap registry rounds` les liste.",
+                *pair(Msg.ROUNDS_THERE_NO_ROUND, round_id=round_id),
             )
         if target.reverted_by_id is not None:
             raise RegistryError(
-                f"Round {round_id} is already reverted (changeset {target.reverted_by_id}).",
-                f"Le tour {round_id} est déjà annulé (modification {target.reverted_by_id}).",
+                *pair(
+                    Msg.ROUNDS_ROUND_ALREADY_REVERTED,
+                    round_id=round_id,
+                    reverted_by_id=target.reverted_by_id,
+                ),
             )
         return _revert(connection, target.id, by=by, note=f"revert round {round_id}")
 
@@ -761,6 +770,20 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             Change.changeset_id == target, Change.reverted_by_id.is_(None)
         )
     ).all():
+        if change.field == links.PARTNERS:
+            if links.revert_partners(
+                connection,
+                organisation_id=change.organisation_id,
+                target=target,
+                changeset=changeset,
+            ):
+                connection.execute(
+                    update(Change).where(Change.id == change.id).values(reverted_by_id=changeset)
+                )
+                restored += 1
+            else:
+                conflicts.append(f"organisation {change.organisation_id} partners")
+            continue
         current = connection.scalar(
             select(getattr(Organisation, change.field)).where(
                 Organisation.id == change.organisation_id
