@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import shapely
+from area_helpers import topology_features
 from helpers import map_properties
 
 from ngomap import analysis as a
 from ngomap.areas.files import load_boundaries
-from ngomap.areas.geometry import grid_decimals, light_areas, topology_features
+from ngomap.areas.geometry import grid_decimals, light_areas
 from ngomap.export import formats as e
 from ngomap.importer.threew import load_sample
 from ngomap.render.webassets import inline_leaflet

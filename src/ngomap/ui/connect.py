@@ -22,6 +22,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import LANGUAGE_NAMES, LANGUAGES, sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.normalise import split_names
 from ngomap.ui import access, advise_panels
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
@@ -42,7 +43,7 @@ def _map(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str)
 def _values(own: pd.DataFrame, column: str) -> list[str]:
     if column not in own:
         return []
-    return sorted({n for v in own[column].dropna() for n in c.split_names(v)}, key=str.casefold)
+    return sorted({n for v in own[column].dropna() for n in split_names(v)}, key=str.casefold)
 
 
 def profile(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str) -> None:
