@@ -207,6 +207,11 @@ def test_a_viewer_subscribes_and_staff_see_the_entries_to_confirm() -> None:
     listed = _table(at, "Active")
     assert listed is not None
     assert listed.iloc[0].tolist() == ["awa@bureau.example", "Area C1", "all", True]
+    at.button(key="advise_unsub").click()
+    at.run()
+    listed = _table(at, "Active")
+    assert listed is not None
+    assert listed.iloc[0].tolist() == ["awa@bureau.example", "Area C1", "all", False]
     staff = _run("en", role="editor")
     assert "Entries to confirm: reminders" in [e.label for e in staff.expander]
     due = _table(staff, "Last confirmed")
