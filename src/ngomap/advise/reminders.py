@@ -25,6 +25,7 @@ from ngomap.advise.introduce import one_line, plain_address
 from ngomap.advise.notify import SmtpSettings, send_messages
 from ngomap.i18n import t
 from ngomap.messages import Msg, pair
+from ngomap.registry import feed
 from ngomap.registry.access_models import ListingRequest
 from ngomap.registry.advice_models import ReminderRow
 from ngomap.registry.db import RegistryError
@@ -96,8 +97,11 @@ def due(engine: Engine, *, months: int = DEFAULT_MONTHS, today: date | None = No
                 Organisation.active.is_(True),
             )
         ).all()
+        partners_only = feed.partner_only(connection)  # not entries of the list: nobody to ask
     found = []
     for row in rows:
+        if row.id in partners_only:
+            continue
         if row.last_confirmed is not None and row.last_confirmed >= limit:
             continue
         reminded = last.get(row.id)
