@@ -97,10 +97,10 @@ def _brief_bytes(
 ) -> bytes:
     # Heavy modules (geopandas, matplotlib) only when the command runs.
     from ngomap.areas.files import load_boundaries
-    from ngomap.areas.population import read_population
     from ngomap.brief import brief_pdf, build_brief
     from ngomap.changes import TwoRounds
     from ngomap.errors import InputFileError
+    from ngomap.importer.population import read_population
     from ngomap.importer.threew import load_sample, read_3w
     from ngomap.project import read_project_file
 

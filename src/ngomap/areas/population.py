@@ -1,24 +1,14 @@
-"""Population tables (OCHA COD-PS: a P-code column and a total), checked against boundaries."""
+"""A population table's values (OCHA COD-PS totals by P-code), hashed once when made.
+
+Reading the tables is the importer's (``ngomap.importer.population``): they go through
+the same sheet reader as 3W files.
+"""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from collections.abc import Mapping
-from pathlib import Path
 
-import pandas as pd
-
-from ngomap.areas.boundaries import Boundaries
-from ngomap.errors import InputFileError
 from ngomap.fingerprint import mapping_fingerprint
-from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes, check_csv_layout
-from ngomap.normalise import norm_pcode
-from ngomap.schema import Problem, Severity
-
-_PCODE_COLUMN = re.compile(r"^(?:admin|adm)([0-4])_?pcode$", re.IGNORECASE)
-_TOTAL_COLUMNS = ("T_TL", "Total", "total", "population", "Population", "#population+total")
 
 
 class Population(dict[str, float]):
@@ -29,129 +19,3 @@ class Population(dict[str, float]):
     def __init__(self, values: Mapping[str, float]) -> None:
         super().__init__(values)
         self.fingerprint = mapping_fingerprint(self)
-
-
-def _table(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[pd.DataFrame, str]:
-    """The table's text cells under its first row's headers, and the file's name."""
-    if isinstance(source, tuple):
-        name, data = source
-    else:
-        path = Path(source)
-        name = path.name
-        try:
-            check_bytes(path.stat().st_size, name, limits)
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InputFileError(
-                f"{name} cannot be opened ({exc.strerror}): check the path.",
-                f"{name} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
-            ) from exc
-    check_bytes(len(data), name, limits)
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")) or b"\x00" in data[:4096]:
-        raise InputFileError(
-            f"{name} is not a CSV file: save the population table from Excel as CSV.",
-            f"{name} n'est pas un fichier CSV : enregistrez la table de population depuis "
-            "Excel en CSV.",
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    sep = ";" if text[:4096].count(";") > text[:4096].count(",") else ","
-    check_csv_layout(text.encode("utf-8"), sep, name, limits)
-    try:
-        rows = pd.read_csv(
-            io.StringIO(text),
-            sep=sep,
-            header=None,
-            dtype=str,
-            keep_default_na=False,
-            engine="c",
-        )
-    except (ValueError, csv.Error, pd.errors.ParserError) as exc:
-        raise InputFileError(
-            f"{name} cannot be read as a CSV population table ({exc}).",
-            f"{name} n'est pas lisible comme table de population CSV ({exc}).",
-        ) from exc
-    if rows.empty:
-        return pd.DataFrame(), name
-    headers = [str(v).strip() for v in rows.iloc[0]]
-    frame = rows.iloc[1:].set_axis(headers, axis=1)
-    frame = frame.loc[:, ~frame.columns.duplicated()]
-    return frame, name
-
-
-def read_population(
-    source: str | Path | tuple[str, bytes],
-    boundaries: Boundaries | None = None,
-    *,
-    level: str | None = None,
-    limits: Limits = DEFAULT_LIMITS,
-) -> tuple[Population, list[Problem]]:
-    """{P-code: total population} of the finest level in the file, and what does not fit.
-
-    ``source`` is a path or, uploaded, the file's (name, content). COD-PS files name their
-    columns admin1Pcode / admin2Pcode and T_TL (the total). Codes missing from the
-    boundaries, and areas of ``level`` with no population (an older or newer version of
-    the boundaries), are reported, never hidden.
-    """
-    frame, name = _table(source, limits)
-    if len(frame.columns):
-        frame = frame.loc[~frame.iloc[:, 0].str.startswith("#")]  # an HXL hashtag row
-    codes = sorted(
-        ((int(m.group(1)), c) for c in frame.columns if (m := _PCODE_COLUMN.match(c.strip()))),
-        reverse=True,
-    )
-    total = next((c for c in _TOTAL_COLUMNS if c in frame.columns), None)
-    if not codes or total is None:
-        raise InputFileError(
-            f"{name}: no P-code column (admin1Pcode, admin2Pcode...) or no total column "
-            "(T_TL); use an OCHA COD-PS table.",
-            f"{name} : pas de colonne de P-code (admin1Pcode, admin2Pcode...) ou pas de "
-            "total (T_TL) ; utilisez une table COD-PS d'OCHA.",
-        )
-    code_column = codes[0][1]
-    values = pd.to_numeric(frame[total].str.replace(r"[\s,]", "", regex=True), errors="coerce")
-    population = {
-        norm_pcode(code): float(value)
-        for code, value in zip(frame[code_column], values, strict=True)
-        if pd.notna(value)
-    }
-    problems: list[Problem] = []
-    if boundaries is not None:
-        known = set(boundaries.areas.index)
-        unknown = sorted(set(population) - known)
-        if unknown:
-            problems.append(
-                Problem(
-                    None,
-                    code_column,
-                    ", ".join(unknown),
-                    f"{len(unknown)} population codes are not in the boundaries "
-                    f"({boundaries.source}): {', '.join(unknown[:10])}.",
-                    f"{len(unknown)} codes de population absents des limites "
-                    f"({boundaries.source}) : {', '.join(unknown[:10])}.",
-                    Severity.WARNING,
-                    kind="population.unknown",
-                )
-            )
-        level = level or boundaries.level
-        missing = [c for c in boundaries.codes(level) if c not in population]
-        if missing:
-            names = ", ".join(f"{boundaries.name(c)} ({c})" for c in missing[:10])
-            problems.append(
-                Problem(
-                    None,
-                    code_column,
-                    ", ".join(missing),
-                    f"No population for {len(missing)} areas of the boundaries: {names}. "
-                    "The population table may be of another version; these areas show "
-                    "as 'no data'.",
-                    f"Pas de population pour {len(missing)} zones des limites : {names}. "
-                    "La table de population est peut-être d'une autre version ; ces zones "
-                    "apparaissent « sans données ».",
-                    Severity.WARNING,
-                    kind="population.missing",
-                )
-            )
-    return Population(population), problems
