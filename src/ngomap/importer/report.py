@@ -42,6 +42,7 @@ _SUMMARY: Final = {
 # What each kind of problem is, for the summary that groups them (one line per kind).
 _KINDS: Final = {
     "cell.formula_error": ("Valeur d'erreur Excel (#N/A...)", "Excel error value (#N/A...)"),
+    "cell.formula_uncomputed": ("Formule sans valeur enregistrée", "Formula saved without value"),
     "sectors.unknown": ("Secteur inconnu", "Unknown sector"),
     "sectors.fuzzy": ("Secteur lu par orthographe proche", "Sector read by close spelling"),
     "sector.missing": ("Pas de colonne de secteur", "No sector column"),

@@ -395,6 +395,19 @@ def read_3w_areas(
                 fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
                 severity=Severity.WARNING,
             )
+    for row, position, formula in table.grid.uncomputed:
+        if row > table.header_row and position < len(table.headers):
+            log.add(
+                [row],
+                kind="cell.formula_uncomputed",
+                column=table.headers[position],
+                value=formula,
+                en="A formula saved without its value: read as an empty cell. Open the file "
+                "in Excel or LibreOffice and save it again, so that its values are stored.",
+                fr="Formule enregistrée sans sa valeur : lue comme une cellule vide. Ouvrez le "
+                "fichier dans Excel ou LibreOffice et réenregistrez-le pour y mettre les valeurs.",
+                severity=Severity.WARNING,
+            )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
     if boundaries is None:
         boundaries = embedded_regions()
