@@ -39,6 +39,24 @@ def counted_apart(
             for code, names in wide.items()
         )
         st.caption(t("area_wide", lang, items=plain(items)))
+    st.caption(presences_line(records, boundaries, options, lang))
+
+
+def presences_line(
+    records: pd.DataFrame, boundaries: Boundaries, options: views.ViewOptions, lang: str
+) -> str:
+    """How the filtered records become the map's presences at its level, in one sentence."""
+    found = analysis.presences_at(records, boundaries, level=options.level, filters=options.filters)
+    return t(
+        "presences_at_level",
+        lang,
+        level=t(f"level_{found.level}", lang).lower(),
+        records=found.records,
+        presences=found.presences,
+        merged=found.merged,
+        area_wide=found.area_wide,
+        national=found.national,
+    )
 
 
 _AREA_NOTE_KINDS = (
