@@ -69,6 +69,10 @@ _KINDS: Final = {
     "point.invalid": ("Coordonnées invalides", "Invalid coordinates"),
     "point.outside": ("Point hors des limites", "Point outside the boundaries"),
     "row.duplicate": ("Doublon fusionné", "Duplicate merged"),
+    "file.provenance": (
+        "Source et période lues dans le fichier",
+        "Source and period from the file",
+    ),
 }
 _KIND_COLUMNS: Final = {
     "kind": ("Problème", "Problem"),
