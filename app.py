@@ -43,9 +43,18 @@ import_label = (
 map_tab, import_tab = st.tabs([t("tab_map", lang), import_label or t("tab_import", lang)])
 summary = map_tab.container()
 dataset = data.sample(boundaries.fingerprint, boundaries)
-dataset = upload.dataset_or_sample(
-    dataset, boundaries, lang, aliases=aliases, details=import_tab, summary=summary
+chosen = boundaries
+dataset, own_areas = upload.dataset_and_areas(
+    dataset,
+    boundaries,
+    lang,
+    aliases=aliases,
+    details=import_tab,
+    summary=summary,
+    loaded=boundaries_panel.is_loaded(),
 )
+if own_areas is not None:  # no boundary file of the data's country: its own codes and names
+    boundaries = boundaries_panel.file_areas(own_areas, lang)
 records = dataset.records
 
 with map_tab:  # everything below is drawn in the map tab
@@ -73,11 +82,14 @@ with map_tab:  # everything below is drawn in the map tab
         map_credit=t("boundaries_credit", lang, source=boundaries.source),
     )
     st.subheader(plain(view.title))  # names are user text
-    map_column, panel_column = st.columns([3, 1])
-    with map_column:
-        clicked = views.show_map(view, light_areas(boundaries, options.level))
-    with panel_column:
-        views.area_panel(records, boundaries, clicked, options, lang)
+    if own_areas is not None:  # tables only: the map needs the country's boundaries
+        panels.no_geometry(dataset, chosen, lang)
+    else:
+        map_column, panel_column = st.columns([3, 1])
+        with map_column:
+            clicked = views.show_map(view, light_areas(boundaries, options.level))
+        with panel_column:
+            views.area_panel(records, boundaries, clicked, options, lang)
     panels.area_notes(dataset, lang)
     panels.counted_apart(records, boundaries, options, lang)
 
