@@ -105,3 +105,18 @@ def test_real_files_give_the_command_lines_counts(
     shown = _matrix(at)
     assert {str(c): int(v) for c, v in totals.items()} == {c: shown[c]["Total"] for c in shown}
     assert dataset.report.rows_rejected == 0  # every row counted on the file's own areas
+
+
+def test_with_another_countrys_boundaries_chosen(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Mali's COD-AB are this server's boundaries: a Nigeria file still gets its tables."""
+    regions = shared_data / "boundaries/mali-codab-2021/mli_admbnda_adm1_1m_gov_20211220.geojson"
+    monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("NGOMAP_BOUNDARIES", str(regions))
+    at = _run(BUILT, "nga_3w.csv")
+    assert not at.exception, at.exception
+    shown = _shown(at)
+    assert "Pas de carte pour ces données" in shown
+    assert "ne sont pas celles du pays des codes du fichier (Nigeria)" in shown
+    assert _matrix(at)["Total"]["Total"] == 2
