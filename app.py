@@ -14,6 +14,8 @@ from ngomap.ui import (
     exports,
     link,
     panels,
+    registry_data,
+    rounds_page,
     streamlit_words,
     upload,
     views,
@@ -29,10 +31,11 @@ link.remember()
 
 lang = widgets.language()
 streamlit_words.apply(lang)  # Streamlit's own words (uploader, calendar, menus) in lang
+access.navigation(lang)  # who is here and which page: every action below asks their role
 controls_box = st.sidebar.container()  # the view and its filters first, the data panels below
 aliases = upload.sidebar(lang)
 boundaries = boundaries_panel.choose(lang)
-if access.other_page(lang, boundaries):  # the request form or the review queue, by role
+if access.other_page(lang, boundaries):  # directory, request form, review queue, accounts
     st.stop()
 
 st.title(t("app_title", lang))
@@ -42,10 +45,9 @@ import_label = (
 )
 map_tab, import_tab = st.tabs([t("tab_map", lang), import_label or t("tab_import", lang)])
 summary = map_tab.container()
-dataset = data.sample(boundaries.fingerprint, boundaries)
-chosen = boundaries
-dataset, own_areas = upload.dataset_and_areas(
-    dataset,
+registry = registry_data.load(lang)  # the registry now, or as of a date, fresh entries only
+uploaded, own_areas = upload.dataset_and_areas(
+    registry.dataset,
     boundaries,
     lang,
     aliases=aliases,
@@ -53,17 +55,24 @@ dataset, own_areas = upload.dataset_and_areas(
     summary=summary,
     loaded=boundaries_panel.is_loaded(),
 )
-if own_areas is not None:  # no boundary file of the data's country: its own codes and names
-    boundaries = boundaries_panel.file_areas(own_areas, lang)
-records = dataset.records
+with import_tab:  # the file compared with the registry, applied as a round; the rounds
+    rounds_page.section(registry, uploaded, boundaries, lang, upload=upload.current())
+chosen = boundaries
 
 with map_tab:  # everything below is drawn in the map tab
+    dataset = registry_data.choose(registry, uploaded, lang, file_name=upload.upload_name())
+    if own_areas is not None and dataset is uploaded:  # no boundary file of its country:
+        boundaries = boundaries_panel.file_areas(own_areas, lang)  # its own codes and names
+    else:
+        own_areas = None
+    records = dataset.records
     panels.banner(dataset, lang)
     link.note(dataset, boundaries, lang)
 
     options = views.controls(records, boundaries, lang, where=controls_box)
     population = widgets.population(boundaries, options.level, lang)
-    views.save_to_url(options, lang, made_with=link.params(dataset, boundaries, lang))
+    made_with = link.params(dataset, boundaries, lang) | registry_data.params()
+    views.save_to_url(options, lang, made_with=made_with)
     if options.filters.sectors == ():
         st.info(t("no_sector", lang))
         st.stop()

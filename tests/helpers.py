@@ -1,11 +1,14 @@
-"""Tiny frames for tests."""
+"""Tiny frames for tests, and what the page's map shows (AppTest)."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from ngomap import schema as s
 
@@ -29,3 +32,19 @@ def map_properties(script: str) -> list[dict[str, Any]] | None:
 
     found = re.search(r"_props = (\[.*?\]);\n", script, re.S)
     return None if found is None else list(json.loads(found.group(1)))
+
+
+def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
+    """The GeoJSON features sent to the st_folium component."""
+    (component,) = at.get("component_instance")
+    args = json.loads(component.proto.json_args)
+    properties = map_properties(args["script"])
+    if properties is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
+        return [{"properties": props} for props in properties]
+    found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
+    assert found is not None
+    return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]
+
+
+def map_counts(at: AppTest) -> dict[str, int]:
+    return {f["properties"]["name"]: f["properties"]["count"] for f in features(at)}

@@ -17,11 +17,11 @@ from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
+from ngomap.advise.cli_brief import brief
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
 from ngomap.cells import inert_frame
-from ngomap.cli_brief import brief
 from ngomap.errors import NgomapError
 from ngomap.importer.population import read_population
 from ngomap.importer.report import kinds_frame, rows_sentence
@@ -594,7 +594,7 @@ def export_command(
     typer.echo(f"{out} ({len(data):,} bytes)", err=True)
 
 
-cli.command("brief")(brief)  # a proposed project's one-page brief (cli_brief.py)
+cli.command("brief")(brief)  # a proposed project's one-page brief (advise/cli_brief.py)
 
 
 @cli.command("app")

@@ -1,11 +1,9 @@
 """The page, driven by AppTest: set a widget, run, look at what is shown."""
 
-import json
-import re
 from pathlib import Path
 
 import pytest
-from helpers import map_properties
+from helpers import map_counts
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -23,22 +21,6 @@ def run(query: dict[str, str] | None = None) -> AppTest:
 @pytest.fixture
 def page() -> AppTest:
     return run()
-
-
-def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
-    """The GeoJSON features sent to the st_folium component."""
-    (component,) = at.get("component_instance")
-    args = json.loads(component.proto.json_args)
-    properties = map_properties(args["script"])
-    if properties is not None:  # the page ships its areas as TopoJSON (webtopo.TopoGeoJson)
-        return [{"properties": props} for props in properties]
-    found = re.search(r"_add\((\{.*?\"type\": \"FeatureCollection\"\})\);", args["script"], re.S)
-    assert found is not None
-    return json.loads(found.group(1))["features"]  # type: ignore[no-any-return]
-
-
-def map_counts(at: AppTest) -> dict[str, int]:
-    return {f["properties"]["name"]: f["properties"]["count"] for f in features(at)}
 
 
 def table_counts(at: AppTest) -> dict[str, int]:
@@ -60,7 +42,8 @@ def test_page_renders_in_french_with_the_sample(page: AppTest) -> None:
 
 def test_the_view_and_filters_come_first_in_the_sidebar(page: AppTest) -> None:
     radios = [r.key for r in page.sidebar.radio]
-    assert radios[:2] == ["lang", "view"]  # the boundaries' level radio comes after
+    # the page choice (map, directory, request form...) sits under the language, then the view
+    assert radios[:3] == ["lang", "page", "view"]  # the boundaries' level radio comes after
     assert radios.index("view") < next(i for i, k in enumerate(radios) if "level" in str(k))
 
 

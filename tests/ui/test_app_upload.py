@@ -239,8 +239,7 @@ def test_another_countrys_codes_said_in_one_sentence_on_the_page() -> None:
     # the boundaries at hand (Mali's) said not to be the file's country's, in one sentence.
     captions = [str(c.value).replace("\\", "") for c in at.caption]
     assert any(
-        "Les limites choisies (Mali) ne sont pas celles du pays des codes du fichier (Nigeria)"
-        in c
+        "Les limites choisies (Mali) ne sont pas celles du pays des codes du fichier (Nigeria)" in c
         for c in captions
     ), captions
     assert not at.error

@@ -3,7 +3,14 @@
 Roles, each with the rights of those before it: viewer (maps and public fields), editor
 (edit, import rounds), validator (the queue of requests), admin (accounts, settings).
 Without any account or domain rule, a deployment has one local editor: the person at the
-keyboard, as before accounts existed (``auth_mode`` says "open").
+keyboard, as before accounts existed (``auth_mode`` says "open"). Nobody else could treat
+the listing requests then, so that local editor also reviews them (``LOCAL_EDITOR_ALSO``);
+accounts are not managed on the page in that mode: the first ``ngomap users add`` on the
+server turns sign-in on.
+
+The command line is the server operator's: whoever can reach the database URL already
+holds every right (the database's own credentials are the gate), so ``ngomap registry``
+and ``ngomap users`` ask for no sign-in; they record the operator's user name as "by".
 
 ``visible`` is the one function that decides which fields of an organisation, a presence
 or a request a role may see: the feed, the exports, the public form and the page all go
@@ -35,16 +42,24 @@ ADMIN: Final = "admin"
 ROLES: Final = (VIEWER, EDITOR, VALIDATOR, ADMIN)
 _RANK: Final = {PUBLIC: 0, VIEWER: 1, EDITOR: 2, VALIDATOR: 3, ADMIN: 4}
 
-# What each action needs, at least.
+# What each action needs, at least. The page asks ``ngomap.ui.access.allowed(action)``
+# before it shows an action's widget, and the action's own code asks again.
 ACTIONS: Final[dict[str, str]] = {
-    "view": PUBLIC,
+    "view": PUBLIC,  # the maps, the charts and the public directory
     "request": PUBLIC,  # send a listing request
+    "export": PUBLIC,  # download what one may see (public fields only for the public)
     "staff_fields": EDITOR,  # see staff-only contacts and notes
-    "edit": EDITOR,
-    "import": EDITOR,
-    "review": VALIDATOR,
-    "accounts": ADMIN,
+    "edit": EDITOR,  # edit an organisation (its profile, its presences)
+    "import": EDITOR,  # upload a file as a round, and apply it
+    "revert": EDITOR,  # undo a round or a change
+    "history": EDITOR,  # the changes view: who changed what, with values staff-only
+    "boundaries": EDITOR,  # keep boundary files on the server, offered to every user
+    "review": VALIDATOR,  # the queue of listing requests
+    "accounts": ADMIN,  # accounts, roles and domain rules
 }
+# What the single local editor of an open deployment (no account configured) may do beyond
+# an editor's rights: review the requests, as nobody else could.
+LOCAL_EDITOR_ALSO: Final = frozenset({"review"})
 
 # Fields only staff see, wherever they appear (organisations, presences, requests).
 STAFF_FIELDS: Final = frozenset(
@@ -53,8 +68,9 @@ STAFF_FIELDS: Final = frozenset(
 
 MAX_FAILURES: Final = 5
 LOCK_MINUTES: Final = 15
-OPEN: Final = "open"  # no account configured: one local editor
+OPEN: Final = "open"  # no account configured: one local editor (LOCAL_ROLE)
 LOCAL: Final = "local"  # local accounts (and perhaps OpenID Connect)
+LOCAL_ROLE: Final = EDITOR  # the role of the person at the page of an open deployment
 
 _hasher = PasswordHasher()
 
@@ -63,10 +79,13 @@ class LoginError(RegistryError):
     """A login refused: wrong e-mail or password, or the account locked for a while."""
 
 
-def can(role: str, action: str) -> bool:
-    """True when ``role`` may do ``action`` (see ACTIONS)."""
+def can(role: str, action: str, *, open_mode: bool = False) -> bool:
+    """True when ``role`` may do ``action`` (see ACTIONS); ``open_mode``: the person is the
+    single local editor of a deployment without accounts (see LOCAL_EDITOR_ALSO)."""
     if action not in ACTIONS:
         raise RegistryError(f"Unknown action '{action}'.", f"Action « {action} » inconnue.")
+    if open_mode and role == EDITOR and action in LOCAL_EDITOR_ALSO:
+        return True
     return _RANK.get(role, 0) >= _RANK[ACTIONS[action]]
 
 
@@ -259,11 +278,14 @@ def auth_mode(engine: Engine) -> str:
     return OPEN if not accounts and not rules else LOCAL
 
 
-def role_for_email(engine: Engine, email: str) -> str:
+def role_for_email(engine: Engine, email: str, *, verified: bool = True) -> str:
     """The role of someone who proved this e-mail (OpenID Connect): their account's role,
     else the rule of the longest matching domain (``ml.embassy.example`` matches a rule for
-    ``embassy.example``), else viewer."""
+    ``embassy.example``), else viewer. An address the identity provider says it has not
+    verified (``email_verified`` false) gets viewer: anyone may type any address there."""
     address = _email(email)
+    if not verified:
+        return VIEWER
     with engine.connect() as connection:
         role = connection.scalar(select(Account.role).where(Account.email == address))
         if role is not None:

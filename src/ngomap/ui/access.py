@@ -5,14 +5,17 @@ Without any account configured the person at the keyboard is the single local ed
 accounts: Streamlit's ``st.login`` (OpenID Connect) when the deployment configures
 ``[auth]`` in ``.streamlit/secrets.toml``, roles from the registry's accounts and domain
 rules; else a local e-mail and password form (argon2, lock-out). Everyone else is a
-public visitor: the map's public fields and the request form.
+public visitor: the map's public fields, the directory and the request form.
+
+``navigation`` runs first on every run (app.py), so every panel drawn after it can ask
+``allowed(action)`` about the person of this run, never of the run before.
 """
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import streamlit as st
 from sqlalchemy import Engine
@@ -25,15 +28,25 @@ from ngomap.registry.db import database_url
 from ngomap.registry.setup import ready_engine
 from ngomap.ui.text import plain
 
-MAP, REQUEST, REVIEW, ACCOUNTS = "map", "request", "review", "accounts"
+MAP, DIRECTORY, REQUEST, REVIEW, ACCOUNTS = "map", "directory", "request", "review", "accounts"
 
 
 @dataclass(frozen=True)
 class Person:
-    """Who uses the page: their e-mail (or "local"), their role."""
+    """Who uses the page: their e-mail (or "local"), their role; ``local``: the single local
+    editor of a deployment without accounts."""
 
     who: str
     role: str
+    local: bool = False
+
+    def may(self, action: str) -> bool:
+        """Whether this person may ``action`` (see ``accounts.ACTIONS``)."""
+        return ac.can(self.role, action, open_mode=self.local)
+
+
+LOCAL_EDITOR: Final = Person("local", ac.LOCAL_ROLE, local=True)
+PUBLIC_VISITOR: Final = Person("", ac.PUBLIC)
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,8 +85,8 @@ def person(lang: str) -> Person:
     """The person at the page, signing in from the sidebar when accounts exist."""
     registry = engine()
     if ac.auth_mode(registry) == ac.OPEN:
-        st.sidebar.caption(t("open_mode", lang))
-        return Person("local", ac.VALIDATOR)  # one person keeps the registry: edits and reviews
+        st.sidebar.info(t("open_mode", lang))
+        return LOCAL_EDITOR  # one person keeps the registry: edits, and reviews the requests
     signed = st.session_state.get("account")
     if isinstance(signed, Person):
         st.sidebar.caption(
@@ -86,7 +99,7 @@ def person(lang: str) -> Person:
     if _oidc_configured():
         user: Any = st.user
         if getattr(user, "is_logged_in", False) and getattr(user, "email", None):
-            found = Person(str(user.email), ac.role_for_email(registry, str(user.email)))
+            found = oidc_person(registry, user)
             st.session_state["account"] = found
             return found
         if st.sidebar.button(t("sign_in_oidc", lang), key="sign_in_oidc"):
@@ -105,36 +118,58 @@ def person(lang: str) -> Person:
                 st.session_state["account"] = Person(email.strip().lower(), role)
                 st.rerun()
     st.sidebar.caption(t("public_visitor", lang))
-    return Person("", ac.PUBLIC)
+    return PUBLIC_VISITOR
 
 
-def choose_page(lang: str) -> tuple[str, Person]:
-    """The page chosen in the sidebar (the review queue only for validators)."""
-    someone = person(lang)
-    pages = [MAP, REQUEST]
-    if ac.can(someone.role, "review"):
+def oidc_person(registry: Engine, user: Any) -> Person:
+    """The person an identity provider signed in (``st.user``): their e-mail, and the role
+    their account or domain rule gives; an e-mail the provider has not verified is a viewer."""
+    email = str(user.email)
+    verified = getattr(user, "email_verified", None) is not False
+    return Person(email.strip().lower(), ac.role_for_email(registry, email, verified=verified))
+
+
+def pages_for(someone: Person) -> list[str]:
+    """The pages this person may open, in the sidebar's order."""
+    pages = [MAP, DIRECTORY, REQUEST]
+    if someone.may("review"):
         pages.append(REVIEW)
-    if ac.can(someone.role, "accounts") and ac.auth_mode(engine()) != ac.OPEN:
+    if someone.may("accounts") and not someone.local:
         pages.append(ACCOUNTS)
+    return pages
+
+
+def navigation(lang: str) -> Person:
+    """Who is at the page (signing in from the sidebar when accounts exist) and the page
+    they chose; called first on every run, so that ``allowed`` speaks of this run."""
+    someone = person(lang)
+    st.session_state["person"] = someone
+    pages = pages_for(someone)
     names = {
         MAP: t("page_map", lang),
+        DIRECTORY: t("page_directory", lang),
         REQUEST: t("page_request", lang),
         REVIEW: t("page_review", lang),
         ACCOUNTS: t("page_accounts", lang),
     }
     if st.session_state.get("page") not in pages:
         st.session_state["page"] = MAP
-    chosen = st.sidebar.radio(
-        t("page_choice", lang), pages, format_func=names.__getitem__, key="page"
-    )
-    return str(chosen), someone
+    st.sidebar.radio(t("page_choice", lang), pages, format_func=names.__getitem__, key="page")
+    return someone
 
 
 def other_page(lang: str, boundaries: Boundaries) -> bool:
-    """Show the request form or the review queue when chosen; True when one was shown (the
-    map page then stops)."""
-    page, someone = choose_page(lang)
-    st.session_state["person"] = someone
+    """Show the directory, the request form, the review queue or the accounts when chosen;
+    True when one was shown (the map page then stops)."""
+    someone = current()
+    page = st.session_state.get("page", MAP)
+    if page not in pages_for(someone):
+        return False
+    if page == DIRECTORY:
+        from ngomap.ui import directory
+
+        directory.page(engine(), boundaries, someone, lang)
+        return True
     if page == REQUEST:
         from ngomap.ui import request_form
 
@@ -153,8 +188,14 @@ def other_page(lang: str, boundaries: Boundaries) -> bool:
     return False
 
 
-def allowed(action: str) -> bool:
-    """Whether the person at the page may ``action`` (see ``accounts.ACTIONS``): for the
-    other panels (import a round, edit an organisation) to ask before showing an action."""
+def current() -> Person:
+    """The person ``navigation`` found on this run (a public visitor before it ran)."""
     someone = st.session_state.get("person")
-    return isinstance(someone, Person) and ac.can(someone.role, action)
+    return someone if isinstance(someone, Person) else PUBLIC_VISITOR
+
+
+def allowed(action: str) -> bool:
+    """Whether the person at the page may ``action`` (see ``accounts.ACTIONS``): every panel
+    asks before it shows an action (import a round, apply, revert, edit, review, accounts,
+    keep boundary files), and the action's own code asks again."""
+    return current().may(action)

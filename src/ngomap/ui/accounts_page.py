@@ -16,8 +16,9 @@ from ngomap.ui.text import plain
 def page(engine: Engine, someone: Person, lang: str) -> None:
     """Every account and rule; add an account or a rule (admins only)."""
     st.title(t("page_accounts", lang))
-    if not ac.can(someone.role, "accounts"):
-        st.error(t("not_allowed", lang, role=someone.role))
+    if not someone.may("accounts") or someone.local:
+        role = t(f"role_{someone.role}", lang) if someone.role in ac.ROLES else someone.role
+        st.error(t("not_allowed", lang, role=role))
         return
     rows = ac.listing(engine)
     if rows:

@@ -19,6 +19,7 @@ from ngomap.i18n import t
 from ngomap.registry import boundary_sets
 from ngomap.registry.db import database_url
 from ngomap.registry.setup import ready_engine
+from ngomap.ui import access
 from ngomap.ui.text import plain
 
 EMBEDDED = "embedded"
@@ -94,7 +95,11 @@ def _choices(lang: str) -> dict[str, Choice]:
 
 
 def _upload(lang: str) -> str | None:
-    """Keep the uploaded files when they can be read; the new choice's key, if any."""
+    """Keep the uploaded files when they can be read; the new choice's key, if any. Kept
+    files are offered to every user of the server: only editors add them."""
+    if not access.allowed("boundaries"):
+        st.sidebar.caption(t("boundaries_upload_editors", lang))
+        return None
     files = st.sidebar.file_uploader(
         t("boundaries_upload", lang),
         type=UPLOAD_TYPES,

@@ -11,16 +11,16 @@ import pandas as pd
 import streamlit as st
 
 from ngomap import analysis as a
-from ngomap import connect as c
 from ngomap import schema as s
 from ngomap import vocab
+from ngomap.advise import connect as c
+from ngomap.advise.brief import brief_pdf, build_brief, organisation_map_png
+from ngomap.advise.introduce import RecordContacts, draft
+from ngomap.advise.project import Project, read_project
 from ngomap.areas.boundaries import Boundaries
-from ngomap.brief import brief_pdf, build_brief, organisation_map_png
 from ngomap.errors import NgomapError
 from ngomap.i18n import LANGUAGE_NAMES, LANGUAGES, sector_label, t
 from ngomap.importer.threew import Dataset
-from ngomap.introduce import RecordContacts, draft
-from ngomap.project import Project, read_project
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
 

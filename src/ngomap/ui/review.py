@@ -56,7 +56,7 @@ def _presence_table(asks: list[rq.PresenceAsk], lang: str) -> pd.DataFrame:
 def page(engine: Engine, someone: Person, lang: str) -> None:
     """The queue, one request's difference, and the decision."""
     st.title(t("review_title", lang))
-    if not ac.can(someone.role, "review"):
+    if not someone.may("review"):
         st.error(
             t(
                 "not_allowed",

@@ -349,3 +349,9 @@ def dataset_and_areas(
         return sample, None
     summary.caption(line)
     return dataset, used if used.source == OWN_AREAS_SOURCE else None
+
+
+def current() -> dict[str, Any] | None:
+    """The uploaded file ({"name", "data"}) of this session, or None."""
+    found = st.session_state.get(UPLOAD_KEY)
+    return dict(found) if found else None

@@ -13,8 +13,8 @@ from typing import Final, Protocol
 
 import pandas as pd
 
-from ngomap import connect
 from ngomap import schema as s
+from ngomap.advise import connect
 from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import t
 

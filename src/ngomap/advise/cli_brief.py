@@ -96,13 +96,13 @@ def _brief_bytes(
     lang: str,
 ) -> bytes:
     # Heavy modules (geopandas, matplotlib) only when the command runs.
+    from ngomap.advise.brief import brief_pdf, build_brief
+    from ngomap.advise.changes import TwoRounds
+    from ngomap.advise.project import read_project_file
     from ngomap.areas.files import load_boundaries
-    from ngomap.brief import brief_pdf, build_brief
-    from ngomap.changes import TwoRounds
     from ngomap.errors import InputFileError
     from ngomap.importer.population import read_population
     from ngomap.importer.threew import load_sample, read_3w
-    from ngomap.project import read_project_file
 
     bounds = load_boundaries(boundaries or None, crs=crs)
     project = read_project_file(project_path, bounds)

@@ -11,9 +11,9 @@ from connect_fixtures import people, strip
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ngomap import connect as c
-from ngomap import introduce as i
 from ngomap import schema as s
+from ngomap.advise import connect as c
+from ngomap.advise import introduce as i
 
 
 def _with_contacts() -> tuple[i.RecordContacts, c.Suggestion]:

@@ -26,17 +26,17 @@ from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ngomap import connect
 from ngomap import schema as s
-from ngomap.areas.boundaries import LEVELS, Boundaries
-from ngomap.changes import (
+from ngomap.advise import connect
+from ngomap.advise.changes import (
     Movement,
     ZoneHistory,
     actors_in_zones,
 )
+from ngomap.advise.project import Project
+from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import norm_text
-from ngomap.project import Project
 from ngomap.render import staticmap
 from ngomap.render.classes import Classes, classify_counts
 from ngomap.render.webmap import legend_items

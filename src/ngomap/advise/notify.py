@@ -19,11 +19,11 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from typing import Final
 
+from ngomap.advise.changes import Movement, ZoneHistory
+from ngomap.advise.introduce import one_line, plain_address
 from ngomap.areas.boundaries import Boundaries
-from ngomap.changes import Movement, ZoneHistory
 from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
-from ngomap.introduce import one_line, plain_address
 
 SMTP_ENV: Final = "NGOMAP_SMTP"  # prefix: NGOMAP_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS
 

@@ -11,8 +11,8 @@ from connect_fixtures import people, row, strip
 from helpers import make_records
 
 from ngomap import analysis
-from ngomap import connect as c
 from ngomap import schema as s
+from ngomap.advise import connect as c
 from ngomap.errors import InputFileError
 
 

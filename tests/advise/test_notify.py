@@ -14,9 +14,9 @@ from aiosmtpd.controller import Controller
 from connect_fixtures import people, row, strip
 from helpers import make_records
 
-from ngomap.changes import TwoRounds
+from ngomap.advise.changes import TwoRounds
+from ngomap.advise.notify import SmtpSettings, Subscription, digests, send
 from ngomap.errors import NgomapError
-from ngomap.notify import SmtpSettings, Subscription, digests, send
 
 
 class _Inbox:

@@ -12,11 +12,11 @@ from helpers import make_records
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
-from ngomap import brief as b
-from ngomap import changes as ch
-from ngomap import connect as c
+from ngomap.advise import brief as b
+from ngomap.advise import changes as ch
+from ngomap.advise import connect as c
+from ngomap.advise.project import Project
 from ngomap.cli import cli
-from ngomap.project import Project
 
 PROJECT = Project(
     organisation="Focal",
@@ -169,7 +169,7 @@ def test_weights_reach_the_brief() -> None:
 
 
 def test_the_command_line_lists_arrivals_since_a_previous_file(tmp_path: Path) -> None:
-    sample = (Path(__file__).resolve().parents[1] / "data/sample/mali_ong_exemple.csv").read_text(
+    sample = (Path(__file__).resolve().parents[2] / "data/sample/mali_ong_exemple.csv").read_text(
         encoding="utf-8"
     )
     previous = tmp_path / "avant.csv"

@@ -15,9 +15,9 @@ from hypothesis import strategies as st
 from shapely.geometry import box
 
 from ngomap import schema as s
+from ngomap.advise.project import Project, parse_budget, read_project
 from ngomap.areas.boundaries import ISO_CODE, LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.errors import InputFileError
-from ngomap.project import Project, parse_budget, read_project
 
 GOOD = (
     "Organisation,Titre,Secteurs,Zones,Période,Budget,Bailleur,Partenaire local\n"

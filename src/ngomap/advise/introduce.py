@@ -28,8 +28,8 @@ from urllib.parse import quote
 import pandas as pd
 
 from ngomap import schema as s
+from ngomap.advise.connect import Suggestion
 from ngomap.areas.boundaries import Boundaries
-from ngomap.connect import Suggestion
 from ngomap.i18n import t
 from ngomap.normalise import clean_text
 

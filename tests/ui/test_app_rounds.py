@@ -1,0 +1,82 @@
+"""Import as a round on the page (AppTest): compare an uploaded file with the registry, apply
+it, see the map follow, revert it, and the map is back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import map_counts
+from streamlit.testing.v1 import AppTest
+
+from ngomap._paths import SAMPLE_FILE
+
+APP = str(Path(__file__).resolve().parents[2] / "app.py")
+GONE = "Association Fleuve Lent"
+NEW_ROW = "Nouvelle Aide Test,NAT,ONG internationale,Présence directe,,,Santé,Kidal,ML08,,,\n"
+
+
+def changed_sample() -> bytes:
+    """The sample without one organisation, with a new one in Kidal."""
+    lines = SAMPLE_FILE.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if not line.startswith(f"{GONE},")]
+    assert len(kept) < len(lines)
+    return ("".join(kept) + NEW_ROW).encode()
+
+
+def metrics(at: AppTest) -> dict[str, int]:
+    return {m.label: int(m.value) for m in at.metric}
+
+
+def test_upload_compare_apply_and_revert_a_round() -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception, at.exception
+    registry_before = map_counts(at)
+    assert "Registre (état au" in " ".join(c.value for c in at.caption)
+
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    assert not at.exception, at.exception
+    choice = at.radio(key="data_shown")
+    assert choice.value == "file"  # the file is shown on its own, not applied
+    file_counts = map_counts(at)
+    assert file_counts != registry_before
+    found = metrics(at)
+    assert found["Nouvelles organisations"] == 1
+    assert found["Organisations absentes de ce fichier"] == 1
+    assert found["Présences nouvelles"] == 1
+    assert found["Présences retirées"] >= 2
+    by_area = next(d.value for d in at.dataframe if "Arrivées" in d.value.columns)
+    assert by_area["Arrivées"].sum() == 1
+    assert "Kidal" in set(by_area.iloc[:, 0])
+
+    choice.set_value("registry").run()  # the registry is unchanged until applied
+    assert map_counts(at) == registry_before
+
+    at.button(key="round_apply").click().run()
+    assert not at.exception, at.exception
+    assert any("Tour R2 appliqué" in s.value for s in at.success)
+    assert at.radio(key="data_shown").value == "registry"
+    assert map_counts(at) == file_counts  # the registry now holds the file's state
+    assert metrics(at)["Présences nouvelles"] == 0  # the same file again: nothing new
+    rounds = next(d.value for d in at.dataframe if "Fichier" in d.value.columns)
+    assert list(rounds["Tour"]) == ["R2", "R1"]
+
+    at.button(key="round_revert").click().run()
+    assert not at.exception, at.exception
+    assert any("Tour R2 annulé" in s.value for s in at.success)
+    assert map_counts(at) == registry_before
+    assert metrics(at)["Présences nouvelles"] == 1
+
+
+def test_freshness_filter_keeps_recent_rounds_and_goes_into_the_link() -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    registry_before = map_counts(at.radio(key="data_shown").set_value("registry").run())
+    at.button(key="round_apply").click().run()
+    after = map_counts(at)
+    assert after != registry_before
+    at.selectbox(key="registry_fresh").set_value(12).run()  # both rounds are recent
+    assert not at.exception, at.exception
+    assert map_counts(at) == after
+    assert at.query_params["fresh"] == "12"
