@@ -33,6 +33,7 @@ GROUPS: Final = (
     ("export", "benchmarks.export_bench"),
     ("browser", "benchmarks.browser_bench"),
     ("registry", "benchmarks.registry_bench"),
+    ("requests", "benchmarks.requests_bench"),
 )
 SCHEMA_VERSION: Final = 1
 

@@ -25,6 +25,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -86,7 +87,7 @@ def _harness() -> Any:
     """tests/browser/_harness.py (app server, Chromium, offline contexts), imported by path."""
     if str(HARNESS_DIR) not in sys.path:
         sys.path.insert(0, str(HARNESS_DIR))
-    import _harness  # type: ignore[import-not-found]
+    import _harness
 
     return _harness
 
@@ -243,13 +244,13 @@ def map_page_rows(
             for level, topo in plan:
                 info = facts[level, topo]
                 ours, naive = _alternate(
-                    lambda page=info["page"], n=info["shapes"]: _time_page(
-                        browser, harness, f"{base}/{page}", n
-                    ),
-                    (
-                        lambda lv=level, n=info["naive_shapes"]: _time_page(
-                            browser, harness, f"{base}/naive_{lv}.html", n
-                        )
+                    partial(_time_page, browser, harness, f"{base}/{info['page']}", info["shapes"]),
+                    partial(
+                        _time_page,
+                        browser,
+                        harness,
+                        f"{base}/naive_{level}.html",
+                        info["naive_shapes"],
                     )
                     if jquery
                     else None,

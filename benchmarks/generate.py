@@ -309,7 +309,8 @@ def organisation_count(n: int) -> int:
 def _weights(rng: np.random.Generator, size: int) -> np.ndarray:
     """Uneven popularity (a few organisations and areas get most records), summing to 1."""
     raw = rng.pareto(1.2, size=size) + 1.0
-    return raw / raw.sum()
+    weights: np.ndarray = raw / raw.sum()
+    return weights
 
 
 def synthetic_records(

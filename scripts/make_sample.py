@@ -20,6 +20,8 @@ import csv
 import datetime
 import os
 import random
+from collections.abc import Iterable
+from typing import Any
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VOCAB = os.path.join(ROOT, "data", "vocab")
@@ -222,13 +224,13 @@ NATIONWIDE = ("Tout le Mali", "")
 STATUS_EN_COURS, STATUS_TERMINE, STATUS_PLANIFIE = "En cours", "Terminé", "Planifié"
 
 
-def read_labels(filename):
+def read_labels(filename: str) -> dict[str, str]:
     """Return {code: label_fr} from a vocabulary CSV of data/vocab."""
     with open(os.path.join(VOCAB, filename), encoding="utf-8", newline="") as f:
         return {row["code"]: row["label_fr"] for row in csv.DictReader(f)}
 
 
-def weighted_sample(rng, pairs, k):
+def weighted_sample(rng: random.Random, pairs: Iterable[tuple[str, float]], k: int) -> list[str]:
     """k distinct items drawn by weight, in draw order."""
     pool = list(pairs)
     chosen = []
@@ -239,14 +241,15 @@ def weighted_sample(rng, pairs, k):
     return chosen
 
 
-def random_date(rng, start, end):
+def random_date(rng: random.Random, start: datetime.date, end: datetime.date) -> datetime.date:
     """A date between start and end inclusive."""
     return datetime.date.fromordinal(rng.randint(start.toordinal(), end.toordinal()))
 
 
-def project_dates(rng):
+def project_dates(rng: random.Random) -> tuple[str, str, str]:
     """(status, start, end) as ISO strings for one organisation x sector project."""
     r = rng.random()
+    end: datetime.date | None
     if r < 0.10:
         status = STATUS_TERMINE
         start = random_date(rng, datetime.date(2019, 1, 1), datetime.date(2024, 6, 30))
@@ -277,7 +280,7 @@ def project_dates(rng):
     return status, start.isoformat(), end.isoformat() if end else ""
 
 
-def main():
+def main() -> None:
     rng = random.Random(SEED)
     sector_label = read_labels("sectors.csv")
     type_label = read_labels("org_types.csv")
@@ -295,7 +298,7 @@ def main():
     rng.shuffle(dias_modes)
     assert len(ingo) == len(ingo_modes) == 66
 
-    orgs = []
+    orgs: list[dict[str, Any]] = []
     for (name, acronym), mode in zip(ingo, ingo_modes, strict=False):
         orgs.append({"name": name, "acronym": acronym, "type": "INGO", "mode": mode, "home": None})
     for (name, acronym, home), mode in zip(DECO_NAMES, deco_modes, strict=False):

@@ -36,8 +36,15 @@ def main(argv: list[str] | None = None) -> int:
         help="folder for the inputs that crashed, hung or blew up",
     )
     parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument(
+        "--minutes",
+        type=float,
+        default=None,
+        help="stop starting new inputs after this long (the summary says how many ran)",
+    )
     args = parser.parse_args(argv)
     started = time.monotonic()
+    stop_at = started + args.minutes * 60 if args.minutes is not None else None
     pool = seeds()
     print(f"{len(pool)} seeds; {args.budget} inputs; {args.jobs} worker(s)", flush=True)
 
@@ -55,8 +62,15 @@ def main(argv: list[str] | None = None) -> int:
         keep=args.keep,
         report=report,
         report_every=250,
+        stop_at=stop_at,
     )
-    summary = {**result.summary(), "seed": args.seed, "seconds": round(time.monotonic() - started)}
+    summary = {
+        **result.summary(),
+        "budget": args.budget,
+        "seed": args.seed,
+        "input_seconds": args.seconds,
+        "seconds": round(time.monotonic() - started),
+    }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(summary, indent=1), encoding="utf-8")
     print(json.dumps(summary, indent=1))

@@ -30,7 +30,7 @@ OUTCOMES: Final = ("accepted", "refused", "crash", "hang", "blowup")
 OUTCOME_SUFFIX: Final = ".outcome.json"  # next to a kept input: its target, name, outcome
 # Budgets of the fuzzer's workers: tighter than the page's, to find runaways sooner.
 FUZZ_LIMITS: Final = replace(DEFAULT_LIMITS, worker_seconds=30.0, worker_memory_bytes=2_500 * MB)
-_JOBS_PER_WORKER: Final = 40  # a worker is replaced now and then (memory fragments)
+_JOBS_PER_WORKER: Final = 100  # a worker is replaced now and then (memory fragments)
 
 
 def run_target(target: str, name: str, data: bytes) -> int:
@@ -180,8 +180,13 @@ def campaign(
     keep: Path | None = None,
     report: Callable[[Campaign], None] | None = None,
     report_every: int = 500,
+    stop_at: float | None = None,
 ) -> Campaign:
-    """``budget`` mutated inputs over ``jobs`` worker processes; the counts."""
+    """``budget`` mutated inputs over ``jobs`` worker processes; the counts.
+
+    ``stop_at``: a ``time.monotonic()`` after which no new input is started (the inputs
+    under way finish and are counted): a campaign with a deadline says how many ran.
+    """
     result = Campaign()
     lock = threading.Lock()
     issued = iter(range(budget))
@@ -193,6 +198,8 @@ def campaign(
             while True:
                 with lock:
                     if next(issued, None) is None:
+                        return
+                    if stop_at is not None and time.monotonic() > stop_at:
                         return
                 chosen = rng.choice(seeds)
                 name, data = mutate(chosen.name, chosen.data, rng)

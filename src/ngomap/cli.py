@@ -32,7 +32,7 @@ from ngomap.registry.cli import app as registry_app
 from ngomap.registry.setup import read_registry as registry_view
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
-from ngomap.serve import run_child
+from ngomap.serve import run_child, streamlit_command
 from ngomap.views import VIEWS
 
 cli = typer.Typer(
@@ -601,27 +601,12 @@ cli.command("brief")(brief)  # a proposed project's one-page brief (advise/cli_b
 def run_app(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
 ) -> None:
-    """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics)."""
+    """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics,
+    no error details shown: ngomap.serve.PUBLIC_SETTINGS)."""
     install_static(APP_SCRIPT.parent / "static")
-    command = [
-        sys.executable,
-        "-m",
-        "streamlit",
-        "run",
-        str(APP_SCRIPT),
-        "--server.address",
-        "127.0.0.1",
-        "--server.port",
-        str(port),
-        "--server.headless",
-        "true",
-        "--server.enableStaticServing",
-        "true",
-        "--server.maxUploadSize",
-        str(UPLOAD_LIMIT_MB),
-        "--browser.gatherUsageStats",
-        "false",
-    ]
+    command = streamlit_command(
+        sys.executable, str(APP_SCRIPT), port=port, upload_limit_mb=UPLOAD_LIMIT_MB
+    )
     raise typer.Exit(run_child(command))  # stopped with the parent (SIGINT, SIGTERM)
 
 

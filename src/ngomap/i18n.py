@@ -1,4 +1,6 @@
-"""Labels in French (the default) and English, read from data/i18n/<lang>.toml."""
+"""Labels of the page in French (the default) and English, read from data/i18n/<lang>.toml.
+
+Messages of problems and errors are in ``ngomap.messages`` (keyed by ``Msg``)."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ import numpy as np
 
 from ngomap._paths import I18N_DIR
 from ngomap.errors import BoundaryError, InputFileError, NgomapError
+from ngomap.messages import Msg, pair
 
 MB: Final = 1_000_000
 
@@ -48,6 +49,7 @@ class Limits:
     max_member_name_chars: int = 200  # one file name inside a zip
     max_json_depth: int = 64  # nested arrays and objects in a JSON file (GeoJSON needs 6)
     max_coordinates: int = 5_000_000  # points of one boundary shape
+    max_file_coordinates: int = 2_000_000  # points of one boundary file, counted before reading
     max_repair_coordinates: int = 100_000  # points of an invalid shape ngomap repairs
     max_repair_crossings: int = 2_000  # times an invalid shape ngomap repairs crosses itself
     worker_seconds: float = 180.0  # time budget of one import in the worker process
@@ -262,10 +264,7 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
     archive = open_archive(data, name, limits)
     if archive is None:
         raise InputFileError(
-            f"{name}: the workbook is damaged (its zip directory cannot be read). Open it in "
-            "Excel and save it again as .xlsx, or export the sheet as CSV.",
-            f"{name} : le classeur est endommagé (son répertoire zip est illisible). "
-            "Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou exportez la feuille en CSV.",
+            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_ZIP, name=name),
         )
     try:
         with archive:
@@ -279,11 +278,7 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
         ValueError,
     ) as exc:
         raise InputFileError(
-            f"{name}: the workbook is damaged ({type(exc).__name__}: a part cannot be "
-            "unpacked). Open it in Excel and save it again as .xlsx, or export the sheet as CSV.",
-            f"{name} : le classeur est endommagé ({type(exc).__name__} : une partie ne peut "
-            "pas être décompressée). Ouvrez-le dans Excel et réenregistrez-le en .xlsx, ou "
-            "exportez la feuille en CSV.",
+            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_PART, name=name, name2=type(exc).__name__),
         ) from exc
 
 
@@ -345,13 +340,39 @@ def declared_dimension(xml: bytes) -> str | None:
 _JSON_STRING: Final = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 
 
+_DEPTH_CHUNK: Final = 4 * MB  # bytes counted at once: the count's memory stays bounded
+
+
+def json_text_shape(data: bytes) -> tuple[int, int]:
+    """How deeply arrays and objects nest in JSON text, and how many arrays it opens.
+
+    Counted on the bytes, strings aside, a chunk at a time: besides the text without its
+    strings (at most the size of ``data``), a few times ``_DEPTH_CHUNK`` bytes, whatever
+    the file's size. In a GeoJSON or TopoJSON file nearly every array is a point, so the
+    arrays opened bound its points from above before any parser allocates them.
+    """
+    bare = _JSON_STRING.sub(b'""', data)
+    deepest = depth = arrays = 0
+    for start in range(0, len(bare), _DEPTH_CHUNK):
+        chunk = np.frombuffer(
+            bare, dtype=np.uint8, count=min(_DEPTH_CHUNK, len(bare) - start), offset=start
+        )
+        opens = chunk == ord("[")
+        arrays += int(np.count_nonzero(opens))
+        steps = opens.astype(np.int32)
+        steps += chunk == ord("{")
+        steps -= chunk == ord("]")
+        steps -= chunk == ord("}")
+        levels = np.cumsum(steps, dtype=np.int64)
+        if len(levels):
+            deepest = max(deepest, depth + int(levels.max()))
+            depth += int(levels[-1])
+    return deepest, arrays
+
+
 def json_text_depth(data: bytes) -> int:
     """How deeply arrays and objects nest in JSON text, counted on the bytes (strings aside)."""
-    bare = np.frombuffer(_JSON_STRING.sub(b'""', data), dtype=np.uint8)
-    steps = np.zeros(len(bare), dtype=np.int32)
-    steps[(bare == ord("[")) | (bare == ord("{"))] = 1
-    steps[(bare == ord("]")) | (bare == ord("}"))] = -1
-    return int(np.cumsum(steps).max()) if len(steps) else 0
+    return json_text_shape(data)[0]
 
 
 def json_depth(value: object) -> int:
@@ -375,6 +396,32 @@ def check_json_depth(
     """JSON text nesting deeper than ``max_json_depth``, refused before it is parsed."""
     if json_text_depth(data) > limits.max_json_depth:
         raise refusal("json_depth", name=name, error=error, limit=limits.max_json_depth)
+
+
+def check_boundary_json(
+    data: bytes, name: str, limits: Limits = DEFAULT_LIMITS, *, error: type[NgomapError]
+) -> None:
+    """A GeoJSON or TopoJSON file's nesting and points, refused before it is parsed.
+
+    A parser holds the whole file, each number an object, many times the file's size: a
+    file of more points than ``max_file_coordinates`` is refused from its bytes.
+    """
+    depth, arrays = json_text_shape(data)
+    if depth > limits.max_json_depth:
+        raise refusal("json_depth", name=name, error=error, limit=limits.max_json_depth)
+    check_file_coordinates(arrays, name, limits)
+
+
+def check_file_coordinates(points: int, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Points of a whole boundary file (an upper bound, counted on its bytes)."""
+    if points > limits.max_file_coordinates:
+        raise refusal(
+            "file_coordinates",
+            name=name,
+            error=BoundaryError,
+            found=_count(points),
+            limit=_count(limits.max_file_coordinates),
+        )
 
 
 def check_coordinates(counts: Iterable[int], name: str, limits: Limits = DEFAULT_LIMITS) -> None:

@@ -48,3 +48,32 @@ def run_child(command: Sequence[str], *, grace: float = GRACE_SECONDS) -> int:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     return 128 + received[0] if received else code
+
+
+# --- the settings ``ngomap app`` gives Streamlit ------------------------------------------------
+# What a public server should not show, closed where Streamlit has a setting for it. Streamlit
+# has none that closes /_stcore/metrics (its sessions, caches and memory, to anyone): refuse
+# that path at the reverse proxy (README, "A public server"); the address keeps the app
+# reachable only through that proxy.
+PUBLIC_SETTINGS: Final[dict[str, str]] = {
+    "server.address": "127.0.0.1",  # only the reverse proxy (or this computer) reaches it
+    "server.headless": "true",  # no browser opened on the server
+    "server.enableStaticServing": "true",  # Leaflet served from here: no CDN
+    "server.enableXsrfProtection": "true",
+    "server.enableExpensiveMemoryStats": "false",  # /_stcore/metrics: counts, no object walk
+    "browser.gatherUsageStats": "false",
+    "client.showErrorDetails": "none",  # no traceback, exception text or server path shown
+    "client.toolbarMode": "viewer",  # no developer menu
+    "global.developmentMode": "false",
+}
+
+
+def streamlit_command(python: str, script: str, *, port: int, upload_limit_mb: int) -> list[str]:
+    """``python -m streamlit run script`` with ``PUBLIC_SETTINGS``, the port and upload limit."""
+    settings = {
+        **PUBLIC_SETTINGS,
+        "server.port": str(port),
+        "server.maxUploadSize": str(upload_limit_mb),
+    }
+    flags = [part for key, value in settings.items() for part in (f"--{key}", value)]
+    return [python, "-m", "streamlit", "run", script, *flags]

@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process
 
 from ngomap._paths import VOCAB_DIR
 from ngomap.errors import InputFileError
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import AliasMatch, AliasTable, clean_text, norm_text
 
 SUGGESTION_CUTOFF: Final = 85.0  # rapidfuzz ratio (0-100) from which a spelling is suggested
@@ -137,10 +138,7 @@ def _alias_text(data: bytes, name: str) -> str:
     if data.startswith(b"PK\x03\x04") or b"\x00" in data[:4096]:
         raise _alias_error(
             name,
-            "this is not a CSV text file. Save it as CSV with the columns alias,name and try "
-            "again.",
-            "ce n'est pas un fichier texte CSV. Enregistrez-le en CSV avec les colonnes "
-            "alias,nom et réessayez.",
+            *pair(Msg.VOCAB_NOT_CSV_TEXT),
         )
     try:
         return data.decode("utf-8-sig")
@@ -165,20 +163,13 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
     except csv.Error as exc:  # a NUL byte, a cell longer than the csv module reads
         raise _alias_error(
             name,
-            f"this is not a CSV file ngomap can read ({exc}). Save it from Excel as CSV, "
-            f"with the columns alias,name ({_ALIAS_EXAMPLE}).",
-            f"ce n'est pas un fichier CSV lisible par ngomap ({exc}). Enregistrez-le depuis "
-            f"Excel en CSV, avec les colonnes alias,nom ({_ALIAS_EXAMPLE}).",
+            *pair(Msg.VOCAB_NOT_CSV_FILE, exc=exc, alias_example=_ALIAS_EXAMPLE),
         ) from exc
     columns = [_ALIAS_COLUMNS.get(clean_text(c).lower(), "") for c in rows[0]] if rows else []
     if "alias" not in columns or "name" not in columns:
         raise _alias_error(
             name,
-            "no 'alias' and 'name' columns. Put alias,name on the first line, then one row "
-            f"per spelling: the spelling, then the name to count it under ({_ALIAS_EXAMPLE}).",
-            "pas de colonnes « alias » et « nom ». Mettez alias,nom sur la première ligne, "
-            "puis une ligne par orthographe : l'orthographe, puis le nom sous lequel la "
-            f"compter ({_ALIAS_EXAMPLE}).",
+            *pair(Msg.VOCAB_NO_ALIAS_NAME, alias_example=_ALIAS_EXAMPLE),
         )
     at_alias, at_name = columns.index("alias"), columns.index("name")
     cells = [row + [""] * (len(columns) - len(row)) for row in rows[1:]]
@@ -187,11 +178,7 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
     if not pairs:
         raise _alias_error(
             name,
-            "the file has no alias. Under the alias,name line, add one row per spelling: the "
-            f"spelling, then the name to count it under ({_ALIAS_EXAMPLE}).",
-            "le fichier ne contient aucun alias. Sous la ligne alias,nom, ajoutez une ligne "
-            "par orthographe : l'orthographe, puis le nom sous lequel la compter "
-            f"({_ALIAS_EXAMPLE}).",
+            *pair(Msg.VOCAB_FILE_NO_ALIAS, alias_example=_ALIAS_EXAMPLE),
         )
     return pairs
 
@@ -199,22 +186,21 @@ def read_organisation_aliases(data: bytes, name: str) -> list[tuple[str, str]]:
 AliasFile = Path | tuple[str, bytes]  # a path, or an uploaded file's (name, content)
 
 
-def _file_bytes(file: AliasFile, what_en: str, what_fr: str) -> tuple[str, bytes]:
+def _file_bytes(file: AliasFile, what: Text | str) -> tuple[str, bytes]:
     if isinstance(file, tuple):
         return file
     if not file.is_file():
         raise _alias_error(
             str(file),
-            f"{what_en} alias file not found. Check its path.",
-            f"fichier d'alias de {what_fr} introuvable. Vérifiez son chemin.",
+            *pair(Msg.VOCAB_ALIAS_FILE_NOT_FOUND, what=what),
         )
     return file.name, file.read_bytes()
 
 
 _VOCABULARY_WORDS: Final = {
-    "sectors": ("sector", "secteurs"),
-    "org_types": ("organisation type", "types d'organisation"),
-    "presence": ("presence mode", "modes de présence"),
+    "sectors": Msg.VOCAB_ALIAS_WORD_SECTORS,
+    "org_types": Msg.VOCAB_ALIAS_WORD_ORG_TYPES,
+    "presence": Msg.VOCAB_ALIAS_WORD_PRESENCE,
 }
 
 
@@ -226,19 +212,24 @@ def with_aliases(vocabulary: Vocabulary, *extra: AliasFile) -> Vocabulary:
     """
     if not extra:
         return vocabulary
-    word_en, word_fr = _VOCABULARY_WORDS.get(vocabulary.name, (vocabulary.name, vocabulary.name))
+    kind = _VOCABULARY_WORDS.get(vocabulary.name)
+    what = Text(kind) if kind is not None else vocabulary.name
     pairs: list[tuple[str, str]] = []
     for file in extra:
-        name, data = _file_bytes(file, word_en, word_fr)
+        name, data = _file_bytes(file, what)
         for alias, target in read_organisation_aliases(data, name):
             match = vocabulary.find(target)
             if match is None:
                 codes = ", ".join(vocabulary.codes)
                 raise _alias_error(
                     name,
-                    f"'{target}' (for '{alias}') is not a {word_en}: use one of {codes}.",
-                    f"« {target} » (pour « {alias} ») n'est pas parmi les {word_fr} : "
-                    f"utilisez l'un de {codes}.",
+                    *pair(
+                        Msg.VOCAB_ALIAS_TARGET_UNKNOWN,
+                        target=target,
+                        alias=alias,
+                        what=what,
+                        codes=codes,
+                    ),
                 )
             pairs.append((alias, match.code))
     for alias in vocabulary.aliases.aliases():
@@ -264,8 +255,7 @@ def organisation_aliases(*extra: AliasFile) -> AliasTable:
         elif not file.is_file():
             raise _alias_error(
                 str(file),
-                "organisation alias file not found. Check its path.",
-                "fichier d'alias d'organisations introuvable. Vérifiez son chemin.",
+                *pair(Msg.VOCAB_ORGANISATION_ALIAS_FILE),
             )
         else:
             name, data = file.name, file.read_bytes()

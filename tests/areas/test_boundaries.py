@@ -1,10 +1,11 @@
 import geopandas as gpd
 import pandas as pd
 import shapely
+from area_helpers import assign_areas
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import LEVEL, NAME_EN, NAME_FR, PARENT, Boundaries
-from ngomap.areas.matching import AreaMatcher, assign_areas
+from ngomap.areas.matching import AreaMatcher
 
 
 def test_embedded_regions_are_mali_nine_regions_with_pcodes(regions: Boundaries) -> None:

@@ -10,13 +10,13 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from area_helpers import inspect_boundary_file
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.files import (
     LayerFields,
     at_level,
-    inspect_boundary_file,
     load_boundaries,
     recognise_fields,
 )

@@ -10,6 +10,7 @@ import geopandas as gpd
 import pandas as pd
 import pytest
 import shapely
+from area_helpers import topology_features
 
 from ngomap.areas import geometry
 from ngomap.areas.boundaries import Boundaries
@@ -48,7 +49,7 @@ def test_topology_stores_each_shared_border_once() -> None:
 
 def test_topology_round_trips_to_the_same_shapes() -> None:
     areas = squares()
-    back = geometry.topology_features(geometry.to_topology(areas, decimals=0))
+    back = topology_features(geometry.to_topology(areas, decimals=0))
     for original, decoded in zip(areas.geometry, back.geometry, strict=True):
         assert original.symmetric_difference(decoded).area < 1e-12
     assert list(back["id"]) == list(areas.index)
@@ -106,7 +107,7 @@ def test_light_communes_are_cached_and_fit_in_200_kb(shared_data: Path) -> None:
     topo = geometry.to_topology(light.assign(code=light.index), properties=["code"], ids=False)
     size = len(json.dumps(topo, separators=(",", ":")).encode())
     assert size < 200_000, size
-    back = geometry.topology_features(topo)
+    back = topology_features(topo)
     assert len(back) == 701
     diff = shapely.area(shapely.symmetric_difference(back.geometry.values, light.geometry.values))
     assert float(diff.sum()) < 1e-9

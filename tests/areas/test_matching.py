@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from area_helpers import assign_areas
 from import_helpers import code_boundaries, mali_codab
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.matching import AreaMatcher, area_key, assign_areas, is_nationwide
+from ngomap.areas.matching import AreaMatcher, area_key, is_nationwide
 from ngomap.schema import Severity
 
 # A tiny Mali: two regions, three cercles, communes with a name found twice (Bamba).

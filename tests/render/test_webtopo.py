@@ -6,12 +6,13 @@ import json
 import re
 
 import folium
+from area_helpers import topology_features
 from helpers import make_records, map_properties
 
 from ngomap import analysis
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.geometry import light_areas, topology_features
+from ngomap.areas.geometry import light_areas
 from ngomap.render.webmap import MapLabels, choropleth
 
 LABELS = MapLabels(

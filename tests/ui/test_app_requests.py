@@ -39,7 +39,7 @@ def _raw_html(at: AppTest) -> list[str]:
 def test_request_sent_reviewed_approved(registry: Engine) -> None:
     at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
-    assert "single local editor" in _texts(at) or "unique éditeur local" in _texts(at)
+    assert "éditeur local de ce poste" in at.sidebar.info[0].value  # the open deployment's editor
     at.sidebar.radio(key="page").set_value("request").run()
     assert not at.exception
     for key in (
@@ -95,12 +95,12 @@ def test_a_viewer_cannot_reach_the_queue(registry: Engine) -> None:
     ac.add(registry, "view@embassy.example", role="viewer", password="viewer pw 12")
     at = AppTest.from_file(APP, default_timeout=180).run()
     assert not at.exception
-    assert at.sidebar.radio(key="page").options == ["Carte", "Demander à figurer"]
+    assert at.sidebar.radio(key="page").options == ["Carte", "Annuaire", "Demander à figurer"]
     at.text_input(key="sign_in_email").set_value("view@embassy.example")
     at.text_input(key="sign_in_password").set_value("viewer pw 12")
     at.button[[b.label for b in at.button].index("Se connecter")].click().run()
     assert not at.exception
-    assert at.sidebar.radio(key="page").options == ["Carte", "Demander à figurer"]
+    assert at.sidebar.radio(key="page").options == ["Carte", "Annuaire", "Demander à figurer"]
     at2 = AppTest.from_file(APP, default_timeout=180).run()
     at2.text_input(key="sign_in_email").set_value("val@embassy.example")
     at2.text_input(key="sign_in_password").set_value("validator pw 1")

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ngomap.errors import NgomapError
+from ngomap.messages import Msg, pair
 
 ProjectArg = Annotated[
     Path,
@@ -113,9 +114,7 @@ def _brief_bytes(
         records, report = read_3w(data, boundaries=bounds)
         if not report.usable:
             raise InputFileError(
-                f"{data.name} cannot be used: run `ngomap validate {data}` to see why.",
-                f"{data.name} est inutilisable : lancez `ngomap validate {data}` pour savoir "
-                "pourquoi.",
+                *pair(Msg.CLI_BRIEF_CANNOT_USED_RUN, data=data.name, data2=data),
             )
         source = name = data.name
     history = None

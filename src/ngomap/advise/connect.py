@@ -41,6 +41,7 @@ from ngomap._paths import DATA_DIR
 from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 
 CONNECT_DIR: Final = DATA_DIR / "connect"
@@ -95,8 +96,7 @@ def read_weights(path: Path) -> Weights:
             data = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise InputFileError(
-            f"{path.name} cannot be read as TOML ({exc}).",
-            f"{path.name} n'est pas lisible en TOML ({exc}).",
+            *pair(Msg.CONNECT_CANNOT_READ_TOML, path=path.name, exc=exc),
         ) from exc
     points = data.get("points", {})
     unknown = sorted(set(points) - set(REASONS))
@@ -113,9 +113,12 @@ def read_weights(path: Path) -> Weights:
             if part
         )
         raise InputFileError(
-            f"{path.name}, [points]: {detail}. Give one number per reason: {', '.join(REASONS)}.",
-            f"{path.name}, [points] : {detail}. Donnez un nombre par raison : "
-            f"{', '.join(REASONS)}.",
+            *pair(
+                Msg.CONNECT_POINTS_GIVE_ONE,
+                path=path.name,
+                detail=detail,
+                reasons=", ".join(REASONS),
+            ),
         )
     ignored = data.get("funders", {}).get("not_a_funder", [])
     return Weights(
@@ -188,8 +191,7 @@ def read_complements(path: Path) -> Complements:
             pairs.setdefault(second, {})[first] = entry
     if problems:
         raise InputFileError(
-            f"{path.name}: {'; '.join(problems)}: use sector codes of data/vocab/sectors.csv.",
-            f"{path.name} : {'; '.join(problems)} : utilisez les codes de data/vocab/sectors.csv.",
+            *pair(Msg.CONNECT_USE_SECTOR_CODES, path=path.name, problems="; ".join(problems)),
         )
     return Complements(pairs)
 

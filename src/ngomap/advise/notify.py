@@ -24,6 +24,7 @@ from ngomap.advise.introduce import one_line, plain_address
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
+from ngomap.messages import Msg, pair
 
 SMTP_ENV: Final = "NGOMAP_SMTP"  # prefix: NGOMAP_SMTP_HOST, _PORT, _USER, _PASSWORD, _FROM, _TLS
 
@@ -43,13 +44,11 @@ class Subscription:
     def __post_init__(self) -> None:
         if plain_address(self.email) is None:
             raise NgomapError(
-                f"{one_line(self.email)!r} is not one e-mail address (name@domain).",
-                f"« {one_line(self.email)} » n'est pas une adresse électronique (nom@domaine).",
+                *pair(Msg.NOTIFY_NOT_ONE_MAIL, email=one_line(self.email)),
             )
         if not self.areas:
             raise NgomapError(
-                "A subscription needs at least one area.",
-                "Un abonnement demande au moins une zone.",
+                *pair(Msg.NOTIFY_SUBSCRIPTION_NEEDS_AT),
             )
 
 
@@ -128,14 +127,12 @@ class SmtpSettings:
         sender = env.get(f"{SMTP_ENV}_FROM", "").strip()
         if plain_address(sender) is None:
             raise NgomapError(
-                f"{SMTP_ENV}_FROM must be one e-mail address (name@domain).",
-                f"{SMTP_ENV}_FROM doit être une adresse électronique (nom@domaine).",
+                *pair(Msg.NOTIFY_MUST_ONE_MAIL, smtp_env=SMTP_ENV),
             )
         port = env.get(f"{SMTP_ENV}_PORT", "25").strip()
         if not port.isdigit():
             raise NgomapError(
-                f"{SMTP_ENV}_PORT must be a number, not {port!r}.",
-                f"{SMTP_ENV}_PORT doit être un nombre, pas « {port} ».",
+                *pair(Msg.NOTIFY_PORT_MUST_NUMBER, smtp_env=SMTP_ENV, port=port),
             )
         return cls(
             host=host,
@@ -163,8 +160,6 @@ def send(
                 server.send_message(item.message(boundaries, sender=settings.sender))
     except (OSError, smtplib.SMTPException) as exc:
         raise NgomapError(
-            f"The mail server {settings.host}:{settings.port} did not take the digests ({exc}).",
-            f"Le serveur de messagerie {settings.host}:{settings.port} n'a pas pris les "
-            f"résumés ({exc}).",
+            *pair(Msg.NOTIFY_MAIL_SERVER_DID, host=settings.host, port=settings.port, exc=exc),
         ) from exc
     return len(items)

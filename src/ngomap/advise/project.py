@@ -16,13 +16,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Final
 
-from ngomap import vocab
+from ngomap import messages, vocab
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import read_grid
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 ORGANISATION: Final = "organisation"
@@ -91,10 +93,10 @@ HEADERS: Final[dict[str, tuple[str, ...]]] = {
         "#org+impl",
     ),
 }
-WORDS: Final[dict[str, tuple[str, str, str]]] = {  # (English, French, header) for messages
-    ORGANISATION: ("the organisation", "l'organisation", '"Organisation"'),
-    SECTORS: ("the sectors", "les secteurs", '"Secteurs" (or "Sectors")'),
-    ZONES: ("the zones", "les zones", '"Zones"'),
+WORDS: Final = {  # (what, header) for messages
+    ORGANISATION: (Msg.PROJECT_FIELD_ORGANISATION, '"Organisation"'),
+    SECTORS: (Msg.PROJECT_FIELD_SECTORS, '"Secteurs" (or "Sectors")'),
+    ZONES: (Msg.PROJECT_FIELD_ZONES, '"Zones"'),
 }
 _CURRENCIES: Final = {
     "€": "EUR",
@@ -242,6 +244,11 @@ def _zone_code(value: str, boundaries: Boundaries) -> tuple[str | None, list[str
     return None, []
 
 
+def _joined(names: list[str], lang: str) -> str:
+    """ "A or B" in ``lang``."""
+    return messages.text(Msg.PROJECT_OR, lang).join(names)
+
+
 def _close_names(value: str, boundaries: Boundaries) -> list[str]:
     names = {norm_text(boundaries.name(c)): boundaries.name(c) for c in boundaries.areas.index}
     return [names[n] for n in difflib.get_close_matches(norm_text(value), list(names), n=3)]
@@ -259,14 +266,10 @@ def parse_project(
     for field_ in REQUIRED:
         cell = given.get(field_)
         if cell is None:
-            en, fr, header = WORDS[field_]
-            problems.file(
-                f"no column for {en}: add a column {header} to the header row.",
-                f"pas de colonne pour {fr} : ajoutez une colonne {header} à la ligne d'en-tête.",
-            )
+            what, header = WORDS[field_]
+            problems.file(*pair(Msg.PROJECT_NO_COLUMN_FOR, what=Text(what), header=header))
         elif not cell.value.strip():
-            en, fr, _header = WORDS[field_]
-            problems.at(cell, f"empty cell: give {en}.", f"cellule vide : indiquez {fr}.")
+            problems.at(cell, *pair(Msg.PROJECT_EMPTY_CELL, what=Text(WORDS[field_][0])))
     sectors: list[str] = []
     if (cell := given.get(SECTORS)) is not None:
         known = vocab.sectors()
@@ -276,10 +279,7 @@ def parse_project(
                 examples = ", ".join(known.codes[:4])
                 problems.at(
                     cell,
-                    f'"{value}" is not a known sector: use a code or a name of the sector list '
-                    f"({examples}...).",
-                    f"« {value} » n'est pas un secteur connu : utilisez un code ou un nom de la "
-                    f"liste des secteurs ({examples}...).",
+                    *pair(Msg.PROJECT_NOT_KNOWN_SECTOR, value=value, examples=examples),
                 )
             elif match.code not in sectors:
                 sectors.append(match.code)
@@ -293,21 +293,22 @@ def parse_project(
             elif candidates:
                 problems.at(
                     cell,
-                    f'"{value}" names several areas: write the P-code of one of '
-                    f"{', '.join(candidates)}.",
-                    f"« {value} » désigne plusieurs zones : écrivez le P-code de l'une de "
-                    f"{', '.join(candidates)}.",
+                    *pair(
+                        Msg.PROJECT_NAMES_SEVERAL_AREAS,
+                        value=value,
+                        candidates=", ".join(candidates),
+                    ),
                 )
             else:
                 close = _close_names(value, boundaries)
-                hint_en = f" Did you mean {' or '.join(close)}?" if close else ""
-                hint_fr = f" Vouliez-vous dire {' ou '.join(close)} ?" if close else ""
+                hint = (
+                    Text(Msg.PROJECT_DID_YOU_MEAN, {"names": partial(_joined, close)})
+                    if close
+                    else ""
+                )
                 problems.at(
                     cell,
-                    f'"{value}" is neither a P-code nor an area name of the boundaries '
-                    f"({boundaries.source}).{hint_en}",
-                    f"« {value} » n'est ni un P-code ni un nom de zone des limites "
-                    f"({boundaries.source}).{hint_fr}",
+                    *pair(Msg.PROJECT_NOT_AREA, value=value, source=boundaries.source, hint=hint),
                 )
     start, end = _period(given, problems)
     budget, currency = None, ""
@@ -316,8 +317,7 @@ def parse_project(
         if parsed is None:
             problems.at(
                 cell,
-                f'"{cell.value}" is not an amount: write a number, e.g. 250000 EUR.',
-                f"« {cell.value} » n'est pas un montant : écrivez un nombre, par ex. 250000 EUR.",
+                *pair(Msg.PROJECT_NOT_AMOUNT_WRITE, cell_value=cell.value),
             )
         else:
             budget, currency = parsed
@@ -355,8 +355,7 @@ def _period(given: Mapping[str, _Cell], problems: _Problems) -> tuple[date | Non
         if parsed is None:
             problems.at(
                 cell,
-                f'"{cell.value}" is not a date: write it as 2026-01-31.',
-                f"« {cell.value} » n'est pas une date : écrivez-la 2026-01-31.",
+                *pair(Msg.PROJECT_NOT_DATE_WRITE, cell_value=cell.value),
             )
         elif is_end:
             end = parsed
@@ -370,9 +369,7 @@ def _period(given: Mapping[str, _Cell], problems: _Problems) -> tuple[date | Non
         if first is None or last is None:
             problems.at(
                 cell,
-                f'"{cell.value}" is not a period: write it as 2026-01-01/2027-12-31 or 2026-2027.',
-                f"« {cell.value} » n'est pas une période : écrivez-la 2026-01-01/2027-12-31 "
-                "ou 2026-2027.",
+                *pair(Msg.PROJECT_NOT_PERIOD_WRITE, cell_value=cell.value),
             )
         else:
             start, end = start or first, end or last
@@ -381,8 +378,7 @@ def _period(given: Mapping[str, _Cell], problems: _Problems) -> tuple[date | Non
         if where is not None:
             problems.at(
                 where,
-                f"the project ends ({end}) before it starts ({start}).",
-                f"le projet finit ({end}) avant de commencer ({start}).",
+                *pair(Msg.PROJECT_PROJECT_ENDS_BEFORE, end=end, start=start),
             )
     return start, end
 
@@ -398,8 +394,7 @@ def read_project(data: bytes, name: str, boundaries: Boundaries) -> Project:
     problems = _Problems(name)
     if not present:
         problems.file(
-            "the sheet is empty: give a header row and one project row.",
-            "la feuille est vide : donnez une ligne d'en-tête et une ligne de projet.",
+            *pair(Msg.PROJECT_SHEET_EMPTY_GIVE),
         )
         problems.raise_any()
     header_at = present[0]
@@ -416,18 +411,13 @@ def read_project(data: bytes, name: str, boundaries: Boundaries) -> Project:
             fields[field_] = position
     if not body:
         problems.file(
-            f"no project under the header (row {int(grid.rows[header_at])}): add one row.",
-            f"pas de projet sous l'en-tête (ligne {int(grid.rows[header_at])}) : ajoutez une "
-            "ligne.",
+            *pair(Msg.PROJECT_NO_PROJECT_UNDER, rows=int(grid.rows[header_at])),
         )
         problems.raise_any()
     if len(body) > 1:
         rows = ", ".join(str(int(grid.rows[i])) for i in body[1:])
         problems.file(
-            f"one project per sheet, but rows {rows} hold more: keep one row under the header "
-            "(one file per project).",
-            f"un projet par feuille, mais les lignes {rows} en ajoutent : gardez une ligne "
-            "sous l'en-tête (un fichier par projet).",
+            *pair(Msg.PROJECT_ONE_PROJECT_PER, rows=rows),
         )
         problems.raise_any()
     values = grid.row(body[0])
@@ -449,7 +439,6 @@ def read_project_file(path: Path, boundaries: Boundaries) -> Project:
         data = path.read_bytes()
     except OSError as exc:
         raise InputFileError(
-            f"{path.name} cannot be read ({exc.strerror}).",
-            f"{path.name} est illisible ({exc.strerror}).",
+            *pair(Msg.PROJECT_CANNOT_READ, path=path.name, strerror=exc.strerror),
         ) from exc
     return read_project(data, path.name, boundaries)

@@ -17,6 +17,7 @@ from ngomap import schema as s
 from ngomap._paths import EMBEDDED_CROSSWALK, EMBEDDED_REGIONS
 from ngomap.errors import BoundaryError
 from ngomap.fingerprint import frame_fingerprint
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # Columns of Boundaries.areas (indexed by AREA_CODE).
@@ -243,9 +244,11 @@ def embedded_regions() -> Boundaries:
         frame = gpd.read_file(EMBEDDED_REGIONS)
     except Exception as exc:  # a broken installation, not a user's file
         raise BoundaryError(
-            f"The embedded boundaries {EMBEDDED_REGIONS} cannot be read ({exc}); reinstall ngomap.",
-            f"Les limites intégrées {EMBEDDED_REGIONS} sont illisibles ({exc}) ; "
-            "réinstallez ngomap.",
+            *pair(
+                Msg.BOUNDARIES_EMBEDDED_BOUNDARIES_CANNOT,
+                embedded_regions=EMBEDDED_REGIONS,
+                exc=exc,
+            ),
         ) from exc
     areas = gpd.GeoDataFrame(
         {

@@ -23,6 +23,7 @@ from ngomap import schema as s
 from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.areas.matching import boundaries_country, country_names
 from ngomap.coded import Coded, group
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_pcode
 
 OWN_AREAS_SOURCE = "codes and names of the file"
@@ -80,13 +81,7 @@ def other_country(columns: Mapping[str, Coded], boundaries: Boundaries) -> tuple
 def other_country_sentence(theirs: str, file_country: str) -> tuple[str, str]:
     """The one sentence said when a file's codes are not the boundaries' country's."""
     b, f = country_label(theirs), country_label(file_country)
-    return (
-        f"These boundaries are {b}'s; the file's codes are {f}'s ({file_country}...): load "
-        f"{f}'s boundaries (COD-AB) to draw the map.",
-        f"Ces limites sont celles du pays « {b} » ; les codes du fichier sont ceux du pays "
-        f"« {f} » ({file_country}...) : chargez les limites de ce pays (COD-AB) pour dessiner "
-        "la carte.",
-    )
+    return pair(Msg.FILE_AREAS_THESE_BOUNDARIES_FILE, b=b, f=f, file_country=file_country)
 
 
 _CONSISTENT: Final = 0.95  # share of rows whose name is their code prefix's commonest name
@@ -113,12 +108,12 @@ def _derived_codes(codes: Coded, names: Coded) -> Coded | None:
         sizes = np.bincount(ids, minlength=len(first))
         best: dict[str, int] = {}
         total = 0
-        for pair, position in enumerate(first):
+        for combination, position in enumerate(first):
             prefix = str(prefixes.values[prefixes.codes[position]])
             name = str(spelled.values[spelled.codes[position]])
             if prefix and name:
-                best[prefix] = max(best.get(prefix, 0), int(sizes[pair]))
-                total += int(sizes[pair])
+                best[prefix] = max(best.get(prefix, 0), int(sizes[combination]))
+                total += int(sizes[combination])
         if total and sum(best.values()) >= _CONSISTENT * total:
             return prefixes
     return None
@@ -174,15 +169,15 @@ def areas_from_columns(
         sizes = np.bincount(ids, minlength=len(first))
         name_votes: dict[str, Counter[str]] = {}
         parent_votes: dict[str, Counter[str]] = {}
-        for pair, position in enumerate(first):
+        for index, position in enumerate(first):
             code = str(codes.values[codes.codes[position]])
             if not code:
                 continue
             name = str(names.values[names.codes[position]]) or code
             parent = str(parents.values[parents.codes[position]])
-            name_votes.setdefault(code, Counter())[name] += int(sizes[pair])
+            name_votes.setdefault(code, Counter())[name] += int(sizes[index])
             if parent:
-                parent_votes.setdefault(code, Counter())[parent] += int(sizes[pair])
+                parent_votes.setdefault(code, Counter())[parent] += int(sizes[index])
         for code, votes in name_votes.items():
             name = votes.most_common(1)[0][0]
             parents_seen = parent_votes.get(code)

@@ -48,11 +48,13 @@ from ngomap.errors import BoundaryError
 from ngomap.limits import (
     DEFAULT_LIMITS,
     check_archive,
+    check_boundary_json,
     check_bytes,
     check_coordinates,
-    check_json_depth,
+    check_file_coordinates,
     refusal,
 )
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
 # A zip whose files add up to more than this is refused before anything is written.
@@ -80,18 +82,6 @@ class LayerFields:
     iso: str | None = None
     ancestors: dict[str, tuple[str, str | None]] = field(default_factory=dict)
     convention: str = ""
-
-
-@dataclass(frozen=True)
-class LayerInfo:
-    """One layer of a boundary file, what it holds and how its fields were recognised."""
-
-    path: Path
-    layer: str
-    geometry_type: str
-    features: int
-    columns: tuple[str, ...]
-    fields: LayerFields | None
 
 
 # --- conventions ----------------------------------------------------------------------------
@@ -200,11 +190,10 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
     """Expand ``path`` into ``target``, refusing unsafe paths and more than ``limit`` bytes."""
     try:
         archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, ValueError) as exc:
         raise _error(
             path,
-            "this is not a readable zip file; export the boundaries again.",
-            "ce n'est pas un fichier zip lisible ; exportez de nouveau les limites.",
+            *pair(Msg.FILES_NOT_READABLE_ZIP),
         ) from exc
     with archive:
         check_archive(
@@ -218,18 +207,12 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
         if unsafe:
             raise _error(
                 path,
-                f"the zip holds paths that point outside its folder ({unsafe[0]}); "
-                "it was not expanded. Zip the boundary files again, without folders above them.",
-                f"le zip contient des chemins qui sortent de son dossier ({unsafe[0]}) ; "
-                "il n'a pas été décompressé. Zippez de nouveau les fichiers de limites.",
+                *pair(Msg.FILES_ZIP_HOLDS_PATHS, unsafe=unsafe[0]),
             )
         stated = sum(m.file_size for m in members)
         too_big = _error(
             path,
-            f"the zip expands to more than {limit / 1e6:.0f} MB; it was not expanded. "
-            "Give the boundary files alone, or a lighter export.",
-            f"le zip dépasse {limit / 1e6:.0f} Mo une fois décompressé ; il n'a pas été "
-            "décompressé. Donnez les seuls fichiers de limites, ou un export plus léger.",
+            *pair(Msg.FILES_ZIP_EXPANDS_MORE, value=limit / 1e6),
         )
         if stated > limit:
             raise too_big
@@ -246,10 +229,7 @@ def _extract_zip(path: Path, target: Path, limit: int) -> None:
         ) as exc:
             raise _error(
                 path,
-                f"the zip is damaged ({type(exc).__name__}: a file in it cannot be unpacked). "
-                "Zip the boundary files again.",
-                f"le zip est endommagé ({type(exc).__name__} : un fichier ne peut pas être "
-                "décompressé). Zippez de nouveau les fichiers de limites.",
+                *pair(Msg.FILES_ZIP_DAMAGED_FILE, name=type(exc).__name__),
             ) from exc
 
 
@@ -278,7 +258,7 @@ def _unpack(
 def _vector_files(path: Path, limit: int) -> Iterator[list[Path]]:
     """The vector files a path stands for (a zip's are expanded in a temporary folder)."""
     if not path.is_file():
-        raise _error(path, "file not found.", "fichier introuvable.")
+        raise _error(path, *pair(Msg.FILES_FILE_NOT_FOUND))
     if path.suffix.lower() != ".zip":
         yield [path]
         return
@@ -292,10 +272,7 @@ def _vector_files(path: Path, limit: int) -> Iterator[list[Path]]:
         if not found:
             raise _error(
                 path,
-                "the zip holds no .shp file (nor GeoPackage or GeoJSON). A shapefile comes as "
-                ".shp, .shx, .dbf and .prj files: zip them together.",
-                "le zip ne contient aucun fichier .shp (ni GeoPackage, ni GeoJSON). Un shapefile "
-                "se compose des fichiers .shp, .shx, .dbf et .prj : zippez-les ensemble.",
+                *pair(Msg.FILES_ZIP_HOLDS_NO),
             )
         yield found
 
@@ -304,7 +281,7 @@ def _check_json(path: Path, shown: Path) -> None:
     """Valid JSON, not nested deeper than the limit (checked before GDAL reads it)."""
     check_bytes(path.stat().st_size, shown.name, DEFAULT_LIMITS, error=BoundaryError)
     data = path.read_bytes()
-    check_json_depth(data, shown.name, error=BoundaryError)
+    check_boundary_json(data, shown.name, error=BoundaryError)
     parsed: object = {}
     try:
         if len(data) <= _PARSE_JSON_UP_TO:
@@ -317,29 +294,16 @@ def _check_json(path: Path, shown: Path) -> None:
         ) from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         where = (
-            f" (line {exc.lineno}, column {exc.colno})"
+            Text(Msg.FILES_LINE_COLUMN, {"line": exc.lineno, "column": exc.colno})
             if isinstance(exc, json.JSONDecodeError)
             else ""
         )
-        where_fr = (
-            f" (ligne {exc.lineno}, colonne {exc.colno})"
-            if isinstance(exc, json.JSONDecodeError)
-            else ""
-        )
-        raise _error(
-            path,
-            f"this is not valid JSON{where}; the file may be cut short. Export it again.",
-            f"ce n'est pas du JSON valide{where_fr} ; le fichier est peut-être tronqué. "
-            "Exportez-le de nouveau.",
-        ) from exc
+        raise _error(path, *pair(Msg.FILES_NOT_VALID_JSON, where=where)) from exc
     del data
     if not isinstance(parsed, dict):
         raise _error(
             shown,
-            "this JSON is not a GeoJSON or TopoJSON file (no object at its top). "
-            "Export the boundaries again as GeoJSON.",
-            "ce JSON n'est pas un fichier GeoJSON ou TopoJSON (pas d'objet à sa racine). "
-            "Exportez de nouveau les limites en GeoJSON.",
+            *pair(Msg.FILES_JSON_NOT_GEOJSON),
         )
 
 
@@ -353,27 +317,28 @@ def _reader_text(exc: BaseException) -> str:
 
 
 def _check_shapefile(path: Path, shown: Path, crs: str | None) -> None:
+    # A point takes 16 bytes in a .shp: its size bounds the points before GDAL reads them.
+    check_file_coordinates(path.stat().st_size // 16, shown.name)
     siblings = {p.suffix.lower(): p for p in path.parent.glob(path.stem + ".*")}
     missing = [ext for ext in (".shx", ".dbf") if ext not in siblings]
     if missing:
         raise _error(
             shown,
-            f"the shapefile {path.name} comes without its {' and '.join(missing)} file; "
-            "add it next to the .shp.",
-            f"le shapefile {path.name} est sans son fichier {' ni '.join(missing)} ; "
-            "ajoutez-le à côté du .shp.",
+            *(
+                pair(Msg.FILES_SHAPEFILE_WITHOUT_ONE, path=path.name, missing=missing[0])
+                if len(missing) == 1
+                else pair(
+                    Msg.FILES_SHAPEFILE_WITHOUT_TWO,
+                    path=path.name,
+                    first=missing[0],
+                    second=missing[1],
+                )
+            ),
         )
     if ".prj" not in siblings and crs is None:
         raise _error(
             shown,
-            f"the shapefile {path.name} has no .prj file, so its coordinate system is "
-            "unknown; ngomap assumes nothing. Add the .prj file that came with it, or say "
-            "which system it is (--crs EPSG:32630 on the command line, the coordinate system "
-            "field in the page).",
-            f"le shapefile {path.name} n'a pas de fichier .prj : son système de coordonnées "
-            "est inconnu et ngomap ne suppose rien. Ajoutez le .prj d'origine, ou indiquez "
-            "quel système c'est (--crs EPSG:32630 en ligne de commande, le champ « système "
-            "de coordonnées » dans la page).",
+            *pair(Msg.FILES_SHAPEFILE_NO_PRJ, path=path.name),
         )
 
 
@@ -402,10 +367,7 @@ def _unreadable(shown: Path, exc: BaseException) -> BoundaryError:
     said = _reader_text(exc)
     return _error(
         shown,
-        f"this file cannot be read as boundaries ({said}). Give a GeoJSON, a GeoPackage, "
-        "a zipped shapefile or a TopoJSON file.",
-        f"ce fichier ne peut pas être lu comme des limites ({said}). Donnez un GeoJSON, "
-        "un GeoPackage, un shapefile zippé ou un fichier TopoJSON.",
+        *pair(Msg.FILES_FILE_CANNOT_READ, said=said),
     )
 
 
@@ -426,33 +388,6 @@ def _read_frame(
 
 def _is_polygonal(kind: str) -> bool:
     return "polygon" in kind.lower()
-
-
-def inspect_boundary_file(
-    path: Path, *, max_unzipped_bytes: int = MAX_UNZIPPED_BYTES
-) -> list[LayerInfo]:
-    """The layers of a boundary file, with their columns and the fields recognised."""
-    infos = []
-    with _vector_files(path, max_unzipped_bytes) as files:
-        for file in files:
-            for name, kind in _layers(file, path):
-                frame = _read_frame(file, path, name, max_features=5)
-                columns = tuple(str(c) for c in frame.columns if c != "geometry")
-                try:
-                    info = pyogrio.read_info(file, layer=name)
-                except Exception as exc:  # GDAL raises several types for damaged data
-                    raise _unreadable(path, exc) from exc
-                infos.append(
-                    LayerInfo(
-                        path=path,
-                        layer=name,
-                        geometry_type=kind,
-                        features=int(info.get("features", len(frame))),
-                        columns=columns,
-                        fields=recognise_fields(columns, pd.DataFrame(frame)),
-                    )
-                )
-    return infos
 
 
 @dataclass
@@ -503,10 +438,7 @@ def _check_degrees(frame: gpd.GeoDataFrame, shown: Path, crs: str | None) -> Non
     said = f" ({crs})" if crs else ""
     raise _error(
         shown,
-        f"once reprojected, the coordinates are not longitudes and latitudes{said}: the "
-        "coordinate system is not the right one. Check it (a UTM zone? which one?).",
-        f"une fois reprojetées, les coordonnées ne sont pas des longitudes et latitudes{said} : "
-        "le système de coordonnées n'est pas le bon. Vérifiez-le (une zone UTM ? laquelle ?).",
+        *pair(Msg.FILES_ONCE_REPROJECTED_COORDINATES, said=said),
     )
 
 
@@ -532,10 +464,7 @@ def _read_layer(
     if fields is None:
         raise _error(
             shown,
-            f"no code or name field recognised in layer {layer} (columns: {', '.join(columns)}). "
-            "Choose the code, name and level fields by hand.",
-            f"aucun champ de code ou de nom reconnu dans la couche {layer} (colonnes : "
-            f"{', '.join(columns)}). Choisissez à la main les champs de code, de nom et le niveau.",
+            *pair(Msg.FILES_NO_CODE_NAME, layer=layer, columns=", ".join(columns)),
         )
     if frame.crs is None:
         if file.suffix.lower() in (".geojson", ".json", ".topojson"):
@@ -545,38 +474,27 @@ def _read_layer(
             notes.append(
                 BoundaryNote(
                     "crs.given",
-                    f"{shown.name}: no coordinate system in the file; read as {crs}, as you said.",
-                    f"{shown.name} : pas de système de coordonnées dans le fichier ; lu en {crs}, "
-                    "comme vous l'avez indiqué.",
+                    *pair(Msg.FILES_NO_COORDINATE_SYSTEM, shown=shown.name, crs=crs),
                 )
             )
         else:
             raise _error(
                 shown,
-                f"layer {layer} has no coordinate system; ngomap assumes nothing. "
-                "Export it again with its coordinate system, or say which it is (--crs).",
-                f"la couche {layer} n'a pas de système de coordonnées ; ngomap ne suppose rien. "
-                "Exportez-la de nouveau avec son système de coordonnées, ou indiquez lequel "
-                "(--crs).",
+                *pair(Msg.FILES_LAYER_NO_COORDINATE, layer=layer),
             )
     try:
         if frame.crs.to_epsg() != 4326:
             notes.append(
                 BoundaryNote(
                     "reprojected",
-                    f"{shown.name}: reprojected from {frame.crs.to_string()} to EPSG:4326.",
-                    f"{shown.name} : reprojeté de {frame.crs.to_string()} en EPSG:4326.",
+                    *pair(Msg.FILES_REPROJECTED_EPSG, shown=shown.name, crs=frame.crs.to_string()),
                 )
             )
             frame = frame.to_crs(4326)
     except (CRSError, ProjError) as exc:
         raise _error(
             shown,
-            f"its coordinate system cannot be used ({_reader_text(exc)}). Export the "
-            "boundaries again in EPSG:4326 (longitude, latitude), or give the right .prj file.",
-            f"son système de coordonnées est inutilisable ({_reader_text(exc)}). Exportez de "
-            "nouveau les limites en EPSG:4326 (longitude, latitude), ou donnez le bon fichier "
-            ".prj.",
+            *pair(Msg.FILES_COORDINATE_SYSTEM_CANNOT, exc=_reader_text(exc)),
         ) from exc
     _check_degrees(frame, shown, crs)
     if fields.code is not None:
@@ -589,10 +507,7 @@ def _read_layer(
         notes.append(
             BoundaryNote(
                 "codes.made",
-                f"{shown.name}: no P-codes; areas get codes made from their names "
-                f"({codes[0] if codes else ''}...) and records are matched by name.",
-                f"{shown.name} : pas de P-codes ; les zones reçoivent des codes tirés de leur nom "
-                f"({codes[0] if codes else ''}...) et les données sont associées par nom.",
+                *pair(Msg.FILES_NO_CODES_AREAS, shown=shown.name, value=codes[0] if codes else ""),
             )
         )
     names = _text_column(pd.DataFrame(frame), fields.name)
@@ -620,21 +535,22 @@ def _read_layer(
     if out[s.AREA_CODE].eq("").any():
         raise _error(
             shown,
-            f"{int(out[s.AREA_CODE].eq('').sum())} areas of layer {layer} have no code "
-            f"in {fields.code}; fill them in or choose another code field.",
-            f"{int(out[s.AREA_CODE].eq('').sum())} zones de la couche {layer} n'ont pas de "
-            f"code dans {fields.code} ; complétez-les ou choisissez un autre champ de code.",
+            *pair(
+                Msg.FILES_AREAS_LAYER_NO,
+                out=int(out[s.AREA_CODE].eq("").sum()),
+                layer=layer,
+                fields_code=fields.code,
+            ),
         )
     duplicated = sorted(set(out[s.AREA_CODE][out[s.AREA_CODE].duplicated()]))
     if duplicated:
         raise _error(
             shown,
-            f"the code{'s' if len(duplicated) > 1 else ''} {', '.join(duplicated[:5])} "
-            f"occur{'' if len(duplicated) > 1 else 's'} more than once in {fields.code}; "
-            "each area needs its own code (choose another code field?).",
-            f"le{'s' if len(duplicated) > 1 else ''} code{'s' if len(duplicated) > 1 else ''} "
-            f"{', '.join(duplicated[:5])} apparai{'ssent' if len(duplicated) > 1 else 't'} "
-            f"plusieurs fois dans {fields.code} ; chaque zone doit avoir son code.",
+            *pair(
+                Msg.FILES_CODES_TWICE if len(duplicated) > 1 else Msg.FILES_CODE_TWICE,
+                codes=", ".join(duplicated[:5]),
+                field=fields.code,
+            ),
         )
     kinds = set(out.geometry.dropna().geom_type)
     if not kinds <= {"Polygon", "MultiPolygon", "GeometryCollection"}:
@@ -648,10 +564,13 @@ def _read_layer(
         notes.append(
             BoundaryNote(
                 "repaired",
-                f"{shown.name}: {len(fixed)} invalid shape(s) repaired (self-intersecting "
-                f"rings): {which}{more}.",
-                f"{shown.name} : {len(fixed)} forme(s) invalide(s) réparée(s) (contours qui se "
-                f"croisent) : {which}{more}.",
+                *pair(
+                    Msg.FILES_INVALID_SHAPE_REPAIRED,
+                    shown=shown.name,
+                    n_fixed=len(fixed),
+                    which=which,
+                    more=more,
+                ),
             )
         )
     empty = out.geometry.is_empty
@@ -706,10 +625,7 @@ def _not_polygons(path: Path, layer: str, kinds: set[str]) -> BoundaryError:
     found = ", ".join(sorted(kinds)) or "nothing"
     return _error(
         path,
-        f"layer {layer} holds {found}, not areas: boundaries must be polygons. "
-        "Choose the layer of admin areas.",
-        f"la couche {layer} contient {found}, pas des zones : les limites doivent être des "
-        "polygones. Choisissez la couche des zones administratives.",
+        *pair(Msg.FILES_LAYER_HOLDS_NOT, layer=layer, found=found),
     )
 
 
@@ -732,9 +648,11 @@ def _read_path(
             if not chosen:
                 raise _error(
                     path,
-                    f"no layer {layer}; the layers are {', '.join(c[1] for c in candidates)}.",
-                    f"pas de couche {layer} ; les couches sont "
-                    f"{', '.join(c[1] for c in candidates)}.",
+                    *pair(
+                        Msg.FILES_NO_LAYER_LAYERS,
+                        layer=layer,
+                        candidates=", ".join(c[1] for c in candidates),
+                    ),
                 )
             candidates = chosen
         polygonal = [c for c in candidates if _is_polygonal(c[2]) or c[2] in ("Unknown", "")]
@@ -751,9 +669,7 @@ def _read_path(
     if not read:
         raise _error(
             path,
-            "no layer of admin areas recognised; choose the layer and its fields by hand.",
-            "aucune couche de zones administratives reconnue ; choisissez la couche et ses "
-            "champs à la main.",
+            *pair(Msg.FILES_NO_LAYER_ADMIN),
         )
     return read
 
@@ -827,8 +743,7 @@ def read_boundaries(
     """
     if level is not None and level not in LEVELS:
         raise BoundaryError(
-            f"Unknown level {level}: use one of {', '.join(LEVELS)}.",
-            f"Niveau inconnu {level} : utilisez {', '.join(LEVELS)}.",
+            *pair(Msg.FILES_UNKNOWN_LEVEL_USE, level=level, levels=", ".join(LEVELS)),
         )
     crs = checked_crs(crs)
     notes: list[BoundaryNote] = []
@@ -839,10 +754,12 @@ def read_boundaries(
         ):
             if read.level in layers:
                 raise BoundaryError(
-                    f"Two layers give the {read.level} areas ({layers[read.level].source} and "
-                    f"{read.source}); give one file per level.",
-                    f"Deux couches donnent les zones {read.level} ({layers[read.level].source} "
-                    f"et {read.source}) ; donnez un fichier par niveau.",
+                    *pair(
+                        Msg.FILES_TWO_LAYERS_GIVE,
+                        level=read.level,
+                        source=layers[read.level].source,
+                        source2=read.source,
+                    ),
                 )
             layers[read.level] = read
     frames: dict[str, gpd.GeoDataFrame] = {lvl: lay.frame for lvl, lay in layers.items()}
@@ -859,10 +776,13 @@ def read_boundaries(
                 notes.append(
                     BoundaryNote(
                         "level.derived",
-                        f"{coarser} ({len(built)} areas) built by merging the {lvl} areas "
-                        f"of {layers[lvl].source} on their parent codes.",
-                        f"{coarser} ({len(built)} zones) construit en fusionnant les zones "
-                        f"{lvl} de {layers[lvl].source} selon leur code parent.",
+                        *pair(
+                            Msg.FILES_AREAS_BUILT_MERGING,
+                            coarser=coarser,
+                            n_built=len(built),
+                            lvl=lvl,
+                            source=layers[lvl].source,
+                        ),
                     )
                 )
     # Parents missing (geoBoundaries): take them from the coarser level's geometry.
@@ -878,10 +798,7 @@ def read_boundaries(
             notes.append(
                 BoundaryNote(
                     "parents.located",
-                    f"{finer}: each area's parent {coarser} found by location "
-                    "(the file has no parent codes).",
-                    f"{finer} : la zone {coarser} de chaque zone trouvée par sa position "
-                    "(le fichier n'a pas de codes parents).",
+                    *pair(Msg.FILES_EACH_AREA_PARENT, finer=finer, coarser=coarser),
                 )
             )
     parts = []
@@ -907,10 +824,7 @@ def read_boundaries(
     map_level = level or present[-1]
     if map_level not in present:
         raise BoundaryError(
-            f"These boundaries have {', '.join(present)}, not {map_level}: give the "
-            f"{map_level} file too, or choose another level.",
-            f"Ces limites ont {', '.join(present)}, pas {map_level} : donnez aussi le fichier "
-            f"{map_level}, ou choisissez un autre niveau.",
+            *pair(Msg.FILES_THESE_BOUNDARIES_NOT, present=", ".join(present), map_level=map_level),
         )
     conventions = sorted({lay.convention for lay in layers.values() if lay.convention})
     versions = sorted({lay.version for lay in layers.values() if lay.version})
@@ -959,10 +873,7 @@ def checked_crs(crs: str | None) -> str | None:
         found = CRS.from_user_input(int(text) if text.isdigit() else text)
     except CRSError as exc:
         raise BoundaryError(
-            f"'{text}' is not a coordinate system ngomap knows: write it as EPSG:32630 "
-            "(UTM 30N) or EPSG:4326 (longitude, latitude).",
-            f"« {text} » n'est pas un système de coordonnées connu : écrivez-le comme "
-            "EPSG:32630 (UTM 30N) ou EPSG:4326 (longitude, latitude).",
+            *pair(Msg.FILES_NOT_COORDINATE_SYSTEM, text=text),
         ) from exc
     code = found.to_epsg()
     return f"EPSG:{code}" if code else found.to_string()
@@ -985,10 +896,7 @@ def load_boundaries(
         regions = embedded_regions()
         if level not in (None, regions.level):
             raise BoundaryError(
-                f"The embedded boundaries only have regions (adm1), not {level}: "
-                "give a boundary file with --boundaries.",
-                f"Les limites intégrées n'ont que les régions (adm1), pas {level} : "
-                "donnez un fichier de limites avec --boundaries.",
+                *pair(Msg.FILES_EMBEDDED_BOUNDARIES_ONLY, level=level),
             )
         return regions
     return read_boundaries(
@@ -1007,7 +915,8 @@ def at_level(boundaries: Boundaries, level: str | None) -> Boundaries:
         return boundaries
     if level not in boundaries.levels:
         raise BoundaryError(
-            f"These boundaries have {', '.join(boundaries.levels)}, not {level}.",
-            f"Ces limites ont {', '.join(boundaries.levels)}, pas {level}.",
+            *pair(
+                Msg.FILES_THESE_BOUNDARIES_NOT_2, levels=", ".join(boundaries.levels), level=level
+            ),
         )
     return replace(boundaries, level=level, cache=boundaries.cache)

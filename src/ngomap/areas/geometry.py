@@ -337,51 +337,6 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def topology_features(topology: dict[str, Any], name: str = TOPOLOGY_OBJECT) -> gpd.GeoDataFrame:
-    """A TopoJSON object back as a GeoDataFrame (what the browser's decoder draws)."""
-    transform = topology.get("transform")
-    arcs: list[list[tuple[float, float]]] = []
-    for arc in topology["arcs"]:
-        x = y = 0.0
-        points = []
-        for dx, dy in arc:
-            if transform:
-                x, y = x + dx, y + dy
-                sx, sy = transform["scale"]
-                tx, ty = transform["translate"]
-                points.append((x * sx + tx, y * sy + ty))
-            else:
-                points.append((float(dx), float(dy)))
-        arcs.append(points)
-
-    def ring(ids: list[int]) -> list[tuple[float, float]]:
-        out: list[tuple[float, float]] = []
-        for k, i in enumerate(ids):
-            arc = arcs[~i][::-1] if i < 0 else arcs[i]
-            out.extend(arc if k == 0 else arc[1:])
-        return out
-
-    def polygon(rings: list[list[int]]) -> shapely.Polygon:
-        shells = [ring(r) for r in rings]
-        return shapely.Polygon(shells[0], shells[1:])
-
-    rows = []
-    shapes = []
-    for geometry in topology["objects"][name]["geometries"]:
-        kind = geometry.get("type")
-        if kind == "Polygon":
-            shapes.append(polygon(geometry["arcs"]))
-        elif kind == "MultiPolygon":
-            shapes.append(shapely.MultiPolygon([polygon(p) for p in geometry["arcs"]]))
-        else:
-            shapes.append(shapely.MultiPolygon())
-        rows.append({"id": geometry.get("id"), **geometry.get("properties", {})})
-    return gpd.GeoDataFrame(rows, geometry=shapes, crs=4326)
-
-
-# --- points ---------------------------------------------------------------------------------
-
-
 def locate_points(
     areas: gpd.GeoDataFrame, lon: Sequence[object], lat: Sequence[object]
 ) -> pd.Series:

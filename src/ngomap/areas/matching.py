@@ -13,25 +13,28 @@ from typing import Any, Final
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
 import pycountry
 from rapidfuzz import fuzz, process
 
+from ngomap import messages
 from ngomap import schema as s
 from ngomap._paths import VOCAB_DIR
 from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.coded import Coded, group
+from ngomap.messages import Msg, Text, capitalised, pair
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
 from ngomap.vocab import without_affixes
 
 FUZZY_CUTOFF: Final = 80.0  # rapidfuzz ratio (0-100) from which a name is suggested
 
-LEVEL_WORDS: Final[dict[str, tuple[str, str]]] = {  # (English, French)
-    "adm1": ("region", "région"),
-    "adm2": ("cercle/district", "cercle/district"),
-    "adm3": ("commune", "commune"),
-}
+LEVEL_WORDS: Final = {"adm1": Msg.LEVEL_ADM1, "adm2": Msg.LEVEL_ADM2, "adm3": Msg.LEVEL_ADM3}
+
+
+def _word(level: str) -> Text:
+    """The level's word ("region", "cercle/district", "commune") in the message's language."""
+    return Text(LEVEL_WORDS[level])
+
 
 _ROMAN: Final = {
     "i": "1",
@@ -322,11 +325,11 @@ class AreaMatcher:
                         Severity.ERROR,
                         code_field,
                         value,
-                        f"Code '{value}' is not in the boundaries ({self.boundaries.source}) "
-                        "and nothing else on the row places it: row left out. Check the code.",
-                        f"Le code « {value} » est absent des limites ({self.boundaries.source}) "
-                        "et rien d'autre sur la ligne ne la situe : ligne écartée. "
-                        "Vérifiez le code.",
+                        *pair(
+                            Msg.MATCHING_CODE_NOT_BOUNDARIES_2,
+                            value=value,
+                            source=self.boundaries.source,
+                        ),
                     )
                 )
             if not any(n.severity is Severity.ERROR for n in notes):
@@ -338,11 +341,11 @@ class AreaMatcher:
                             Severity.ERROR,
                             None,
                             ", ".join(given),
-                            f"Area '{', '.join(given)}' is not in the boundaries "
-                            f"({self.boundaries.source}): row left out. Check the code or name.",
-                            f"Zone « {', '.join(given)} » absente des limites "
-                            f"({self.boundaries.source}) : ligne écartée. Vérifiez le code "
-                            "ou le nom.",
+                            *pair(
+                                Msg.MATCHING_AREA_NOT_BOUNDARIES,
+                                given=", ".join(given),
+                                source=self.boundaries.source,
+                            ),
                         )
                     )
                 else:
@@ -352,10 +355,7 @@ class AreaMatcher:
                             Severity.ERROR,
                             None,
                             "",
-                            "No admin area given: row left out. Fill in a region name or "
-                            "P-code (or 'National').",
-                            "Aucune zone indiquée : ligne écartée. Renseignez un nom ou un "
-                            "P-code de région (ou « National »).",
+                            *pair(Msg.MATCHING_NO_ADMIN_AREA),
                         )
                     )
             return AreaDecision(None, notes=tuple(notes))
@@ -368,10 +368,12 @@ class AreaMatcher:
                     Severity.WARNING,
                     code_field,
                     value,
-                    f"Code '{value}' is not in the boundaries ({self.boundaries.source}); "
-                    f"the row is placed by its other columns in {self._label(best)}.",
-                    f"Le code « {value} » est absent des limites ({self.boundaries.source}) ; "
-                    f"la ligne est placée par ses autres colonnes dans {self._label(best)}.",
+                    *pair(
+                        Msg.MATCHING_CODE_NOT_BOUNDARIES,
+                        value=value,
+                        source=self.boundaries.source,
+                        best=self._label(best),
+                    ),
                 )
             )
         return AreaDecision(best, level=self._levels[best], rule=agreed.rule, notes=tuple(notes))
@@ -486,41 +488,40 @@ class AreaMatcher:
         ranked = sorted(exact or evidence, key=lambda e: (not e.by_code, -LEVELS.index(e.level)))
         return ranked[0].rule if ranked else ""
 
-    def _said(self, item: _Evidence) -> tuple[str, str]:
-        """'region code ML05' / 'le code de région ML05', as the user reads the row."""
-        word_en, word_fr = LEVEL_WORDS[item.level]
-        if item.by_code:
-            return f"{word_en} code '{item.value}'", f"le code de {word_fr} « {item.value} »"
-        return f"{word_en} name '{item.value}'", f"le nom de {word_fr} « {item.value} »"
+    def _said(self, item: _Evidence) -> Text:
+        """'the region code ML05' / 'le code de région ML05', as the user reads the row."""
+        kind = Msg.MATCHING_SAID_CODE if item.by_code else Msg.MATCHING_SAID_NAME
+        return Text(kind, {"level": _word(item.level), "value": item.value})
 
     def _left_aside(self, item: _Evidence, chosen: str) -> AreaNote:
         where = ", ".join(self._label(o) for o in item.options[:4])
-        said_en, said_fr = self._said(item)
-        said_fr = said_fr[0].upper() + said_fr[1:]
         return AreaNote(
             "area.conflict",
             Severity.WARNING,
             item.field,
             item.value,
-            f"The {said_en} is not in {self._label(chosen)}, where the row's other columns "
-            f"place it, but in {where}: {self._label(chosen)} is kept.",
-            f"{said_fr} n'est pas dans {self._label(chosen)}, où les autres "
-            f"colonnes placent la ligne, mais dans {where} : {self._label(chosen)} est retenu.",
+            *pair(
+                Msg.MATCHING_NOT_WHERE_ROW_PLACES,
+                said=capitalised(self._said(item)),
+                chosen=self._label(chosen),
+                where=where,
+            ),
         )
 
     def _overruled(self, item: _Evidence, area: str, best: str, count: int) -> AreaNote:
-        said_en, said_fr = self._said(item)
-        said_fr = said_fr[0].upper() + said_fr[1:]
         return AreaNote(
             "area.conflict",
             Severity.WARNING,
             item.field,
             item.value,
-            f"The {said_en} points to {self._label(area)}, but {count} other columns of the "
-            f"row agree on {self._label(best)}: {best} is kept. Check this cell.",
-            f"{said_fr} désigne {self._label(area)}, mais {count} autres colonnes "
-            f"de la ligne s'accordent sur {self._label(best)} : {best} est retenu. "
-            "Vérifiez cette cellule.",
+            *pair(
+                Msg.MATCHING_POINTS_TO_OTHER,
+                said=capitalised(self._said(item)),
+                area=self._label(area),
+                count=count,
+                best_label=self._label(best),
+                best=best,
+            ),
             suggestion=f"{item.field} → {best} ?",
         )
 
@@ -528,17 +529,18 @@ class AreaMatcher:
         by_area: dict[str, list[str]] = {}
         for i, found in sets.items():
             for area in sorted(found):
-                said = self._said(alive[i])[1 if lang == "fr" else 0]
-                by_area.setdefault(area, []).append(said)
-        word = " selon " if lang == "fr" else " by the "
+                by_area.setdefault(area, []).append(self._said(alive[i])(lang))
         return "; ".join(
-            f"{self._label(area)}{word}{', '.join(fields)}" for area, fields in by_area.items()
+            messages.text(Msg.MATCHING_SAID_BY, lang, area=self._label(area), said=", ".join(said))
+            for area, said in by_area.items()
         )
 
     def _split(
         self, alive: list[_Evidence], sets: dict[int, set[str]], chosen: str | None
     ) -> AreaNote:
-        en, fr = self._alternatives(alive, sets, "en"), self._alternatives(alive, sets, "fr")
+        def alternatives(lang: str) -> str:
+            return self._alternatives(alive, sets, lang)
+
         value = ", ".join(alive[i].value for i in sets)
         if chosen is None:
             return AreaNote(
@@ -546,22 +548,18 @@ class AreaMatcher:
                 Severity.ERROR,
                 None,
                 value,
-                f"The row's columns disagree on its area ({en}): row left out. Correct the "
-                "code or name that is wrong.",
-                f"Les colonnes de la ligne désignent des zones différentes ({fr}) : ligne "
-                "écartée. Corrigez le code ou le nom erroné.",
+                *pair(Msg.AREA_SPLIT_ROW_LEFT_OUT, alternatives=alternatives),
             )
         return AreaNote(
             "area.split",
             Severity.WARNING,
             None,
             value,
-            f"The row's columns disagree below {self._label(chosen)} ({en}): the row is "
-            f"counted in {self._label(chosen)} as a whole. Correct the code or name that is "
-            "wrong.",
-            f"Les colonnes de la ligne divergent sous {self._label(chosen)} ({fr}) : la ligne "
-            f"est comptée pour {self._label(chosen)} dans son ensemble. Corrigez le code ou "
-            "le nom erroné.",
+            *pair(
+                Msg.AREA_SPLIT_COUNTED_IN_PARENT,
+                chosen=self._label(chosen),
+                alternatives=alternatives,
+            ),
         )
 
     def _ambiguous(
@@ -579,10 +577,7 @@ class AreaMatcher:
                     Severity.WARNING,
                     item.field,
                     item.value,
-                    f"'{item.value}' is the name of several areas ({listed}); give the parent "
-                    "area or the P-code.",
-                    f"« {item.value} » est le nom de plusieurs zones ({listed}) ; indiquez la "
-                    "zone parente ou le P-code.",
+                    *pair(Msg.MATCHING_NAME_SEVERAL_AREAS, item_value=item.value, listed=listed),
                 )
             )
         return notes
@@ -628,10 +623,12 @@ class AreaMatcher:
                         Severity.WARNING,
                         code_field,
                         text,
-                        f"Code '{text}' is not a {LEVEL_WORDS[level][0]} of the boundaries; "
-                        f"counted in {self._label(parent)}, the area it starts with.",
-                        f"Le code « {text} » n'est pas une {LEVEL_WORDS[level][1]} des limites ; "
-                        f"compté dans {self._label(parent)}, la zone par laquelle il commence.",
+                        *pair(
+                            Msg.MATCHING_CODE_COUNTED_IN_PREFIX,
+                            text=text,
+                            level=_word(level),
+                            parent=self._label(parent),
+                        ),
                     )
                 )
             return _Candidate(parent_level, parent, "prefix", code_field, True)
@@ -643,10 +640,13 @@ class AreaMatcher:
                     Severity.WARNING,
                     code_field,
                     text,
-                    f"'{text}' in the {LEVEL_WORDS[level][0]} column is the code of a "
-                    f"{LEVEL_WORDS[actual][0]}, {self._label(code)}: used as such.",
-                    f"« {text} » dans la colonne {LEVEL_WORDS[level][1]} est le code d'une "
-                    f"{LEVEL_WORDS[actual][1]}, {self._label(code)} : pris comme tel.",
+                    *pair(
+                        Msg.AREA_WRONG_COLUMN_CODE_OF_OTHER_LEVEL,
+                        text=text,
+                        level=_word(level),
+                        actual=_word(actual),
+                        code=self._label(code),
+                    ),
                     suggestion=f"{s.ADMIN_LEVELS[actual][0]} = {code}",
                 )
             )
@@ -691,7 +691,6 @@ class AreaMatcher:
         best = process.extractOne(
             area_key(text), list(allowed), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF
         )
-        word_en, word_fr = LEVEL_WORDS[level]
         if best is None:
             notes.append(
                 AreaNote(
@@ -699,8 +698,12 @@ class AreaMatcher:
                     Severity.WARNING,
                     name_field,
                     text,
-                    f"'{text}' is not a {word_en} of the boundaries ({self.boundaries.source}).",
-                    f"« {text} » n'est pas une {word_fr} des limites ({self.boundaries.source}).",
+                    *pair(
+                        Msg.AREA_UNKNOWN_NAME_NOT_IN_BOUNDARIES,
+                        text=text,
+                        level=_word(level),
+                        source=self.boundaries.source,
+                    ),
                 )
             )
             return None
@@ -714,8 +717,7 @@ class AreaMatcher:
                     Severity.INFO,
                     name_field,
                     text,
-                    f"'{text}' read as {name} (close spelling, suggestion accepted).",
-                    f"« {text} » lu comme {name} (orthographe proche, suggestion acceptée).",
+                    *pair(Msg.MATCHING_READ_CLOSE_SPELLING, text=text, name=name),
                     suggestion,
                 )
             )
@@ -726,10 +728,7 @@ class AreaMatcher:
                 Severity.WARNING,
                 name_field,
                 text,
-                f"'{text}' is not a {word_en} of the boundaries; did you mean {name}? "
-                "Accept the suggestions to use it.",
-                f"« {text} » n'est pas une {word_fr} des limites ; vouliez-vous dire {name} ? "
-                "Acceptez les suggestions pour l'utiliser.",
+                *pair(Msg.AREA_SUGGESTION_DID_YOU_MEAN, text=text, level=_word(level), name=name),
                 suggestion,
             )
         )
@@ -764,26 +763,6 @@ def match_areas(
         for i in range(len(first))
     ]
     return combo_ids, decisions
-
-
-def assign_areas(
-    records: pd.DataFrame, boundaries: Boundaries, *, accept_suggestions: bool = False
-) -> tuple[pd.DataFrame, list[AreaDecision]]:
-    """Add AREA_CODE, AREA_LEVEL, AREA_RULE and NATIONAL to each record of a frame.
-
-    Returns the frame, with a private ``_area`` column giving each row's position in the
-    returned list of decisions (see ``match_areas``).
-    """
-    admin = {f for pair in s.ADMIN_LEVELS.values() for f in pair if f in records}
-    columns = {f: Coded.of(records[f].fillna("").astype(str).to_numpy()) for f in admin}
-    combo_ids, decisions = match_areas(
-        columns, len(records), boundaries, accept_suggestions=accept_suggestions
-    )
-    out = records.copy()
-    out["_area"] = combo_ids
-    for column, values in decision_columns(decisions, combo_ids).items():
-        out[column] = values
-    return out, decisions
 
 
 def decision_columns(

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import Grid, decode
+from ngomap.messages import Msg, pair
 
 
 def _fail(name: str, en: str, fr: str) -> InputFileError:
@@ -53,10 +54,7 @@ def read_json_grid(data: bytes, name: str) -> Grid:
     except json.JSONDecodeError as exc:
         raise _fail(
             name,
-            f"this JSON file cannot be read (line {exc.lineno}, column {exc.colno}: {exc.msg}). "
-            "Export it again, or save the table as CSV.",
-            f"ce fichier JSON est illisible (ligne {exc.lineno}, colonne {exc.colno} : "
-            f"{exc.msg}). Exportez-le de nouveau, ou enregistrez le tableau en CSV.",
+            *pair(Msg.JSONFILE_JSON_FILE_CANNOT, lineno=exc.lineno, colno=exc.colno, msg=exc.msg),
         ) from exc
     rows = _rows(document)
     if not rows:
@@ -80,10 +78,7 @@ def read_json_grid(data: bytes, name: str) -> Grid:
     else:
         raise _fail(
             name,
-            "the rows of this JSON file mix objects and arrays: export it again as an array "
-            "of objects.",
-            "les lignes de ce fichier JSON mêlent objets et tableaux : exportez-le de nouveau "
-            "comme un tableau d'objets.",
+            *pair(Msg.JSONFILE_ROWS_JSON_FILE),
         )
     frame = pd.DataFrame(table, dtype=object)
     frame.index = np.arange(1, len(frame) + 1)

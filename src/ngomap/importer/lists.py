@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ngomap import schema as s
 from ngomap.areas.matching import AreaMatcher
 from ngomap.coded import Coded
+from ngomap.messages import Msg, Text, en_fr
 from ngomap.schema import Severity
 from ngomap.vocab import Vocabulary
 
@@ -26,8 +27,8 @@ if TYPE_CHECKING:
     from ngomap.importer.validate import ProblemLog
 
 _SEPARATORS: Final = re.compile(r"\s*(?:[,;/+&\n]|\bet\b|\band\b)\s*", re.IGNORECASE)
-_WORDS: Final = {s.SECTOR: ("sectors", "secteurs")} | {
-    pair[1]: ("zones", "zones") for pair in s.ADMIN_LEVELS.values()
+_WORDS: Final = {s.SECTOR: (Msg.LISTS_WORD_SECTORS, Msg.LISTS_WORD_SECTOR)} | {
+    pair[1]: (Msg.LISTS_WORD_ZONES, Msg.LISTS_WORD_ZONE) for pair in s.ADMIN_LEVELS.values()
 }
 
 
@@ -88,7 +89,7 @@ def split_lists(
             flat.extend(found if found else [str(value)])
         codes = np.asarray(base, dtype=np.int64)[column.codes[origin]] + index
         out[field_name] = Coded(codes, np.asarray(flat, dtype=object)).unique()
-        en_word, fr_word = _WORDS.get(field_name, ("values", "valeurs"))
+        items, item = _WORDS.get(field_name, (Msg.LISTS_WORD_VALUES, Msg.LISTS_WORD_VALUE))
         for code, found in enumerate(parts):
             if not found:
                 continue
@@ -101,10 +102,14 @@ def split_lists(
                 kind="row.list",
                 column=header(field_name),
                 value=text,
-                en=f"'{text}' lists {len(found)} {en_word} ({', '.join(found)}): one presence "
-                f"per {en_word[:-1]}.",
-                fr=f"« {text} » liste {len(found)} {fr_word} ({', '.join(found)}) : une "
-                f"présence par {fr_word[:-1]}.",
+                **en_fr(
+                    Msg.ROW_LIST_ONE_PRESENCE_EACH,
+                    text=text,
+                    count=len(found),
+                    items=Text(items),
+                    found=", ".join(found),
+                    item=Text(item),
+                ),
                 severity=Severity.INFO,
             )
     return out, rows[origin], origin

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 import numpy as np
-import pandas as pd
+import numpy.typing as npt
 
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.population import Population
 from ngomap.errors import InputFileError
 from ngomap.importer.sheets import SNIFF_ROWS, read_grid
 from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_pcode
 from ngomap.schema import Problem, Severity
 
@@ -67,14 +68,13 @@ def _bytes(source: str | Path | tuple[str, bytes], limits: Limits) -> tuple[str,
         return path.name, path.read_bytes()
     except OSError as exc:
         raise InputFileError(
-            f"{path.name} cannot be opened ({exc.strerror}): check the path.",
-            f"{path.name} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+            *pair(Msg.POPULATION_CANNOT_OPENED_CHECK, name=path.name, strerror=exc.strerror)
         ) from exc
 
 
 def _table(
     source: str | Path | tuple[str, bytes], limits: Limits
-) -> tuple[str, str, list[str], list[int], list[str]]:
+) -> tuple[str, str, npt.NDArray[Any], npt.NDArray[np.int64], npt.NDArray[Any]]:
     """(file name, P-code header, codes, row numbers, totals) of the finest level given."""
     name, data = _bytes(source, limits)
     grid = read_grid(data, name, score=_score, limits=limits)
@@ -89,36 +89,30 @@ def _table(
         None,
     )
     if found is None:
-        raise InputFileError(
-            f"{name}: no P-code column (admin1Pcode, admin2Pcode... or #adm1+code) or no "
-            "total column (T_TL or #population+total); use an OCHA COD-PS table.",
-            f"{name} : pas de colonne de P-code (admin1Pcode, admin2Pcode... ou #adm1+code) "
-            "ou pas de total (T_TL ou #population+total) ; utilisez une table COD-PS d'OCHA.",
-        )
+        raise InputFileError(*pair(Msg.POPULATION_NO_CODE_COLUMN, name=name))
     index, codes, total = found
     position = max(codes)[1]  # the finest level's code
     header = head[index - 1] if head[index][position].startswith("#") and index else head[index]
     column = clean_text(header[position]) or head[index][position]
-    body = np.arange(index + 1, len(grid))
-    code_cells = grid.columns[position].take(body).array() if len(body) else np.array([])
-    totals = grid.columns[total].take(body).array() if len(body) else np.array([])
-    keep = [
-        p
-        for p, code in enumerate(code_cells)
-        if clean_text(code) and not clean_text(code).startswith("#")  # HXL rows
-    ]
+    body = np.arange(index + 1, len(grid), dtype=np.int64)
+    code_cells = grid.columns[position].take(body).map(clean_text)
+    keep = code_cells.mask(lambda v: bool(v) and not str(v).startswith("#"))  # HXL rows
     return (
         name,
         column,
-        [clean_text(code_cells[p]) for p in keep],
-        [int(grid.rows[body[p]]) for p in keep],
-        [clean_text(totals[p]) for p in keep],
+        code_cells.take(keep).array(),
+        grid.rows[body[keep]],
+        grid.columns[total].take(body[keep]).map(_number).array(),
     )
 
 
-def _number(text: str) -> float | None:
-    value = pd.to_numeric(re.sub(r"[\s,]", "", text), errors="coerce")
-    return None if pd.isna(value) else float(value)
+def _number(text: object) -> float:
+    """A total as written ("2 500 000", "2,500,000"); NaN when it is not a number
+    (called once per distinct cell)."""
+    try:
+        return float(re.sub(r"[\s,]", "", str(text)))
+    except ValueError:
+        return float("nan")
 
 
 def read_population(
@@ -138,14 +132,15 @@ def read_population(
     boundaries) are reported, never hidden.
     """
     name, code_column, codes, rows, totals = _table(source, limits)
-    population: dict[str, float] = {}
-    unreadable: list[int] = []
-    for code, row, total in zip(codes, rows, totals, strict=True):
-        value = _number(total)
-        if value is None:
-            unreadable.append(row)
-        else:
-            population[norm_pcode(code)] = value
+    unreadable = [int(r) for r in rows[np.isnan(totals.astype(float))]]
+    readable = ~np.isnan(totals.astype(float))
+    # Each code normalised once (a file can repeat a row thousands of times); the last row
+    # of a code wins.
+    normed = {code: norm_pcode(code) for code in set(codes[readable])}
+    population = {
+        normed[code]: float(value)
+        for code, value in zip(codes[readable], totals[readable], strict=True)
+    }
     problems: list[Problem] = []
     if unreadable:
         problems.append(
@@ -153,11 +148,12 @@ def read_population(
                 unreadable[0],
                 code_column,
                 None,
-                f"{name}: {len(unreadable)} rows have no total that is a number (rows "
-                f"{', '.join(map(str, unreadable[:10]))}): their areas show as 'no data'.",
-                f"{name} : {len(unreadable)} lignes n'ont pas de total numérique (lignes "
-                f"{', '.join(map(str, unreadable[:10]))}) : leurs zones apparaissent « sans "
-                "données ».",
+                *pair(
+                    Msg.POPULATION_UNREADABLE_NOT_NUMBERS,
+                    name=name,
+                    n=len(unreadable),
+                    rows=", ".join(map(str, unreadable[:10])),
+                ),
                 Severity.WARNING,
                 kind="population.unreadable",
                 rows=tuple(unreadable),
@@ -180,10 +176,12 @@ def _against(
                 None,
                 code_column,
                 ", ".join(unknown),
-                f"{len(unknown)} population codes are not in the boundaries "
-                f"({boundaries.source}): {', '.join(unknown[:10])}.",
-                f"{len(unknown)} codes de population absents des limites "
-                f"({boundaries.source}) : {', '.join(unknown[:10])}.",
+                *pair(
+                    Msg.POPULATION_UNKNOWN_POPULATION_CODES_NOT,
+                    n_unknown=len(unknown),
+                    source=boundaries.source,
+                    unknown=", ".join(unknown[:10]),
+                ),
                 Severity.WARNING,
                 kind="population.unknown",
             )
@@ -197,12 +195,11 @@ def _against(
                 None,
                 code_column,
                 ", ".join(missing),
-                f"No population for {len(missing)} areas of the boundaries: {names}. "
-                "The population table may be of another version; these areas show "
-                "as 'no data'.",
-                f"Pas de population pour {len(missing)} zones des limites : {names}. "
-                "La table de population est peut-être d'une autre version ; ces zones "
-                "apparaissent « sans données ».",
+                *pair(
+                    Msg.POPULATION_MISSING_NO_POPULATION_AREAS,
+                    n_missing=len(missing),
+                    names=names,
+                ),
                 Severity.WARNING,
                 kind="population.missing",
             )

@@ -20,6 +20,7 @@ from functools import cache
 from typing import Final
 
 from ngomap._paths import VOCAB_DIR
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 
 _YEAR: Final = re.compile(r"^(19[89]\d|20\d\d)$")
@@ -30,7 +31,8 @@ _TOKEN: Final = re.compile(r"\b[tq][1-4]\b|[a-z]+|\d+")
 _SOURCE_TAGS: Final = frozenset({"source", "provider", "org", "publisher"})
 _PERIOD_TAGS: Final = frozenset({"date", "period", "reported", "month", "year"})
 # Column headers of HDX's normalised output (HAPI) that say who published the data and when.
-_SOURCE_HEADERS: Final = ("dataset_hdx_provider_name", "source des données", "data source")
+_SOURCE_FR: Final = "source des données"
+_SOURCE_HEADERS: Final = ("dataset_hdx_provider_name", _SOURCE_FR, "data source")
 _PERIOD_HEADERS: Final = ("reference_period_start", "reference_period_end")
 _MONTH_HEADERS: Final = ("month", "mois")
 _YEAR_HEADERS: Final = ("year", "annee")
@@ -285,18 +287,17 @@ def provenance_dict(found: Provenance | None, lang: str = "en") -> dict[str, obj
 
 def provenance_sentence(found: Provenance) -> tuple[str, str] | None:
     """What the file says of itself, in one sentence (English, French), or None."""
-    if found.source is None and found.period is None:
-        return None
     where = ", ".join(found.found_in)
-    parts_en = [f"source {found.source}"] if found.source else []
-    parts_fr = [f"source {found.source}"] if found.source else []
-    if found.period:
-        parts_en.append(f"period {found.period.label('en')}")
-        parts_fr.append(f"période {found.period.label('fr')}")
-    return (
-        f"The file says: {', '.join(parts_en)} (read from {where}); printed on maps and "
-        "exports unless you state them (--source, --date, or the page's fields).",
-        f"Le fichier indique : {', '.join(parts_fr)} (lu dans {where}) ; imprimé sur les "
-        "cartes et les exports, sauf si vous les indiquez (--source, --date, ou les champs "
-        "de la page).",
-    )
+    period = found.period
+    if found.source and period:
+        return pair(
+            Msg.FILE_PROVENANCE_SOURCE_AND_PERIOD,
+            source=found.source,
+            period=period.label,
+            where=where,
+        )
+    if found.source:
+        return pair(Msg.FILE_PROVENANCE_SOURCE_ONLY, source=found.source, where=where)
+    if period:
+        return pair(Msg.FILE_PROVENANCE_PERIOD_ONLY, period=period.label, where=where)
+    return None

@@ -10,81 +10,79 @@ import pandas as pd
 from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import t
 from ngomap.importer.validate import ImportReport
+from ngomap.messages import Msg, text
 from ngomap.schema import Problem
 
 _COLUMNS: Final = {
-    "row": ("Ligne", "Row"),
-    "rows": ("Lignes concernées", "Rows concerned"),
-    "count": ("Nombre de lignes", "Number of rows"),
-    "column": ("Colonne", "Column"),
-    "value": ("Valeur", "Value"),
-    "severity": ("Gravité", "Severity"),
-    "message": ("Message", "Message"),
-    "suggestion": ("Suggestion", "Suggestion"),
-    "kind": ("Type", "Kind"),
+    "row": Msg.REPORT_COLUMN_ROW,
+    "rows": Msg.REPORT_COLUMN_ROWS,
+    "count": Msg.REPORT_COLUMN_COUNT,
+    "column": Msg.REPORT_COLUMN_COLUMN,
+    "value": Msg.REPORT_COLUMN_VALUE,
+    "severity": Msg.REPORT_COLUMN_SEVERITY,
+    "message": Msg.REPORT_COLUMN_MESSAGE,
+    "suggestion": Msg.REPORT_COLUMN_SUGGESTION,
+    "kind": Msg.REPORT_COLUMN_KIND,
 }
 _SEVERITY: Final = {
-    "error": ("erreur (ligne écartée)", "error (row left out)"),
-    "warning": ("avertissement", "warning"),
-    "info": ("information", "information"),
+    "error": Msg.REPORT_SEVERITY_ERROR,
+    "warning": Msg.REPORT_SEVERITY_WARNING,
+    "info": Msg.REPORT_SEVERITY_INFO,
 }
 _SUMMARY: Final = {
-    "source": ("Fichier", "File"),
-    "sheet": ("Feuille", "Sheet"),
-    "header_row": ("Ligne d'en-tête", "Header row"),
-    "rows_read": ("Lignes lues", "Rows read"),
-    "rows_kept": ("Lignes gardées", "Rows kept"),
-    "rows_duplicate": ("Doublons fusionnés", "Duplicates merged"),
-    "rows_rejected": ("Lignes écartées", "Rows left out"),
-    "organisations": ("Organisations", "Organisations"),
+    "source": Msg.REPORT_SUMMARY_SOURCE,
+    "sheet": Msg.REPORT_SUMMARY_SHEET,
+    "header_row": Msg.REPORT_SUMMARY_HEADER_ROW,
+    "rows_read": Msg.REPORT_SUMMARY_ROWS_READ,
+    "rows_kept": Msg.REPORT_SUMMARY_ROWS_KEPT,
+    "rows_duplicate": Msg.REPORT_SUMMARY_ROWS_DUPLICATE,
+    "rows_rejected": Msg.REPORT_SUMMARY_ROWS_REJECTED,
+    "organisations": Msg.REPORT_SUMMARY_ORGANISATIONS,
 }
 
 # What each kind of problem is, for the summary that groups them (one line per kind).
 _KINDS: Final = {
-    "cell.formula_error": ("Valeur d'erreur Excel (#N/A...)", "Excel error value (#N/A...)"),
-    "cell.formula_uncomputed": ("Formule sans valeur enregistrée", "Formula saved without value"),
-    "sectors.unknown": ("Secteur inconnu", "Unknown sector"),
-    "sectors.fuzzy": ("Secteur lu par orthographe proche", "Sector read by close spelling"),
-    "sector.missing": ("Pas de colonne de secteur", "No sector column"),
-    "org_types.unknown": ("Type d'organisation inconnu", "Unknown organisation type"),
-    "presence.unknown": ("Mode de présence inconnu", "Unknown presence mode"),
-    "org.missing": ("Pas de nom d'organisation", "No organisation name"),
-    "org.variant": ("Variante d'un nom d'organisation", "Organisation name variant"),
-    "org.suggestion": ("Organisation proche d'une autre", "Organisation close to another"),
-    "org.fuzzy": ("Organisations fusionnées (proches)", "Organisations merged (close)"),
-    "org.types": ("Organisation à plusieurs types", "Organisation given several types"),
-    "area.moved": ("Zone comptée dans une autre", "Area counted in another"),
-    "area.unknown": ("Zone introuvable", "Area not found"),
-    "area.unknown_code": ("Code de zone inconnu", "Unknown area code"),
-    "area.unknown_name": ("Nom de zone inconnu", "Unknown area name"),
-    "area.wrong_column": ("Code dans la mauvaise colonne", "Code in the wrong column"),
-    "area.conflict": ("Colonne de zone en désaccord avec la ligne", "Area column against the row"),
-    "area.split": ("Colonnes de zone partagées", "Area columns split"),
-    "area.other_country": ("Codes d'un autre pays", "Another country's codes"),
-    "area.from_file": ("Zones tirées du fichier", "Areas from the file"),
-    "area.ambiguous": ("Nom de zone ambigu", "Ambiguous area name"),
-    "area.suggestion": ("Nom de zone proche", "Area name close to a known one"),
-    "area.fuzzy": ("Zone lue par orthographe proche", "Area read by close spelling"),
-    "area.missing": ("Pas de zone", "No area"),
-    "point.invalid": ("Coordonnées invalides", "Invalid coordinates"),
-    "point.outside": ("Point hors des limites", "Point outside the boundaries"),
-    "row.duplicate": ("Doublon fusionné", "Duplicate merged"),
-    "file.provenance": (
-        "Source et période lues dans le fichier",
-        "Source and period from the file",
-    ),
+    "cell.formula_error": Msg.REPORT_KIND_CELL_FORMULA_ERROR,
+    "cell.formula_uncomputed": Msg.REPORT_KIND_CELL_FORMULA_UNCOMPUTED,
+    "sectors.unknown": Msg.REPORT_KIND_SECTORS_UNKNOWN,
+    "sectors.fuzzy": Msg.REPORT_KIND_SECTORS_FUZZY,
+    "sector.missing": Msg.REPORT_KIND_SECTOR_MISSING,
+    "org_types.unknown": Msg.REPORT_KIND_ORG_TYPES_UNKNOWN,
+    "presence.unknown": Msg.REPORT_KIND_PRESENCE_UNKNOWN,
+    "org.missing": Msg.REPORT_KIND_ORG_MISSING,
+    "org.variant": Msg.REPORT_KIND_ORG_VARIANT,
+    "org.suggestion": Msg.REPORT_KIND_ORG_SUGGESTION,
+    "org.fuzzy": Msg.REPORT_KIND_ORG_FUZZY,
+    "org.types": Msg.REPORT_KIND_ORG_TYPES,
+    "area.moved": Msg.REPORT_KIND_AREA_MOVED,
+    "area.unknown": Msg.REPORT_KIND_AREA_UNKNOWN,
+    "area.unknown_code": Msg.REPORT_KIND_AREA_UNKNOWN_CODE,
+    "area.unknown_name": Msg.REPORT_KIND_AREA_UNKNOWN_NAME,
+    "area.wrong_column": Msg.REPORT_KIND_AREA_WRONG_COLUMN,
+    "area.conflict": Msg.REPORT_KIND_AREA_CONFLICT,
+    "area.split": Msg.REPORT_KIND_AREA_SPLIT,
+    "area.other_country": Msg.REPORT_KIND_AREA_OTHER_COUNTRY,
+    "area.from_file": Msg.REPORT_KIND_AREA_FROM_FILE,
+    "area.ambiguous": Msg.REPORT_KIND_AREA_AMBIGUOUS,
+    "area.suggestion": Msg.REPORT_KIND_AREA_SUGGESTION,
+    "area.fuzzy": Msg.REPORT_KIND_AREA_FUZZY,
+    "area.missing": Msg.REPORT_KIND_AREA_MISSING,
+    "point.invalid": Msg.REPORT_KIND_POINT_INVALID,
+    "point.outside": Msg.REPORT_KIND_POINT_OUTSIDE,
+    "row.duplicate": Msg.REPORT_KIND_ROW_DUPLICATE,
+    "file.provenance": Msg.REPORT_KIND_FILE_PROVENANCE,
 }
 _KIND_COLUMNS: Final = {
-    "kind": ("Problème", "Problem"),
-    "severity": ("Gravité", "Severity"),
-    "rows": ("Lignes", "Rows"),
-    "cases": ("Cas distincts", "Distinct cases"),
-    "example": ("Exemple", "Example"),
+    "kind": Msg.REPORT_KIND_COLUMN_KIND,
+    "severity": Msg.REPORT_KIND_COLUMN_SEVERITY,
+    "rows": Msg.REPORT_KIND_COLUMN_ROWS,
+    "cases": Msg.REPORT_KIND_COLUMN_CASES,
+    "example": Msg.REPORT_KIND_COLUMN_EXAMPLE,
 }
 
 
-def _pick(pair: tuple[str, str], lang: str) -> str:
-    return pair[0] if lang == "fr" else pair[1]
+def _pick(kind: Msg | None, lang: str, default: str) -> str:
+    return text(kind, lang) if kind is not None else default
 
 
 def _rows_text(rows: tuple[int, ...], limit: int = 50) -> str:
@@ -101,7 +99,7 @@ def report_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
             "count": p.count,
             "column": p.column or "",
             "value": p.value or "",
-            "severity": _pick(_SEVERITY.get(str(p.severity), (p.severity, p.severity)), lang),
+            "severity": _pick(_SEVERITY.get(str(p.severity)), lang, str(p.severity)),
             "message": p.message(lang),
             "suggestion": p.suggestion or "",
             "kind": p.kind,
@@ -110,7 +108,7 @@ def report_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     ]
     frame = pd.DataFrame(records, columns=list(_COLUMNS))
     frame["row"] = frame["row"].astype("Int64")
-    return frame.rename(columns={k: _pick(v, lang) for k, v in _COLUMNS.items()})
+    return frame.rename(columns={k: text(v, lang) for k, v in _COLUMNS.items()})
 
 
 def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
@@ -126,8 +124,8 @@ def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     for (kind, severity), problems in grouped.items():
         rows = {r for p in problems for r in p.rows}
         line: dict[str, object] = {
-            "kind": _pick(_KINDS.get(kind, (kind, kind)), lang),
-            "severity": _pick(_SEVERITY.get(severity, (severity, severity)), lang),
+            "kind": _pick(_KINDS.get(kind), lang, kind),
+            "severity": _pick(_SEVERITY.get(severity), lang, severity),
             "rows": len(rows) if rows else None,  # about the whole file, not some rows
             "cases": len(problems),
             "example": problems[0].message(lang),
@@ -136,7 +134,7 @@ def kinds_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     lines.sort(key=lambda item: item[0])
     frame = pd.DataFrame([line for _, line in lines], columns=list(_KIND_COLUMNS))
     frame["rows"] = frame["rows"].astype("Int64")
-    return frame.rename(columns={k: _pick(v, lang) for k, v in _KIND_COLUMNS.items()})
+    return frame.rename(columns={k: text(v, lang) for k, v in _KIND_COLUMNS.items()})
 
 
 def summary_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
@@ -144,8 +142,8 @@ def summary_frame(report: ImportReport, lang: str = "fr") -> pd.DataFrame:
     data = report.as_dict(lang)
     return pd.DataFrame(
         {
-            _pick(("Mesure", "Measure"), lang): [_pick(v, lang) for v in _SUMMARY.values()],
-            _pick(("Valeur", "Value"), lang): [data.get(k) for k in _SUMMARY],
+            text(Msg.REPORT_MEASURE, lang): [text(v, lang) for v in _SUMMARY.values()],
+            text(Msg.REPORT_VALUE, lang): [data.get(k) for k in _SUMMARY],
         }
     )
 
@@ -160,13 +158,13 @@ def report_xlsx(report: ImportReport, lang: str = "fr") -> bytes:
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         summary_frame(report, lang).to_excel(
-            writer, sheet_name=_pick(("Résumé", "Summary"), lang), index=False
+            writer, sheet_name=text(Msg.REPORT_SHEET_SUMMARY, lang), index=False
         )
         kinds_frame(report, lang).to_excel(
-            writer, sheet_name=_pick(("Par type", "By kind"), lang), index=False
+            writer, sheet_name=text(Msg.REPORT_SHEET_KINDS, lang), index=False
         )
         report_frame(report, lang).to_excel(
-            writer, sheet_name=_pick(("Problèmes", "Problems"), lang), index=False
+            writer, sheet_name=text(Msg.REPORT_SHEET_PROBLEMS, lang), index=False
         )
         text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
     return buffer.getvalue()

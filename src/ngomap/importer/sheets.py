@@ -39,6 +39,7 @@ from ngomap.limits import (
     check_table,
     check_workbook,
 )
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import clean_text
 
 # Excel's error values: empty cells for ngomap, reported.
@@ -125,16 +126,12 @@ def file_kind(data: bytes, name: str) -> str:
     if not data[:4096].strip() and not data.strip():
         raise _fail(
             name,
-            "the file is empty. Export the sheet with its header row and try again.",
-            "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
+            *pair(Msg.SHEETS_FILE_EMPTY_EXPORT),
         )
     if data.startswith(b"%PDF"):
         raise _fail(
             name,
-            "this is a PDF, not a spreadsheet. Open the original table in Excel and save it "
-            "as .xlsx or .csv.",
-            "c'est un PDF, pas un tableur. Ouvrez le tableau d'origine dans Excel et "
-            "enregistrez-le en .xlsx ou .csv.",
+            *pair(Msg.SHEETS_PDF_NOT_SPREADSHEET),
         )
     if data.startswith(b"PK\x03\x04"):
         return "xlsx"
@@ -142,19 +139,13 @@ def file_kind(data: bytes, name: str) -> str:
         if _ENCRYPTED_MARK in data:  # a stream name, anywhere in the file
             raise _fail(
                 name,
-                "the workbook is protected by a password. Open it in Excel, remove the "
-                "password (File > Info > Protect Workbook) and save it again.",
-                "le classeur est protégé par un mot de passe. Ouvrez-le dans Excel, retirez "
-                "le mot de passe (Fichier > Informations > Protéger le classeur) et "
-                "réenregistrez-le.",
+                *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD),
             )
         return "xls"
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise _fail(
             name,
-            "this is not a spreadsheet ngomap can read. Save it from Excel as .xlsx or .csv.",
-            "ce n'est pas un tableur lisible par ngomap. Enregistrez-le depuis Excel en .xlsx "
-            "ou .csv.",
+            *pair(Msg.SHEETS_NOT_SPREADSHEET_NGOMAP),
         )
     return "csv"
 
@@ -226,8 +217,7 @@ def read_csv_grid(
     if not text.strip():
         raise _fail(
             name,
-            "the file is empty. Export the sheet with its header row and try again.",
-            "le fichier est vide. Exportez la feuille avec sa ligne d'en-tête et réessayez.",
+            *pair(Msg.SHEETS_FILE_EMPTY_EXPORT),
         )
     sep = sniff_separator(text)
     check_csv_layout(data, sep, name, limits)
@@ -342,22 +332,14 @@ def _read_csv_slowly(text: str, sep: str, name: str, first: Exception | None) ->
     message = str(first or "")
     if "EOF inside string" in message or "EOF" in message:
         line = re.search(r"row (\d+)", message)
-        where = f" near line {int(line.group(1)) + 1}" if line else ""
-        where_fr = f" vers la ligne {int(line.group(1)) + 1}" if line else ""
-        raise _fail(
-            name,
-            f'a quotation mark (") opens a cell that is never closed{where}. Fix the quotes '
-            "in that cell, or save the file again from Excel.",
-            f"un guillemet (\") ouvre une cellule qui n'est jamais fermée{where_fr}. "
-            "Corrigez les guillemets de cette cellule, ou réenregistrez le fichier depuis Excel.",
-        )
+        where = Text(Msg.SHEETS_NEAR_LINE, {"line": int(line.group(1)) + 1}) if line else ""
+        raise _fail(name, *pair(Msg.SHEETS_QUOTE_NEVER_CLOSED, where=where))
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=sep, strict=True))
     except csv.Error as exc:
         raise _fail(
             name,
-            f"the CSV is malformed ({exc}). Save it again from Excel as CSV.",
-            f"le CSV est mal formé ({exc}). Réenregistrez-le depuis Excel en CSV.",
+            *pair(Msg.SHEETS_CSV_MALFORMED_SAVE, exc=exc),
         ) from exc
     width = max((len(row) for row in rows), default=0)
     return pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype=object)
@@ -398,18 +380,12 @@ def _open_workbook(data: bytes, name: str) -> CalamineWorkbook:
     except PasswordError as exc:
         raise _fail(
             name,
-            "the workbook is protected by a password. Remove the password in Excel and "
-            "save it again.",
-            "le classeur est protégé par un mot de passe. Retirez le mot de passe dans Excel "
-            "et réenregistrez-le.",
+            *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD_2),
         ) from exc
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise _fail(
             name,
-            f"the workbook cannot be read ({exc}). Open it in Excel and save it again as "
-            ".xlsx, or export the sheet as CSV.",
-            f"le classeur est illisible ({exc}). Ouvrez-le dans Excel et réenregistrez-le en "
-            ".xlsx, ou exportez la feuille en CSV.",
+            *pair(Msg.SHEETS_WORKBOOK_CANNOT_READ, exc=exc),
         ) from exc
 
 
@@ -433,8 +409,7 @@ def read_workbook_grid(
     if sheet is not None and sheet not in names:
         raise _fail(
             name,
-            f"there is no sheet '{sheet}'; the sheets are: {', '.join(names)}.",
-            f"il n'y a pas de feuille « {sheet} » ; les feuilles sont : {', '.join(names)}.",
+            *pair(Msg.SHEETS_THERE_NO_SHEET, sheet=sheet, names=", ".join(names)),
         )
     loaded: dict[str, CalamineSheet] = {}
     try:
@@ -449,7 +424,7 @@ def read_workbook_grid(
                 ranked.append((score(head), visible.get(candidate, True), -position, candidate))
             sheet = max(ranked)[3] if ranked else None
         if sheet is None:
-            raise _fail(name, "the workbook has no sheet.", "le classeur n'a aucune feuille.")
+            raise _fail(name, *pair(Msg.SHEETS_WORKBOOK_NO_SHEET))
         if progress is not None:
             progress(0.05, "reading")
         chosen = loaded.get(sheet) or workbook.get_sheet_by_name(sheet)
@@ -457,8 +432,7 @@ def read_workbook_grid(
     except CalamineError as exc:
         raise _fail(
             name,
-            f"the sheet cannot be read ({exc}). Open the file in Excel and save it again.",
-            f"la feuille est illisible ({exc}). Ouvrez le fichier dans Excel et réenregistrez-le.",
+            *pair(Msg.SHEETS_SHEET_CANNOT_READ, exc=exc),
         ) from exc
     frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
     grid = Grid(

@@ -34,6 +34,7 @@ from ngomap.importer.sheets import (
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
 from ngomap.limits import DEFAULT_LIMITS, Limits
+from ngomap.messages import Msg, Text, en_fr, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
 
@@ -261,8 +262,7 @@ def read_table(
     non_empty = grid.non_empty()
     if not non_empty.any():
         raise InputFileError(
-            f"{name} is empty: export the sheet with its header row and try again.",
-            f"{name} est vide : exportez la feuille avec sa ligne d'en-tête et réessayez.",
+            *pair(Msg.THREEW_EMPTY_EXPORT_SHEET, name=name),
         )
     head = grid.head(SNIFF_ROWS)
     header_index, tag_index = find_header(head)
@@ -274,12 +274,11 @@ def read_table(
     mapping, unmapped = map_columns(headers, hashtags, column_map)
     if not mapping:
         raise InputFileError(
-            f"{name}{f' (sheet {grid.sheet})' if grid.sheet else ''}: no column is recognised "
-            "(organisation, sector, region...). Add HXL hashtags under the headers or map the "
-            "columns by hand.",
-            f"{name}{f' (feuille {grid.sheet})' if grid.sheet else ''} : aucune colonne "
-            "reconnue (organisation, secteur, région...). Ajoutez les hashtags HXL sous les "
-            "en-têtes ou associez les colonnes à la main.",
+            *pair(
+                Msg.THREEW_NO_COLUMN_RECOGNISED,
+                name=name,
+                sheet=Text(Msg.THREEW_SHEET_NAMED, {"sheet": grid.sheet}) if grid.sheet else "",
+            ),
         )
     body = np.flatnonzero(non_empty[first_data:]) + first_data  # blank lines are not rows
     return Table(
@@ -305,17 +304,12 @@ def _source(
             data = path.read_bytes()
         except OSError as exc:
             raise InputFileError(
-                f"{label} cannot be opened ({exc.strerror}): check the path.",
-                f"{label} ne peut pas être ouvert ({exc.strerror}) : vérifiez le chemin.",
+                *pair(Msg.THREEW_CANNOT_OPENED_CHECK, label=label, strerror=exc.strerror),
             ) from exc
     if max_bytes is not None and len(data) > max_bytes:
         limit = max_bytes / 1_000_000
         raise InputFileError(
-            f"{label} is {len(data) / 1_000_000:.0f} MB, over the {limit:.0f} MB limit: keep only "
-            "the sheet and columns you need, or use the command line (ngomap validate).",
-            f"{label} fait {len(data) / 1_000_000:.0f} Mo, plus que la limite de {limit:.0f} Mo : "
-            "ne gardez que la feuille et les colonnes utiles, ou utilisez la ligne de commande "
-            "(ngomap validate).",
+            *pair(Msg.THREEW_MB_OVER_MB, label=label, value=len(data) / 1_000_000, limit=limit),
         )
     return data, label
 
@@ -392,8 +386,7 @@ def read_3w_areas(
                 kind="cell.formula_error",
                 column=table.headers[position],
                 value=value,
-                en=f"Excel error value {value}: read as an empty cell.",
-                fr=f"Valeur d'erreur Excel {value} : lue comme une cellule vide.",
+                **en_fr(Msg.CELL_FORMULA_ERROR_EXCEL_ERROR_VALUE, value=value),
                 severity=Severity.WARNING,
             )
     for row, position, formula in table.grid.uncomputed:
@@ -403,10 +396,7 @@ def read_3w_areas(
                 kind="cell.formula_uncomputed",
                 column=table.headers[position],
                 value=formula,
-                en="A formula saved without its value: read as an empty cell. Open the file "
-                "in Excel or LibreOffice and save it again, so that its values are stored.",
-                fr="Formule enregistrée sans sa valeur : lue comme une cellule vide. Ouvrez le "
-                "fichier dans Excel ou LibreOffice et réenregistrez-le pour y mettre les valeurs.",
+                **en_fr(Msg.CELL_FORMULA_UNCOMPUTED_SAVED_WITHOUT_VALUE),
                 severity=Severity.WARNING,
             )
     provenance = table_provenance(table)
@@ -433,12 +423,7 @@ def read_3w_areas(
                     kind="area.from_file",
                     column=None,
                     value=None,
-                    en="No boundary file: areas are the file's own codes and names "
-                    f"({', '.join(own.levels)}); tables are counted, the map needs the "
-                    "country's boundaries (COD-AB).",
-                    fr="Pas de fichier de limites : les zones sont les codes et noms du "
-                    f"fichier ({', '.join(own.levels)}) ; les tableaux sont comptés, la carte "
-                    "demande les limites du pays (COD-AB).",
+                    **en_fr(Msg.AREA_FROM_FILE_NO_BOUNDARY_FILE, levels=", ".join(own.levels)),
                     severity=Severity.INFO,
                 )
     aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, Final
 
 import numpy as np
@@ -21,6 +22,7 @@ from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
 from ngomap.importer.lists import split_lists
 from ngomap.importer.provenance import Provenance, provenance_dict
+from ngomap.messages import Msg, Text, capitalised, en_fr
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
 
@@ -29,6 +31,11 @@ ORG_FUZZY_MIN_LENGTH: Final = 8  # shorter names are acronyms: IRC and IRW are t
 ORG_FUZZY_MAX: Final = 5000  # distinct organisations beyond which no misspelling is looked for
 
 Progress = Callable[[float, str], None]
+_VOCABULARY_WORDS: Final = {
+    "sectors": Msg.VALIDATE_WORD_SECTORS,
+    "org_types": Msg.VALIDATE_WORD_ORG_TYPES,
+    "presence": Msg.VALIDATE_WORD_PRESENCE,
+}
 _OPTION: Final = {
     "sectors": "sector-aliases",
     "org_types": "type-aliases",
@@ -178,12 +185,8 @@ def _code_column(
     """Replace a column's values by vocabulary codes; report each unknown value with its rows."""
     if column not in columns:
         return
-    names = {
-        "sectors": ("sector", "secteur"),
-        "org_types": ("organisation type", "type d'organisation"),
-        "presence": ("presence mode", "mode de présence"),
-    }
-    word_en, word_fr = names.get(vocabulary.name, (vocabulary.name, vocabulary.name))
+    kind = _VOCABULARY_WORDS.get(vocabulary.name)
+    word: Text | str = Text(kind) if kind is not None else vocabulary.name
     values = columns[column].unique()
     rows_of = _RowFinder(values.codes, rows)
     coded: list[str] = []
@@ -201,7 +204,6 @@ def _code_column(
         if best is not None:
             near_code, near_alias, _score = best
             if near_code:
-                label = vocabulary.label(near_code, "en")
                 suggestion = f"{text} → {near_alias} ({near_code}) ?"
                 if accept_suggestions:
                     coded.append(near_code)
@@ -210,31 +212,35 @@ def _code_column(
                         kind=f"{vocabulary.name}.fuzzy",
                         column=header,
                         value=text,
-                        en=f"{word_en.capitalize()} '{text}' read as {label} "
-                        "(close spelling, suggestion accepted).",
-                        fr=f"{word_fr.capitalize()} « {text} » lu comme "
-                        f"{vocabulary.label(near_code, 'fr')} (orthographe proche, "
-                        "suggestion acceptée).",
+                        **en_fr(
+                            Msg.VALIDATE_VALUE_READ_AS,
+                            word=capitalised(word) if isinstance(word, Text) else word,
+                            text=text,
+                            label=partial(vocabulary.label, near_code),
+                        ),
                         severity=Severity.INFO,
                         suggestion=suggestion,
                     )
                     continue
         coded.append(unknown_prefix + text)
-        kept = f"kept as '{unknown_prefix}{text}'" if unknown_prefix else "kept as it is"
-        kept_fr = f"conservé comme « {unknown_prefix}{text} »" if unknown_prefix else "conservé"
+        kept = (
+            Text(Msg.VALIDATE_KEPT_AS, {"value": unknown_prefix + text})
+            if unknown_prefix
+            else Text(Msg.VALIDATE_KEPT_AS_IS)
+        )
         log.add(
             rows_of(code),
             kind=f"{vocabulary.name}.unknown",
             column=header,
             value=text,
-            en=f"'{text}' is not a known {word_en}: {kept}. Map it in your own alias file "
-            f"(alias,code; --{_OPTION[vocabulary.name]}) or "
-            f"data/vocab/{vocabulary.name}_aliases.csv"
-            + (" or accept the suggestion." if suggestion else "."),
-            fr=f"« {text} » n'est pas un(e) {word_fr} connu(e) : {kept_fr}. Associez-le dans "
-            f"votre fichier d'alias (alias,code ; --{_OPTION[vocabulary.name]}) ou "
-            f"data/vocab/{vocabulary.name}_aliases.csv"
-            + (" ou acceptez la suggestion." if suggestion else "."),
+            **en_fr(
+                Msg.VALIDATE_UNKNOWN_VALUE_SUGGESTED if suggestion else Msg.VALIDATE_UNKNOWN_VALUE,
+                text=text,
+                word=word,
+                kept=kept,
+                option=_OPTION[vocabulary.name],
+                vocabulary=vocabulary.name,
+            ),
             severity=Severity.WARNING,
             suggestion=suggestion,
         )
@@ -304,8 +310,7 @@ def _organisation_keys(
                 kind="org.fuzzy",
                 column=header,
                 value=was,
-                en=f"'{was}' merged with '{near}' (close spelling, suggestion accepted).",
-                fr=f"« {was} » fusionné avec « {near} » (orthographe proche, suggestion acceptée).",
+                **en_fr(Msg.ORG_FUZZY_MERGED_CLOSE_SPELLING, was=was, near=near),
                 severity=Severity.INFO,
                 suggestion=suggestion,
             )
@@ -316,10 +321,7 @@ def _organisation_keys(
                 kind="org.suggestion",
                 column=header,
                 value=was,
-                en=f"'{was}' looks like '{near}': kept apart. Accept the suggestion, or add "
-                "'alias,name' to an organisation alias file to settle it.",
-                fr=f"« {was} » ressemble à « {near} » : gardés distincts. Acceptez la "
-                "suggestion, ou ajoutez « alias,nom » à un fichier d'alias d'organisations.",
+                **en_fr(Msg.ORG_SUGGESTION_LOOKS_LIKE_KEPT, was=was, near=near),
                 severity=Severity.WARNING,
                 suggestion=suggestion,
             )
@@ -343,8 +345,7 @@ def _report_spellings(
                 kind="org.variant",
                 column=header,
                 value=name,
-                en=f"'{name}' is counted as the same organisation as '{main}'.",
-                fr=f"« {name} » est comptée comme la même organisation que « {main} ».",
+                **en_fr(Msg.ORG_VARIANT_COUNTED_SAME_ORGANISATION, name=name, main=main),
                 severity=Severity.INFO,
             )
     return display
@@ -374,8 +375,7 @@ def _report_types(
             kind="org.types",
             column=header,
             value=name,
-            en=f"{name} is given {len(found)} types: {listed}. Settle it in the file.",
-            fr=f"{name} a {len(found)} types : {listed}. Corrigez-le dans le fichier.",
+            **en_fr(Msg.ORG_TYPES_GIVEN_TYPES_SETTLE, name=name, n_found=len(found), listed=listed),
             severity=Severity.WARNING,
             suggestion=f"{s.ORG_TYPE} = {found[0][0]}",
         )
@@ -424,10 +424,7 @@ def _locate_points(
             kind="point.invalid",
             column=header(s.LAT),
             value=None,
-            en="Latitude/longitude are not numbers in range (-90..90, -180..180): row left "
-            "out. Write decimal degrees, e.g. 14.49 and -4.19.",
-            fr="Latitude/longitude hors limites ou non numériques (-90..90, -180..180) : "
-            "ligne écartée. Écrivez des degrés décimaux, par ex. 14.49 et -4.19.",
+            **en_fr(Msg.POINT_INVALID_LATITUDE_LONGITUDE_NOT),
             severity=Severity.ERROR,
         )
     outside = valid & ~inside
@@ -437,10 +434,7 @@ def _locate_points(
             kind="point.outside",
             column=header(s.LAT),
             value=None,
-            en=f"The point is outside every area of the boundaries ({boundaries.source}): "
-            "row left out. Check the coordinates (latitude and longitude swapped?).",
-            fr=f"Le point est hors de toutes les zones des limites ({boundaries.source}) : "
-            "ligne écartée. Vérifiez les coordonnées (latitude et longitude inversées ?).",
+            **en_fr(Msg.POINT_OUTSIDE_POINT_OUTSIDE_EVERY, source=boundaries.source),
             severity=Severity.ERROR,
         )
     return placed
@@ -472,8 +466,7 @@ def _duplicates(
             kind="row.duplicate",
             column=None,
             value=None,
-            en=f"Same record as row {first_row}: merged with it.",
-            fr=f"Même enregistrement que la ligne {first_row} : fusionné avec elle.",
+            **en_fr(Msg.ROW_DUPLICATE_SAME_RECORD_ROW, first_row=first_row),
             severity=Severity.INFO,
         )
     return duplicated
@@ -558,8 +551,7 @@ def clean_records(
             kind="sector.missing",
             column=None,
             value=None,
-            en="The file has no sector column: records are counted without a sector.",
-            fr="Le fichier n'a pas de colonne de secteur : les lignes sont comptées sans secteur.",
+            **en_fr(Msg.SECTOR_MISSING_FILE_NO_SECTOR),
         )
 
     step(0.75, "areas")
@@ -605,8 +597,7 @@ def clean_records(
             kind="org.missing",
             column=org_header if s.ORG_NAME in headers or s.ORG_ACRONYM in headers else None,
             value=None,
-            en="No organisation name: row left out.",
-            fr="Pas de nom d'organisation : ligne écartée.",
+            **en_fr(Msg.ORG_MISSING_NO_ORGANISATION_NAME),
             severity=Severity.ERROR,
         )
     national = areas[s.NATIONAL]

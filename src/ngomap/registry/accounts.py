@@ -30,6 +30,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, delete, func, insert, select, update
 
+from ngomap.messages import Msg, Text, pair
 from ngomap.registry.access_models import Account, DomainRule
 from ngomap.registry.db import RegistryError
 from ngomap.registry.rounds import _scalar_int
@@ -83,7 +84,7 @@ def can(role: str, action: str, *, open_mode: bool = False) -> bool:
     """True when ``role`` may do ``action`` (see ACTIONS); ``open_mode``: the person is the
     single local editor of a deployment without accounts (see LOCAL_EDITOR_ALSO)."""
     if action not in ACTIONS:
-        raise RegistryError(f"Unknown action '{action}'.", f"Action « {action} » inconnue.")
+        raise RegistryError(*pair(Msg.ACCOUNTS_UNKNOWN_ACTION, action=action))
     if open_mode and role == EDITOR and action in LOCAL_EDITOR_ALSO:
         return True
     return _RANK.get(role, 0) >= _RANK[ACTIONS[action]]
@@ -105,8 +106,7 @@ def _role(role: str) -> str:
     chosen = role.strip().lower()
     if chosen not in ROLES:
         raise RegistryError(
-            f"'{role}' is not a role: {', '.join(ROLES)}.",
-            f"« {role} » n'est pas un rôle : {', '.join(ROLES)}.",
+            *pair(Msg.ACCOUNTS_NOT_ROLE, role=role, roles=", ".join(ROLES)),
         )
     return chosen
 
@@ -115,9 +115,7 @@ def _email(email: str) -> str:
     chosen = email.strip().lower()
     local, _, domain = chosen.partition("@")
     if not local or "." not in domain or " " in chosen or len(chosen) > 254:
-        raise RegistryError(
-            f"'{email}' is not an e-mail address.", f"« {email} » n'est pas une adresse e-mail."
-        )
+        raise RegistryError(*pair(Msg.ACCOUNTS_NOT_MAIL_ADDRESS, email=email))
     return chosen
 
 
@@ -125,8 +123,7 @@ def _domain(domain: str) -> str:
     chosen = domain.strip().lower().lstrip("@")
     if "." not in chosen or " " in chosen or "@" in chosen:
         raise RegistryError(
-            f"'{domain}' is not a domain (embassy.example).",
-            f"« {domain} » n'est pas un domaine (ambassade.example).",
+            *pair(Msg.ACCOUNTS_NOT_DOMAIN_EMBASSY, domain=domain),
         )
     return chosen
 
@@ -142,9 +139,7 @@ def add(
         known = connection.scalar(select(Account.id).where(Account.email == address))
         if known is not None:
             if not replace:
-                raise RegistryError(
-                    f"{address} already has an account.", f"{address} a déjà un compte."
-                )
+                raise RegistryError(*pair(Msg.ACCOUNTS_ALREADY_ACCOUNT, address=address))
             values: dict[str, Any] = {"role": chosen, "failed_logins": 0, "locked_until": None}
             if hashed:
                 values["password_hash"] = hashed
@@ -214,17 +209,17 @@ def import_csv(engine: Engine, data: bytes, *, name: str = "accounts.csv") -> Im
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise RegistryError(
-            f"{name} is not UTF-8 text: save it as CSV UTF-8.",
-            f"{name} n'est pas un texte UTF-8 : enregistrez-le en CSV UTF-8.",
+            *pair(Msg.ACCOUNTS_NOT_UTF_TEXT, name=name),
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = {c.strip().lower() for c in reader.fieldnames or []}
     if not {"email", "role"} <= columns:
         raise RegistryError(
-            f"{name} needs the columns email and role (and password, optional); "
-            f"found {', '.join(sorted(columns)) or 'none'}.",
-            f"{name} doit avoir les colonnes email et role (et password, facultative) ; "
-            f"trouvé {', '.join(sorted(columns)) or 'aucune'}.",
+            *pair(
+                Msg.ACCOUNTS_COLUMNS_NEEDED,
+                name=name,
+                found=", ".join(sorted(columns)) or Text(Msg.ACCOUNTS_NONE),
+            ),
         )
     rows: list[tuple[str, str, str | None]] = []
     problems: list[tuple[str, str]] = []
@@ -235,17 +230,17 @@ def import_csv(engine: Engine, data: bytes, *, name: str = "accounts.csv") -> Im
             address, chosen = _email(row["email"]), _role(row["role"])
         except RegistryError as exc:
             problems.append(
-                (
-                    f"{name} row {number}: {exc.message('en')}",
-                    f"{name} ligne {number} : {exc.message('fr')}",
-                )
+                pair(Msg.ACCOUNTS_ROW_PROBLEM, name=name, number=number, problem=exc.message)
             )
             continue
         if address in seen:
             problems.append(
-                (
-                    f"{name} row {number}: {address} is already on row {seen[address]}.",
-                    f"{name} ligne {number} : {address} est déjà ligne {seen[address]}.",
+                pair(
+                    Msg.ACCOUNTS_ROW_ALREADY_ROW,
+                    name=name,
+                    number=number,
+                    address=address,
+                    seen=seen[address],
                 )
             )
             continue
@@ -307,7 +302,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
     """Check a local login; the account's role. After MAX_FAILURES wrong passwords in a row
     the account is locked for LOCK_MINUTES, even to the right password."""
     now = now or datetime.now(UTC)
-    refused = LoginError("Wrong e-mail or password.", "Adresse e-mail ou mot de passe incorrect.")
+    refused = LoginError(*pair(Msg.ACCOUNTS_WRONG_MAIL_PASSWORD))
     try:
         address = _email(email)
     except RegistryError:
@@ -331,8 +326,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
                 + 1,
             )
             raise LoginError(
-                f"Too many wrong passwords: this account is locked for {minutes} more minutes.",
-                f"Trop de mots de passe erronés : ce compte est bloqué encore {minutes} minutes.",
+                *pair(Msg.ACCOUNTS_TOO_MANY_WRONG, minutes=minutes),
             )
         try:
             _hasher.verify(account.password_hash, password)
@@ -345,8 +339,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
             failure: LoginError | None = refused
             if failures >= MAX_FAILURES:
                 failure = LoginError(
-                    f"Too many wrong passwords: this account is locked for {LOCK_MINUTES} minutes.",
-                    f"Trop de mots de passe erronés : ce compte est bloqué {LOCK_MINUTES} minutes.",
+                    *pair(Msg.ACCOUNTS_TOO_MANY_WRONG_2, lock_minutes=LOCK_MINUTES),
                 )
         else:
             failure = None

@@ -21,6 +21,7 @@ from sqlalchemy import Engine, delete, insert, select
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
 from ngomap.areas.files import checked_crs, read_boundary_uploads
 from ngomap.errors import BoundaryError
+from ngomap.messages import Msg, pair
 from ngomap.registry.models import BoundaryArea, BoundaryFile, BoundarySet
 from ngomap.worker import run_bounded
 
@@ -167,8 +168,7 @@ def load(engine: Engine, key: str, *, level: str | None = None) -> Boundaries:
         ).first()
         if found is None:
             raise BoundaryError(
-                f"No kept boundaries are called {key}: they may have been removed.",
-                f"Aucunes limites gardées ne s'appellent {key} : elles ont pu être retirées.",
+                *pair(Msg.BOUNDARY_SETS_NO_KEPT_BOUNDARIES, key=key),
             )
         uploads = [
             (row.name, bytes(row.content))
@@ -225,8 +225,7 @@ def files(engine: Engine, key: str, folder: Path | None = None) -> tuple[str, ..
         ).all()
     if not found:
         raise BoundaryError(
-            f"No kept boundaries are called {key}: they may have been removed.",
-            f"Aucunes limites gardées ne s'appellent {key} : elles ont pu être retirées.",
+            *pair(Msg.BOUNDARY_SETS_NO_KEPT_BOUNDARIES, key=key),
         )
     paths = []
     for name, content in found:

@@ -23,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
 
 from ngomap.errors import NgomapError
+from ngomap.messages import Msg, pair
 
 ENV_URL: Final = "NGOMAP_DATABASE_URL"
 MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
@@ -58,18 +59,13 @@ def database_url(url: str | None = None) -> str:
         parsed = make_url(chosen)
     except ArgumentError as exc:
         raise RegistryError(
-            f"'{chosen}' is not a database URL: use sqlite:///path/to/registry.sqlite or "
-            "postgresql://user:password@host/dbname.",
-            f"« {chosen} » n'est pas une URL de base de données : utilisez "
-            "sqlite:///chemin/registre.sqlite ou postgresql://utilisateur:motdepasse@hôte/base.",
+            *pair(Msg.DB_NOT_DATABASE_URL, chosen=chosen),
         ) from exc
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     if parsed.get_backend_name() not in ("sqlite", "postgresql"):
         raise RegistryError(
-            f"{parsed.get_backend_name()} is not supported: use SQLite or PostgreSQL.",
-            f"{parsed.get_backend_name()} n'est pas pris en charge : utilisez SQLite ou "
-            "PostgreSQL.",
+            *pair(Msg.DB_NOT_SUPPORTED_USE, parsed=parsed.get_backend_name()),
         )
     return parsed.render_as_string(hide_password=False)
 
@@ -131,10 +127,7 @@ def unreachable(url: str, exc: Exception) -> RegistryError:
     """The error to raise when the database does not answer (its password never shown)."""
     shown = make_url(url).render_as_string(hide_password=True)
     return RegistryError(
-        f"The registry at {shown} cannot be reached ({str(exc).splitlines()[0]}): check the URL, "
-        "that the server runs, and the user's rights.",
-        f"Le registre {shown} est injoignable ({str(exc).splitlines()[0]}) : vérifiez l'URL, "
-        "que le serveur tourne, et les droits de l'utilisateur.",
+        *pair(Msg.DB_REGISTRY_AT_CANNOT, shown=shown, exc=str(exc).splitlines()[0]),
     )
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 
 from ngomap import schema as s
 from ngomap import vocab
+from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import norm_text
 from ngomap.registry import feed, state
@@ -67,9 +68,14 @@ def _contacts(value: Any) -> str:
     return _SEPARATOR.join(p for p in parts if p)
 
 
-def _area_of(presence: Mapping[str, Any]) -> str:
+def _area_of(presence: Mapping[str, Any], boundaries: Boundaries | None) -> str:
+    """The presence's area in words: the boundaries' name for its code (as the map shows
+    it), else the finest name it was given, else its code."""
     if presence.get("national"):
         return ""  # said in words by ``labelled``
+    code = str(presence.get("area_code") or "")
+    if boundaries is not None and code and boundaries.level_of(code) is not None:
+        return boundaries.display_name(code)
     for level in ("adm3", "adm2", "adm1"):
         name = presence.get(f"{level}_name") or ""
         if name:
@@ -77,8 +83,9 @@ def _area_of(presence: Mapping[str, Any]) -> str:
     return str(presence.get("area_code") or "")
 
 
-def build(engine: Engine, *, role: str = PUBLIC) -> Directory:
-    """The directory as ``role`` may see it (the public by default)."""
+def build(engine: Engine, *, role: str = PUBLIC, boundaries: Boundaries | None = None) -> Directory:
+    """The directory as ``role`` may see it (the public by default); areas named as
+    ``boundaries`` name them, when given."""
     snap = feed.snapshot(engine, role=role)
     sectors: dict[int, list[str]] = {}
     areas: dict[int, list[str]] = {}
@@ -90,7 +97,7 @@ def build(engine: Engine, *, role: str = PUBLIC) -> Directory:
             sectors[owner].append(code)
         if presence.get("national"):
             nationwide.add(owner)
-        area = _area_of(presence)
+        area = _area_of(presence, boundaries)
         if area and area not in areas.setdefault(owner, []):
             areas[owner].append(area)
     rows: list[dict[str, Any]] = []

@@ -8,6 +8,7 @@ from typing import Any, Final
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, or_, select, update
 
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
@@ -48,13 +49,13 @@ class EditConflictError(RegistryError):
     ) -> None:
         fields = ", ".join(theirs) or "nothing you edited"
         super().__init__(
-            f"Organisation {organisation_id} changed since you opened it (version {expected}, "
-            f"now {current}; changed meanwhile: {fields}). Nothing was saved: reload it, "
-            "check the difference and save again.",
-            f"L'organisation {organisation_id} a changé depuis que vous l'avez ouverte "
-            f"(version {expected}, maintenant {current} ; modifié entre-temps : {fields}). "
-            "Rien n'a été enregistré : rechargez-la, vérifiez la différence et enregistrez "
-            "de nouveau.",
+            *pair(
+                Msg.ORGANISATIONS_ORGANISATION_CHANGED_SINCE,
+                organisation_id=organisation_id,
+                expected=expected,
+                current=current,
+                fields=fields,
+            ),
         )
         self.organisation_id = organisation_id
         self.expected = expected
@@ -76,8 +77,9 @@ def _checked(field: str, value: Any) -> Any:
     kind = EDITABLE.get(field)
     if kind is None:
         raise RegistryError(
-            f"'{field}' cannot be edited; fields: {', '.join(EDITABLE)}.",
-            f"« {field} » ne peut pas être modifié ; champs : {', '.join(EDITABLE)}.",
+            *pair(
+                Msg.ORGANISATIONS_CANNOT_EDITED_FIELDS, field=field, editable=", ".join(EDITABLE)
+            ),
         )
     if kind is str:
         return clean_text(value)
@@ -86,11 +88,10 @@ def _checked(field: str, value: Any) -> Any:
             return date.fromisoformat(str(value))
         except ValueError:
             raise RegistryError(
-                f"{field}: '{value}' is not a date (2025-03-31).",
-                f"{field} : « {value} » n'est pas une date (2025-03-31).",
+                *pair(Msg.ORGANISATIONS_NOT_DATE, field=field, value=value),
             ) from None
     if kind is list and not isinstance(value, list):
-        raise RegistryError(f"{field} must be a list.", f"{field} doit être une liste.")
+        raise RegistryError(*pair(Msg.ORGANISATIONS_MUST_LIST, field=field))
     if kind is bool:
         return bool(value)
     return value
@@ -108,8 +109,7 @@ def _get(connection: Connection, organisation_id: int) -> dict[str, Any]:
     ).first()
     if row is None:
         raise RegistryError(
-            f"There is no organisation {organisation_id}.",
-            f"Il n'y a pas d'organisation {organisation_id}.",
+            *pair(Msg.ORGANISATIONS_THERE_NO_ORGANISATION, organisation_id=organisation_id),
         )
     org = row
     out = {field: getattr(org, field) for field in EDITABLE}
@@ -154,13 +154,14 @@ def _find(connection: Connection, name: str) -> int:
         return found[0]
     if not found:
         raise RegistryError(
-            f"No organisation is called '{name}': check the spelling, or give its id.",
-            f"Aucune organisation ne s'appelle « {name} » : vérifiez l'orthographe, ou "
-            "donnez son id.",
+            *pair(Msg.ORGANISATIONS_NO_ORGANISATION_CALLED, name=name),
         )
     raise RegistryError(
-        f"'{name}' names several organisations ({', '.join(map(str, found))}): give the id.",
-        f"« {name} » désigne plusieurs organisations ({', '.join(map(str, found))}) : donnez l'id.",
+        *pair(
+            Msg.ORGANISATIONS_NAMES_SEVERAL_ORGANISATIONS,
+            name=name,
+            found=", ".join(map(str, found)),
+        ),
     )
 
 
@@ -251,16 +252,18 @@ def merge(engine: Engine, keep: int, gone: int, *, by: str = "") -> int:
     presences move to ``keep``, its history is shown with ``keep``'s; the changeset id."""
     if keep == gone:
         raise RegistryError(
-            "An organisation cannot be merged with itself.",
-            "Une organisation ne peut pas être fusionnée avec elle-même.",
+            *pair(Msg.ORGANISATIONS_ORGANISATION_CANNOT_MERGED),
         )
     with engine.begin() as connection:
         kept, went = _get(connection, keep), _get(connection, gone)
         for org in (kept, went):
             if org["merged_into"] is not None:
                 raise RegistryError(
-                    f"Organisation {org['id']} was already merged into {org['merged_into']}.",
-                    f"L'organisation {org['id']} a déjà été fusionnée dans {org['merged_into']}.",
+                    *pair(
+                        Msg.ORGANISATIONS_ORGANISATION_ALREADY_MERGED,
+                        org=org["id"],
+                        org2=org["merged_into"],
+                    ),
                 )
         changeset = _new_changeset(
             connection, MERGE, by=by, note=f"merge {gone} ({went['name']}) into {keep}"
@@ -319,20 +322,18 @@ def revert_change(engine: Engine, change_id: int, *, by: str = "") -> int:
         change = connection.execute(select(Change.__table__).where(Change.id == change_id)).first()
         if change is None or change.field not in EDITABLE:
             raise RegistryError(
-                f"There is no revertible change {change_id}.",
-                f"Il n'y a pas de modification {change_id} annulable.",
+                *pair(Msg.ORGANISATIONS_THERE_NO_REVERTIBLE, change_id=change_id),
             )
         if change.reverted_by_id is not None:
             raise RegistryError(
-                f"Change {change_id} is already reverted.",
-                f"La modification {change_id} est déjà annulée.",
+                *pair(Msg.ORGANISATIONS_CHANGE_ALREADY_REVERTED, change_id=change_id),
             )
         current = _get(connection, change.organisation_id)
         if _json_value(current[change.field]) != change.after:
             raise RegistryError(
-                f"{change.field} changed again since change {change_id}: edit it by hand.",
-                f"{change.field} a encore changé depuis la modification {change_id} : "
-                "modifiez-le à la main.",
+                *pair(
+                    Msg.ORGANISATIONS_CHANGED_AGAIN_SINCE, field=change.field, change_id=change_id
+                ),
             )
         changeset = _new_changeset(
             connection,

@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from ngomap import vocab
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import organisations as orgs
 from ngomap.registry.access_models import (
@@ -192,13 +193,10 @@ def _text(
     text = "".join(ch for ch in text if ch.isprintable())  # no control characters
     if len(text) > limit:
         problems.append(
-            (
-                f"{what}: {len(text)} characters, at most {limit}.",
-                f"{what} : {len(text)} caractères, au plus {limit}.",
-            )
+            pair(Msg.REQUESTS_CHARACTERS_AT_MOST, what=what, n_text=len(text), limit=limit)
         )
     if required and not text:
-        problems.append((f"{what} is required.", f"{what} est obligatoire."))
+        problems.append(pair(Msg.REQUESTS_REQUIRED, what=what))
     return text
 
 
@@ -208,9 +206,7 @@ def _list(problems: list[tuple[str, str]], what: str, value: object, limit: int)
         return items
     values = value if isinstance(value, list | tuple) else [value]
     if len(values) > LIST_ITEMS:
-        problems.append(
-            (f"{what}: at most {LIST_ITEMS} items.", f"{what} : au plus {LIST_ITEMS} éléments.")
-        )
+        problems.append(pair(Msg.REQUESTS_AT_MOST_ITEMS, what=what, list_items=LIST_ITEMS))
     for item in values[:LIST_ITEMS]:
         if isinstance(item, Mapping):
             kept = {str(k)[:50]: _text(problems, what, v, min(limit, 300)) for k, v in item.items()}
@@ -228,12 +224,7 @@ def _checked_profile(
 ) -> dict[str, Any]:
     unknown = sorted(set(profile) - set(PROFILE_FIELDS))
     if unknown:
-        problems.append(
-            (
-                f"Unknown fields: {', '.join(unknown)}.",
-                f"Champs inconnus : {', '.join(unknown)}.",
-            )
-        )
+        problems.append(pair(Msg.REQUESTS_UNKNOWN_FIELDS, unknown=", ".join(unknown)))
     out: dict[str, Any] = {}
     for name, limit in PROFILE_FIELDS.items():
         if name not in profile and not new:
@@ -243,12 +234,7 @@ def _checked_profile(
         else:
             out[name] = _text(problems, name, profile.get(name), limit, required=name == "name")
     if out.get("org_type") and out["org_type"] not in vocab.org_types().codes:
-        problems.append(
-            (
-                f"org_type: '{out['org_type']}' is not a known type.",
-                f"org_type : « {out['org_type']} » n'est pas un type connu.",
-            )
-        )
+        problems.append(pair(Msg.REQUESTS_ORG_TYPE_NOT, out=out["org_type"]))
     return out
 
 
@@ -278,39 +264,19 @@ def _checked_presences(
     areas: pd.DataFrame | None,
 ) -> list[dict[str, Any]]:
     if len(presences) > PRESENCE_LIMIT:
-        problems.append(
-            (
-                f"At most {PRESENCE_LIMIT} presences in one request.",
-                f"Au plus {PRESENCE_LIMIT} présences par demande.",
-            )
-        )
+        problems.append(pair(Msg.REQUESTS_AT_MOST_PRESENCES, presence_limit=PRESENCE_LIMIT))
     sectors, modes = set(vocab.sectors().codes), set(vocab.presence_modes().codes)
     out: dict[tuple[str, str], dict[str, Any]] = {}
     for number, ask in enumerate(presences[:PRESENCE_LIMIT], start=1):
         sector, code, mode = clean_text(ask.sector), clean_text(ask.area_code), clean_text(ask.mode)
         where = f"presence {number}"
         if sector not in sectors:
-            problems.append(
-                (
-                    f"{where}: unknown sector '{sector[:50]}'.",
-                    f"{where} : secteur « {sector[:50]} » inconnu.",
-                )
-            )
+            problems.append(pair(Msg.REQUESTS_UNKNOWN_SECTOR, where=where, sector=sector[:50]))
         if mode not in modes:
-            problems.append(
-                (
-                    f"{where}: unknown mode '{mode[:50]}'.",
-                    f"{where} : mode « {mode[:50]} » inconnu.",
-                )
-            )
+            problems.append(pair(Msg.REQUESTS_UNKNOWN_MODE, where=where, mode=mode[:50]))
         chain = _area_chain(areas, code)
         if chain is None or len(code) > 50:
-            problems.append(
-                (
-                    f"{where}: unknown P-code '{code[:50]}'.",
-                    f"{where} : P-code « {code[:50]} » inconnu.",
-                )
-            )
+            problems.append(pair(Msg.REQUESTS_UNKNOWN_CODE, where=where, code=code[:50]))
             continue
         out[(sector, code)] = {"sector": sector, "area_code": code, "mode": mode, **chain}
     return list(out.values())
@@ -354,10 +320,7 @@ def _check_rate(
         or count(ListingRequest.address_hash, address, day) >= limits.address_per_day
     ):
         raise TooManyRequestsError(
-            "Many requests were sent from here in a short while: please try again in an hour, "
-            "or write to the team.",
-            "Beaucoup de demandes ont été envoyées d'ici en peu de temps : réessayez dans une "
-            "heure, ou écrivez à l'équipe.",
+            *pair(Msg.REQUESTS_MANY_REQUESTS_WERE),
         )
 
 
@@ -386,7 +349,7 @@ def submit(
     presences = _checked_presences(problems, form.presences, areas)
     unknown = sorted(set(form.contact) - set(CONTACT_FIELDS))
     if unknown:
-        problems.append((f"Unknown contact fields: {unknown}.", f"Champs inconnus : {unknown}."))
+        problems.append(pair(Msg.REQUESTS_UNKNOWN_CONTACT_FIELDS, unknown=unknown))
     contact = {
         name: _text(
             problems, f"contact {name}", form.contact.get(name), limit, required=name == "email"
@@ -394,12 +357,7 @@ def submit(
         for name, limit in CONTACT_FIELDS.items()
     }
     if contact["email"] and ("@" not in contact["email"] or " " in contact["email"]):
-        problems.append(
-            (
-                "contact email: an e-mail address is needed to answer you.",
-                "contact e-mail : une adresse e-mail est nécessaire pour vous répondre.",
-            )
-        )
+        problems.append(pair(Msg.REQUESTS_CONTACT_EMAIL_MAIL))
     message = _text(problems, "message", form.message, MESSAGE_LIMIT)
     language = form.language if form.language in ("fr", "en") else "fr"
     session_hash, address_hash = client_hash(session), client_hash(address)
@@ -412,10 +370,7 @@ def submit(
             )
             if exists is None:
                 problems.append(
-                    (
-                        f"There is no organisation {form.organisation_id} to update.",
-                        f"Il n'y a pas d'organisation {form.organisation_id} à mettre à jour.",
-                    )
+                    pair(Msg.REQUESTS_THERE_NO_ORGANISATION, organisation_id=form.organisation_id)
                 )
         if problems:
             raise RequestError(problems)
@@ -461,9 +416,7 @@ def _load(connection: Connection, reference: str) -> Any:
         select(ListingRequest.__table__).where(ListingRequest.reference == reference.strip())
     ).first()
     if row is None:
-        raise RegistryError(
-            f"There is no request {reference}.", f"Il n'y a pas de demande {reference}."
-        )
+        raise RegistryError(*pair(Msg.REQUESTS_THERE_NO_REQUEST, reference=reference))
     return row
 
 
@@ -785,26 +738,19 @@ def decide(
     now = now or datetime.now(UTC)
     if status not in (APPROVED, REJECTED, NEEDS_INFO):
         raise RegistryError(
-            f"'{status}' is not a decision: approved, rejected or needs_information.",
-            f"« {status} » n'est pas une décision : approved, rejected ou needs_information.",
+            *pair(Msg.REQUESTS_NOT_DECISION_APPROVED, status=status),
         )
     problems: list[tuple[str, str]] = []
     note = _text(problems, "note", note, NOTE_LIMIT)
     if status == NEEDS_INFO and not note:
-        problems.append(
-            (
-                "Say in the note what information is needed.",
-                "Dites dans la note quelle information manque.",
-            )
-        )
+        problems.append(pair(Msg.REQUESTS_SAY_NOTE_WHAT))
     if problems:
         raise RequestError(problems)
     with engine.begin() as connection:
         row = _load(connection, reference)
         if row.status not in OPEN_STATUSES:
             raise RegistryError(
-                f"Request {reference} is already {row.status}.",
-                f"La demande {reference} est déjà {row.status}.",
+                *pair(Msg.REQUESTS_REQUEST_ALREADY, reference=reference, status=row.status),
             )
         org_id, changeset = row.organisation_id, None
         counts: dict[str, int] = {}
@@ -826,8 +772,7 @@ def decide(
         )
         if done.rowcount != 1:  # pragma: no cover - two validators at once: the second waits
             raise RegistryError(
-                f"Request {reference} was decided meanwhile.",
-                f"La demande {reference} a été traitée entre-temps.",
+                *pair(Msg.REQUESTS_REQUEST_DECIDED_MEANWHILE, reference=reference),
             )
         _event(
             connection,
@@ -849,16 +794,14 @@ def revert(engine: Engine, reference: str, *, by: str) -> Reverted:
         row = _load(connection, reference)
         if row.status != APPROVED or row.changeset_id is None:
             raise RegistryError(
-                f"Request {reference} was not applied: there is nothing to revert.",
-                f"La demande {reference} n'a pas été appliquée : rien à annuler.",
+                *pair(Msg.REQUESTS_REQUEST_NOT_APPLIED, reference=reference),
             )
         reverted_by = connection.scalar(
             select(Changeset.reverted_by_id).where(Changeset.id == row.changeset_id)
         )
         if reverted_by is not None:
             raise RegistryError(
-                f"Request {reference} is already reverted.",
-                f"La demande {reference} est déjà annulée.",
+                *pair(Msg.REQUESTS_REQUEST_ALREADY_REVERTED, reference=reference),
             )
         done = _revert(connection, row.changeset_id, by=by, note=f"revert request {reference}")
         connection.execute(

@@ -16,6 +16,7 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, Engine, delete, insert, select, update
 
 from ngomap import schema as s
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
 from ngomap.registry.db import RegistryError
@@ -158,10 +159,7 @@ def _match(
         if decided != -1:
             if decided not in names:
                 raise RegistryError(
-                    f"Organisation {decided} (chosen for '{row[s.ORG_NAME]}') is not in the "
-                    "registry.",
-                    f"L'organisation {decided} (choisie pour « {row[s.ORG_NAME]} ») n'est pas "
-                    "dans le registre.",
+                    *pair(Msg.ROUNDS_ORGANISATION_CHOSEN_NOT, decided=decided, row=row[s.ORG_NAME]),
                 )
             ids[key] = decided
             continue
@@ -355,9 +353,7 @@ def _check_records(records: pd.DataFrame) -> None:
     missing = [col for col in (s.ORG_KEY, s.ORG_NAME, s.SECTOR) if col not in records]
     if missing:
         raise RegistryError(
-            f"These records lack {', '.join(missing)}: import the file with ngomap first.",
-            f"Ces enregistrements n'ont pas {', '.join(missing)} : importez d'abord le fichier "
-            "avec ngomap.",
+            *pair(Msg.ROUNDS_THESE_RECORDS_LACK, missing=", ".join(missing)),
         )
 
 
@@ -394,7 +390,7 @@ def _new_changeset(
 
 def _scalar_int(value: Any) -> int:
     if value is None:  # pragma: no cover - an INSERT ... RETURNING always returns
-        raise RegistryError("The database returned no id.", "La base n'a renvoyé aucun id.")
+        raise RegistryError(*pair(Msg.ROUNDS_DATABASE_RETURNED_NO))
     return int(value)
 
 
@@ -695,13 +691,15 @@ def revert_round(engine: Engine, round_id: int, *, by: str = "") -> Reverted:
         ).first()
         if target is None:
             raise RegistryError(
-                f"There is no round {round_id}: `ngomap registry rounds` lists them.",
-                f"Il n'y a pas de tour {round_id} : `ngomap registry rounds` les liste.",
+                *pair(Msg.ROUNDS_THERE_NO_ROUND, round_id=round_id),
             )
         if target.reverted_by_id is not None:
             raise RegistryError(
-                f"Round {round_id} is already reverted (changeset {target.reverted_by_id}).",
-                f"Le tour {round_id} est déjà annulé (modification {target.reverted_by_id}).",
+                *pair(
+                    Msg.ROUNDS_ROUND_ALREADY_REVERTED,
+                    round_id=round_id,
+                    reverted_by_id=target.reverted_by_id,
+                ),
             )
         return _revert(connection, target.id, by=by, note=f"revert round {round_id}")
 

@@ -14,6 +14,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, Executable, and_, func, or_, select
 
 from ngomap import schema as s
+from ngomap.messages import Msg, pair
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import Change, Changeset, Organisation, Presence, Round
 
@@ -118,16 +119,14 @@ def changeset_at(connection: Connection, when: int | str | date | None) -> int:
         )
         if found is None:
             raise RegistryError(
-                f"There is no round {round_text}: `ngomap registry rounds` lists them.",
-                f"Il n'y a pas de tour {round_text} : `ngomap registry rounds` les liste.",
+                *pair(Msg.STATE_THERE_NO_ROUND, round_text=round_text),
             )
         return int(found)
     try:
         return changeset_at(connection, date.fromisoformat(text))
     except ValueError:
         raise RegistryError(
-            f"'{text}' is neither a round (12 or R12) nor a date (2025-03-31).",
-            f"« {text} » n'est ni un tour (12 ou R12) ni une date (2025-03-31).",
+            *pair(Msg.STATE_NEITHER_ROUND_NOR, text=text),
         ) from None
 
 

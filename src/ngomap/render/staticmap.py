@@ -62,6 +62,9 @@ _RC: Final[dict[str, Any]] = {
     "pdf.fonttype": 42,  # TrueType in PDFs: text can be searched and copied
     "svg.fonttype": "none",  # text stays text in SVGs: editable in Inkscape or a slide tool
     "svg.hashsalt": "ngomap",  # the same map gives the same SVG
+    # Names are user text: "$\\frac{1}{0}$ ONG" is printed as written, never read as mathtext
+    # (which would draw a formula, or fail on a bad one and lose the whole page).
+    "text.parse_math": False,
 }
 _LOCK = threading.RLock()
 

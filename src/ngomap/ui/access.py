@@ -13,6 +13,7 @@ public visitor: the map's public fields, the directory and the request form.
 
 from __future__ import annotations
 
+import importlib.util
 import uuid
 from dataclasses import dataclass
 from typing import Any, Final
@@ -96,7 +97,9 @@ def person(lang: str) -> Person:
             del st.session_state["account"]
             st.rerun()
         return signed
-    if _oidc_configured():
+    if _oidc_configured() and importlib.util.find_spec("authlib") is None:
+        st.sidebar.warning(t("oidc_missing_authlib", lang))  # st.login would fail
+    elif _oidc_configured():
         user: Any = st.user
         if getattr(user, "is_logged_in", False) and getattr(user, "email", None):
             found = oidc_person(registry, user)

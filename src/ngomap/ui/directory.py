@@ -32,11 +32,15 @@ from ngomap.views import View, build_view
 _HASH: Final[dict[Any, Any]] = {Boundaries: lambda b: b.fingerprint}
 
 
-@st.cache_data(show_spinner=False, max_entries=8, hash_funcs={Engine: lambda e: str(e.url)})
-def _directory(engine: Engine, changeset: int) -> dr.Directory:
+@st.cache_data(
+    show_spinner=False,
+    max_entries=8,
+    hash_funcs={Engine: lambda e: str(e.url), Boundaries: lambda b: b.fingerprint},
+)
+def _directory(engine: Engine, changeset: int, boundaries: Boundaries) -> dr.Directory:
     """The directory, read once per registry change (``changeset`` is the cache key)."""
     del changeset
-    return dr.build(engine)
+    return dr.build(engine, boundaries=boundaries)
 
 
 @st.cache_data(show_spinner=False, max_entries=32, hash_funcs=_HASH)
@@ -96,7 +100,7 @@ def page(engine: Engine, boundaries: Boundaries, someone: Person, lang: str) -> 
         return
     st.caption(t("directory_intro", lang))
     changeset, _ = feed.version(engine)
-    found = _directory(engine, changeset)
+    found = _directory(engine, changeset, boundaries)
     st.caption(
         t("directory_source", lang, date=found.updated.date().isoformat(), changeset=changeset)
     )

@@ -257,10 +257,13 @@ def compare_and_apply(
 
 
 def history(lang: str) -> None:
-    """Every round, newest first, and the revert of the last one still in force."""
+    """Every round, newest first, and the revert of the last one still in force (staff only:
+    the list names who imported each file)."""
     done = st.session_state.pop(_DONE, None)
     if done:
         st.success(plain(str(done)))
+    if not access.allowed("history"):
+        return
     engine = access.engine()
     rounds = state.rounds_frame(engine)
     st.subheader(t("rounds_title", lang))
@@ -281,7 +284,7 @@ def history(lang: str) -> None:
         }
     ).iloc[::-1]
     st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
-    if not access.allowed("import"):
+    if not access.allowed("revert"):
         return
     standing = rounds.loc[~rounds["reverted"]]
     if standing.empty:

@@ -30,6 +30,7 @@ from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
 from ngomap.ui.text import plain, plain_frame
+from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
 from ngomap.views import View, build_view
 
@@ -227,14 +228,17 @@ def _multi(
     options = list(choices)
     _follow(key, options, all_by_default=all_by_default)
     _initial(key, options if all_by_default else [], _subset(options))
-    chosen = box.multiselect(
-        title,
-        options=options,
-        format_func=lambda code: choices.get(code, code),
-        key=key,
-        help=help_text or None,
-        placeholder=t("choose", lang),
-    )
+    if not all_by_default and len(options) > TYPEAHEAD_FROM:  # searched on the server
+        chosen = searchable_multiselect(key, title, choices, lang, help_text=help_text, box=box)
+    else:
+        chosen = box.multiselect(
+            title,
+            options=options,
+            format_func=lambda code: choices.get(code, code),
+            key=key,
+            help=help_text or None,
+            placeholder=t("choose", lang),
+        )
     if all_by_default and set(chosen) == set(options):
         return None
     if not all_by_default and not chosen:
@@ -348,13 +352,18 @@ def controls(
     elif view == "zones":
         _follow("zone_orgs", list(organisations), all_by_default=False)
         _initial("zone_orgs", [], _subset(list(organisations)))
-        zone = box.multiselect(
-            t("zone_orgs", lang),
-            options=list(organisations),
-            format_func=lambda k: organisations.get(k, k),
-            key="zone_orgs",
-            placeholder=t("choose", lang),
-        )
+        if len(organisations) > TYPEAHEAD_FROM:  # searched on the server
+            zone = searchable_multiselect(
+                "zone_orgs", t("zone_orgs", lang), organisations, lang, box=box
+            )
+        else:
+            zone = box.multiselect(
+                t("zone_orgs", lang),
+                options=list(organisations),
+                format_func=lambda k: organisations.get(k, k),
+                key="zone_orgs",
+                placeholder=t("choose", lang),
+            )
         options = replace(options, zone_orgs=tuple(zone))
     elif view == "density":
         _initial("per_capita", False)
