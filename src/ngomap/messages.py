@@ -271,7 +271,6 @@ class Msg(StrEnum):
     STATE_THERE_NO_ROUND = "state.there_no_round"
     THREEW_CANNOT_OPENED_CHECK = "threew.cannot_opened_check"
     THREEW_EMPTY_EXPORT_SHEET = "threew.empty_export_sheet"
-    THREEW_MB_OVER_MB = "threew.mb_over_mb"
     THREEW_NO_COLUMN_RECOGNISED = "threew.no_column_recognised"
     THREEW_SHEET_NAMED = "threew.sheet_named"
     VALIDATE_KEPT_AS = "validate.kept_as"

@@ -121,3 +121,14 @@ class AliasTable:
     def aliases(self) -> list[str]:
         """Every alias, as written in the table."""
         return list(self._exact)
+
+
+LIST_SEPARATORS: Final = (";", "|", "\n")  # between names in one partner or funder cell
+
+
+def split_names(value: object) -> list[str]:
+    """Names in one partner or funder cell ("A; B"), cleaned, empty ones left out."""
+    text = clean_text(value)
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return [part for part in (clean_text(p) for p in text.split(LIST_SEPARATORS[0])) if part]

@@ -19,6 +19,7 @@ from ngomap import schema as s
 from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.registry import compare as c
+from ngomap.registry import links
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
     REVERT,
@@ -30,7 +31,13 @@ from ngomap.registry.models import (
     Presence,
     Round,
 )
-from ngomap.registry.state import changeset_at, frame_of, open_at, organisations_at
+from ngomap.registry.state import (
+    PRESENCE_TYPES,
+    changeset_at,
+    fast_frame,
+    open_at,
+    organisations_at,
+)
 
 DEFAULT_SOURCE: Final = "main"
 FUZZY_CUTOFF: Final = 88.0  # rapidfuzz ratio from which two spellings may be the same
@@ -232,7 +239,7 @@ def _registry_state(
     ).where(open_at(changeset))
     if list_source is not None:
         query = query.where(Presence.list_source == list_source)
-    rows = frame_of(connection, query)
+    rows = fast_frame(connection, query, types=PRESENCE_TYPES)
     out = c.state(rows["organisation_id"].to_numpy(), rows)
     out["id"] = rows["id"].to_numpy()
     return out
@@ -611,6 +618,10 @@ def apply_round(
         )
         if rows:
             connection.execute(insert(Presence), rows)
+        step(0.9, "partners and funders")
+        every = org_ids.to_numpy().copy()
+        every[every < 0] = [lookup[int(t)] for t in every[every < 0]]
+        links.record_round(connection, records, every, changeset=changeset, where=info.file_name)
         step(0.95, "round")
         comparison.round = round_id
         connection.execute(
@@ -759,6 +770,20 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             Change.changeset_id == target, Change.reverted_by_id.is_(None)
         )
     ).all():
+        if change.field == links.PARTNERS:
+            if links.revert_partners(
+                connection,
+                organisation_id=change.organisation_id,
+                target=target,
+                changeset=changeset,
+            ):
+                connection.execute(
+                    update(Change).where(Change.id == change.id).values(reverted_by_id=changeset)
+                )
+                restored += 1
+            else:
+                conflicts.append(f"organisation {change.organisation_id} partners")
+            continue
         current = connection.scalar(
             select(getattr(Organisation, change.field)).where(
                 Organisation.id == change.organisation_id

@@ -118,8 +118,9 @@ def read_registry(url: str | None = None, *, as_of: str | None = None) -> Regist
     engine = ready_engine(url)
     with engine.connect() as connection:
         changeset = state.changeset_at(connection, as_of)
-        records = state.records(connection, as_of=changeset)
         updated = connection.scalar(select(Changeset.effective).where(Changeset.id == changeset))
+    # The state now is kept in this process until a changeset is committed (statecache).
+    records = state.records(engine, as_of=None if as_of is None else changeset)
     return RegistryView(
         records=records,
         changeset=changeset,

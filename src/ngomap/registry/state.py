@@ -6,18 +6,22 @@ every view (analysis, maps, exports) works on the registry as it does on a file.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Connection, Engine, Executable, and_, func, or_, select
+import pyarrow as pa
+from sqlalchemy import Connection, Engine, Executable, Select, and_, func, or_, select
 
 from ngomap import schema as s
 from ngomap.messages import Msg, pair
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import Change, Changeset, Organisation, Presence, Round
 
+ORGANISATION_ID: Final = "organisation_id"
+ORGANISATION_ID_COLUMN: Final = ORGANISATION_ID
 # Presence columns read for the records frame, in the records' own names.
 PRESENCE_COLUMNS: Final[dict[str, str]] = {
     "mode": s.PRESENCE,
@@ -42,6 +46,21 @@ PRESENCE_COLUMNS: Final[dict[str, str]] = {
     "area_rule": s.AREA_RULE,
     "national": s.NATIONAL,
     "source": s.SOURCE,
+}
+# Arrow types of the presence columns read fast (text otherwise).
+PRESENCE_TYPES: Final[dict[str, pa.DataType]] = {
+    "id": pa.int64(),
+    ORGANISATION_ID_COLUMN: pa.int64(),
+    "national": pa.bool_(),
+    "targeted": pa.float64(),
+    "reached": pa.float64(),
+    "row": pa.float64(),  # may be null
+    "closed_in": pa.float64(),  # null while open
+    **{
+        c: pa.large_string()
+        for c in PRESENCE_COLUMNS
+        if c not in ("national", "targeted", "reached", "row")
+    },
 }
 ORG_COLUMNS: Final[dict[str, str]] = {
     "name": s.ORG_NAME,
@@ -88,7 +107,6 @@ RECORD_ORDER: Final = (
     s.NATIONAL,
     s.SOURCE,
 )
-ORGANISATION_ID: Final = "organisation_id"
 
 
 def latest_changeset(connection: Connection) -> int:
@@ -150,6 +168,46 @@ def frame_of(connection: Connection, query: Executable) -> pd.DataFrame:
     )
 
 
+def fast_frame(
+    connection: Connection, query: Executable, *, types: Mapping[str, pa.DataType] | None = None
+) -> pd.DataFrame:
+    """A query's rows as a frame, read with the driver's own cursor and built through Arrow.
+
+    For plain text and number columns only: the rows skip SQLAlchemy's Row objects and type
+    processing, and each column becomes one Arrow array (of the type ``types`` gives it,
+    else of its first value's), which pandas wraps without copying the strings again.
+    """
+    result = connection.execute(query)
+    keys = list(result.keys())
+    rows = result.cursor.fetchall() if result.cursor is not None else []
+    result.close()
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in keys]
+    given = types or {}
+    table = pa.table(
+        {key: _arrow(values, given.get(key)) for key, values in zip(keys, columns, strict=True)}
+    )
+    frame: pd.DataFrame = table.to_pandas()
+    return frame
+
+
+def _arrow(values: tuple[Any, ...], kind: pa.DataType | None) -> pa.Array:
+    if kind is None:
+        first = next((v for v in values if v is not None), None)
+        if first is None or isinstance(first, str):
+            kind = pa.large_string()
+        elif isinstance(first, bool):
+            kind = pa.bool_()
+        elif isinstance(first, int) and all(isinstance(v, int | None) for v in values):
+            kind = pa.int64()
+        elif isinstance(first, int | float):
+            kind = pa.float64()
+        else:
+            return pa.array(values)
+    if pa.types.is_boolean(kind):  # SQLite gives 0 and 1
+        values = tuple(None if v is None else bool(v) for v in values)
+    return pa.array(values, type=kind, from_pandas=True)
+
+
 def _column(values: tuple[Any, ...]) -> pd.Series:
     """Text stays as Python objects (as an imported file's records have it, and without the
     cost of Arrow strings); numbers and booleans get their own type."""
@@ -190,6 +248,16 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
     return orgs
 
 
+def presences_query(changeset: int | None, list_source: str | None) -> Select[Any]:
+    """The presence rows (id, organisation, the records' columns) holding at ``changeset``."""
+    query = select(
+        Presence.id, Presence.organisation_id, *(getattr(Presence, c) for c in PRESENCE_COLUMNS)
+    ).where(open_at(changeset))
+    if list_source is not None:
+        query = query.where(Presence.list_source == list_source)
+    return query.order_by(Presence.id)
+
+
 def records(
     connection_or_engine: Connection | Engine,
     *,
@@ -197,37 +265,38 @@ def records(
     list_source: str | None = None,
 ) -> pd.DataFrame:
     """The registry as records (the columns of an imported file's records), now or as of a
-    round ("R3"), a date or a changeset id; only one list when ``list_source`` is given."""
+    round ("R3"), a date or a changeset id; only one list when ``list_source`` is given.
+
+    Given an engine, the state is kept in this process and read again only when a changeset
+    was committed since (``statecache``): the page asks for it on every rerun. Given a
+    connection (which may hold uncommitted writes), it is read afresh.
+    """
     if isinstance(connection_or_engine, Engine):
-        with connection_or_engine.connect() as connection:
-            return records(connection, as_of=as_of, list_source=list_source)
+        from ngomap.registry import statecache
+
+        return statecache.records(connection_or_engine, as_of=as_of, list_source=list_source)
     connection = connection_or_engine
     changeset = None if as_of is None else changeset_at(connection, as_of)
-    query = select(
-        Presence.organisation_id, *(getattr(Presence, c) for c in PRESENCE_COLUMNS)
-    ).where(open_at(changeset))
-    if list_source is not None:
-        query = query.where(Presence.list_source == list_source)
-    rows = frame_of(connection, query.order_by(Presence.id))
-    if changeset is None:
-        orgs = organisations_at(connection, None)
-    else:
-        orgs = organisations_at(connection, changeset)
-    return _as_records(rows, orgs)
+    rows = fast_frame(connection, presences_query(changeset, list_source), types=PRESENCE_TYPES)
+    return as_records(rows, organisations_at(connection, changeset))
 
 
-def _as_records(rows: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
-    ids = rows.pop(ORGANISATION_ID)
+def as_records(rows: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
+    """Presence rows (from ``presences_query``) joined to their organisations, as records."""
+    ids = rows[ORGANISATION_ID]
     positions = orgs.index.get_indexer(pd.Index(ids))
     out: dict[str, Any] = {}
     for column, name in ORG_COLUMNS.items():
-        out[name] = orgs[column].to_numpy()[positions] if len(rows) else []
+        values = pd.Series(orgs[column].to_numpy(dtype=object), dtype="str")
+        out[name] = values.array.take(positions, allow_fill=True)
     for column, name in PRESENCE_COLUMNS.items():
-        out[name] = rows[column].to_numpy() if column in rows else []
-    frame = pd.DataFrame(out)
-    frame[s.NATIONAL] = frame[s.NATIONAL].astype(bool)
+        out[name] = rows[column].array
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
+    frame[s.NATIONAL] = frame[s.NATIONAL].fillna(False).astype(bool)
     frame[s.ROW] = pd.to_numeric(frame[s.ROW], errors="coerce").fillna(0).astype("int64")
     frame[s.SOURCE] = frame[s.SOURCE].astype(object)
+    for column in (s.TARGETED, s.REACHED):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce")
     keep = [c for c in RECORD_ORDER if c not in _OPTIONAL or frame[c].notna().any()]
     return frame[keep]
 

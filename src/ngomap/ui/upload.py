@@ -21,6 +21,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE, boundaries_to_match
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
+from ngomap.importer.options import ImportOptions
 from ngomap.importer.report import kinds_frame, report_csv, report_frame, report_xlsx
 from ngomap.importer.threew import (
     FIELDS,
@@ -30,6 +31,7 @@ from ngomap.importer.threew import (
     import_dataset_areas,
     read_table,
 )
+from ngomap.limits import DEFAULT_LIMITS, MB
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded
@@ -95,13 +97,15 @@ def _import(
             data,
             name,
             name=name,
-            boundaries=boundaries,
-            column_map=dict(column_map),
-            accept_suggestions=accept,
-            org_aliases=aliases,
+            limits=replace(DEFAULT_LIMITS, max_bytes=UPLOAD_LIMIT_MB * MB),
             progress=progress,
-            max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
-            vocab_aliases=dict(vocab_files),
+            options=ImportOptions(
+                boundaries=boundaries,
+                column_map=dict(column_map),
+                accept_suggestions=accept,
+                org_aliases=aliases,
+                vocab_aliases=dict(vocab_files),
+            ),
         )
     return memo[key]
 

@@ -1,0 +1,157 @@
+"""The registry's state kept in this process, never stale: keyed by what has been committed.
+
+The page asks for the state on every rerun; reading 500,000 presences each time would take
+seconds. A kept state is valid while the registry's changesets are the same, told by a
+token read with the state in one transaction: how many changesets there are, the newest
+one's id and when it was written. Every write to the registry is a changeset and
+presences are never updated in place (only opened and closed), so:
+
+- same token: nothing was committed since, the kept frame is returned (milliseconds);
+- another token, for the state now: only the presences opened or closed by the changesets
+  not seen yet are read, and set against the kept rows by presence id; the organisations
+  (a few thousand rows) are read again;
+- another token, for a past state (``as_of``): it is read again whole.
+
+The count is in the token because on PostgreSQL two writers may commit their changesets
+out of order (the lower id last): the newest id alone would not change, the count does.
+The time is there because a database dropped and created again under the same URL starts
+its ids again. Kept frames are shared between callers: pandas' copy-on-write gives each
+caller its own copy of what it changes.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import date
+from typing import Final
+
+import pandas as pd
+from sqlalchemy import Connection, Engine, func, or_, select
+
+from ngomap.registry import state
+from ngomap.registry.models import Changeset, Presence
+
+KEPT: Final = 4  # states kept per process (the current one, a few "as of")
+CATCH_UP_AT_MOST: Final = 200  # more new changesets than this: the state is read again whole
+Token = tuple[int, int, str]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    token: Token
+    seen: frozenset[int]  # the changeset ids the rows account for
+    rows: pd.DataFrame  # presences_query's rows, by presence id
+    records: pd.DataFrame
+
+
+_kept: OrderedDict[tuple[str, str | None, int | None], _Kept] = OrderedDict()
+_lock = threading.Lock()
+# How each read was served, for tests and benchmarks: "kept", "caught up" or "read".
+last_read: dict[str, str] = {}
+
+
+def token(connection: Connection) -> Token:
+    """What identifies the committed state: changeset count, newest id, its time."""
+    count = int(connection.scalar(select(func.count()).select_from(Changeset)) or 0)
+    newest = connection.execute(
+        select(Changeset.id, Changeset.at).order_by(Changeset.id.desc()).limit(1)
+    ).first()
+    if newest is None:
+        return (0, 0, "")
+    return (count, int(newest[0]), str(newest[1]))
+
+
+def forget() -> None:
+    """Drop every kept state (a test's clean start; memory)."""
+    with _lock:
+        _kept.clear()
+
+
+def _consistent(engine: Engine) -> Connection:
+    """A connection whose reads all see one snapshot (SQLite: a transaction already is)."""
+    connection = engine.connect()
+    if engine.dialect.name == "postgresql":
+        connection = connection.execution_options(isolation_level="REPEATABLE READ")
+    return connection
+
+
+def records(
+    engine: Engine, *, as_of: int | str | date | None = None, list_source: str | None = None
+) -> pd.DataFrame:
+    """``state.records`` for an engine, kept while no changeset is committed."""
+    with _consistent(engine) as connection:
+        changeset = None if as_of is None else state.changeset_at(connection, as_of)
+        key = (engine.url.render_as_string(hide_password=False), list_source, changeset)
+        now = token(connection)
+        with _lock:
+            kept = _kept.get(key)
+            if kept is not None:
+                _kept.move_to_end(key)
+        if kept is not None and kept.token == now:
+            last_read["how"] = "kept"
+            return kept.records.copy(deep=False)
+        seen = _seen(connection)
+        if changeset is None and kept is not None and _can_catch_up(connection, kept, seen):
+            rows = _catch_up(connection, kept, seen - kept.seen, list_source)
+            last_read["how"] = "caught up"
+        else:
+            rows = state.fast_frame(
+                connection,
+                state.presences_query(changeset, list_source),
+                types=state.PRESENCE_TYPES,
+            )
+            last_read["how"] = "read"
+        built = state.as_records(rows, state.organisations_at(connection, changeset))
+    fresh = _Kept(token=now, seen=seen, rows=rows, records=built)
+    with _lock:
+        _kept[key] = fresh
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT:
+            _kept.popitem(last=False)
+    return built.copy(deep=False)
+
+
+def _seen(connection: Connection) -> frozenset[int]:
+    return frozenset(int(i) for i in connection.scalars(select(Changeset.id)))
+
+
+def _can_catch_up(connection: Connection, kept: _Kept, seen: frozenset[int]) -> bool:
+    """True when the registry is the kept one plus a few changesets: every changeset seen is
+    still there, the newest kept one written at the same time (not a database made again)."""
+    if not kept.seen <= seen or len(seen - kept.seen) > CATCH_UP_AT_MOST:
+        return False
+    if not kept.token[1]:
+        return True
+    at = connection.scalar(select(Changeset.at).where(Changeset.id == kept.token[1]))
+    return str(at) == kept.token[2]
+
+
+def _catch_up(
+    connection: Connection, kept: _Kept, new: frozenset[int], list_source: str | None
+) -> pd.DataFrame:
+    """The kept rows with the presences that the new changesets opened or closed set right."""
+    if not new:
+        return kept.rows
+    changesets = sorted(new)
+    query = select(
+        Presence.id,
+        Presence.organisation_id,
+        *(getattr(Presence, c) for c in state.PRESENCE_COLUMNS),
+        Presence.closed_in,
+    ).where(or_(Presence.opened_in.in_(changesets), Presence.closed_in.in_(changesets)))
+    if list_source is not None:
+        query = query.where(Presence.list_source == list_source)
+    touched = state.fast_frame(connection, query.order_by(Presence.id), types=state.PRESENCE_TYPES)
+    if touched.empty:
+        return kept.rows
+    still = kept.rows[~kept.rows["id"].isin(touched["id"])]
+    opened = touched[touched["closed_in"].isna()].drop(columns="closed_in")
+    parts: list[pd.DataFrame] = [frame for frame in (still, opened) if not frame.empty]
+    if not parts:
+        return kept.rows.iloc[0:0]
+    rows = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    if not rows["id"].is_monotonic_increasing:
+        rows = rows.sort_values("id", kind="stable", ignore_index=True)
+    return rows.reset_index(drop=True)
