@@ -45,7 +45,7 @@ def run_target(target: str, name: str, data: bytes) -> int:
         return len(read_boundary_uploads([(name, data)]).areas)
     if target == "population":
         from ngomap.areas.boundaries import embedded_regions
-        from ngomap.areas.population import read_population
+        from ngomap.importer.population import read_population
 
         return len(read_population((name, data), embedded_regions())[0])
     if target == "aliases":

@@ -266,6 +266,48 @@ def summary(
     return table[columns].reset_index(drop=True)
 
 
+@dataclass(frozen=True)
+class Presences:
+    """The records as the map counts them at one level (``presences_at``)."""
+
+    level: str
+    records: int  # records after filters
+    presences: int  # distinct organisation x sector x area of ``level``
+    merged: int  # records of ``level`` or finer that repeat a presence at ``level``
+    area_wide: int  # records of a coarser area: shown apart, never spread
+    national: int  # nationwide records: listed apart
+
+
+def presences_at(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    *,
+    level: str | None = None,
+    filters: Filters | None = None,
+) -> Presences:
+    """How many presences the records make at ``level`` (the map's level by default).
+
+    Records are merged at the map's level, not only at their own: one organisation in one
+    sector in two communes of a region, or in a region and one of its cercles, is one
+    presence in that region. records = presences + merged + area_wide + national.
+    """
+    level = level or boundaries.level
+    chosen = filter_records(records, filters)
+    national = chosen[s.NATIONAL].fillna(False).astype(bool)
+    areas = at_level(chosen, boundaries, level)
+    local = areas.notna() & ~national
+    present = chosen.loc[local, [s.ORG_KEY, s.SECTOR]].assign(_area=areas[local])
+    presences = len(present.drop_duplicates())
+    return Presences(
+        level=level,
+        records=len(chosen),
+        presences=presences,
+        merged=int(local.sum()) - presences,
+        area_wide=int((~local & ~national).sum()),
+        national=int(national.sum()),
+    )
+
+
 def _localise(chosen: pd.DataFrame, boundaries: Boundaries, level: str) -> pd.DataFrame:
     """Records with AREA_CODE at ``level`` (others dropped: national, area-wide)."""
     areas = at_level(chosen, boundaries, level)

@@ -22,9 +22,9 @@ from ngomap.advise.cli_brief import brief
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
 from ngomap.areas.files import at_level, load_boundaries
-from ngomap.areas.population import read_population
 from ngomap.cells import inert_frame
 from ngomap.errors import NgomapError
+from ngomap.importer.population import read_population
 from ngomap.importer.report import kinds_frame, rows_sentence
 from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset_areas, load_sample
 from ngomap.importer.validate import ImportReport

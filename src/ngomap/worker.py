@@ -42,7 +42,7 @@ T = TypeVar("T")
 Progress = Callable[[float, str], None]
 
 # Imported by each worker before it waits for a job.
-PRELOAD: Final = ("ngomap.importer.threew", "ngomap.areas.files", "ngomap.areas.population")
+PRELOAD: Final = ("ngomap.importer.threew", "ngomap.areas.files", "ngomap.importer.population")
 _HEADER: Final = struct.Struct("<Q")
 
 

@@ -120,8 +120,8 @@ def _brief_bytes(
     from ngomap.advise.changes import TwoRounds, ZoneHistory
     from ngomap.advise.project import read_project_file
     from ngomap.areas.files import load_boundaries
-    from ngomap.areas.population import read_population
     from ngomap.errors import InputFileError
+    from ngomap.importer.population import read_population
     from ngomap.importer.threew import load_sample, read_3w
 
     bounds = load_boundaries(boundaries or None, crs=crs)
