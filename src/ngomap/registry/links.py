@@ -26,8 +26,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select, update
 
 from ngomap import schema as s
-from ngomap.connect import split_names
-from ngomap.normalise import clean_text, norm_text
+from ngomap.normalise import clean_text, norm_text, split_names
 from ngomap.registry.models import Alias, Change, Changeset, Organisation, PartnerLink
 
 PARTNERS: Final = "partners"  # the field name of a partners change (not a column)
