@@ -11,7 +11,9 @@ from ngomap.ui import (
     boundaries_panel,
     connect,
     data,
+    edit,
     exports,
+    level_hint,
     link,
     panels,
     registry_data,
@@ -43,7 +45,8 @@ st.title(t("app_title", lang))
 import_label = (
     t("tab_import_of", lang, name=plain(upload.upload_name())) if upload.has_upload() else ""
 )
-map_tab, import_tab = st.tabs([t("tab_map", lang), import_label or t("tab_import", lang)])
+tabs = [t("tab_map", lang), import_label or t("tab_import", lang)]
+map_tab, import_tab, *edit_tab = st.tabs(tabs + edit.tab(lang))  # the edit tab: editors only
 summary = map_tab.container()
 registry = registry_data.load(lang)  # the registry now, or as of a date, fresh entries only
 uploaded = upload.dataset_or_sample(
@@ -51,6 +54,9 @@ uploaded = upload.dataset_or_sample(
 )
 with import_tab:  # the file compared with the registry, applied as a round; the rounds
     rounds_page.section(registry, uploaded, boundaries, lang, upload=upload.current())
+for tab in edit_tab:  # one organisation's profile and presences, saved as one change
+    with tab:
+        edit.section(boundaries, lang)
 
 with map_tab:  # everything below is drawn in the map tab
     dataset = registry_data.choose(registry, uploaded, lang, file_name=upload.upload_name())
@@ -62,6 +68,11 @@ with map_tab:  # everything below is drawn in the map tab
     population = widgets.population(boundaries, options.level, lang)
     made_with = link.params(dataset, boundaries, lang) | registry_data.params()
     views.save_to_url(options, lang, made_with=made_with)
+    if VIEWS[options.view].two_states:  # the changes view: what moved between two states
+        dataset = registry_data.movements(
+            registry, dataset, lang, file_name=upload.upload_name(), where=controls_box
+        )
+        records = dataset.records
     if options.filters.sectors == ():
         st.info(t("no_sector", lang))
         st.stop()
@@ -80,6 +91,7 @@ with map_tab:  # everything below is drawn in the map tab
         map_credit=t("boundaries_credit", lang, source=boundaries.source),
     )
     st.subheader(plain(view.title))  # names are user text
+    level_hint.show(records, boundaries, options, lang)  # a grey map: the data's level
     map_column, panel_column = st.columns([3, 1])
     with map_column:
         clicked = views.show_map(view, light_areas(boundaries, options.level))

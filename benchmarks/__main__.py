@@ -31,6 +31,7 @@ GROUPS: Final = (
     ("view", "benchmarks.views_bench"),
     ("payload", "benchmarks.payload_bench"),
     ("export", "benchmarks.export_bench"),
+    ("html", "benchmarks.html_export_bench"),
     ("browser", "benchmarks.browser_bench"),
     ("registry", "benchmarks.registry_bench"),
     ("requests", "benchmarks.requests_bench"),

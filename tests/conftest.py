@@ -23,3 +23,11 @@ def shared_data() -> Path:
 @pytest.fixture
 def regions() -> Boundaries:
     return embedded_regions()
+
+
+@pytest.fixture(autouse=True)
+def _own_registry(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The page and the command line read the registry: every test gets its own (the default
+    SQLite file in the test's folder), never the user's, never another test's."""
+    monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "ngomap-data"))
+    monkeypatch.delenv("NGOMAP_DATABASE_URL", raising=False)

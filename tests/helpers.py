@@ -26,12 +26,24 @@ def make_records(rows: Sequence[Mapping[str, object]]) -> pd.DataFrame:
 
 
 def map_properties(script: str) -> list[dict[str, Any]] | None:
-    """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order."""
-    import json
-    import re
+    """The per-area properties a TopoJSON map (webtopo.TopoGeoJson) sends, in area order.
 
-    found = re.search(r"_props = (\[.*?\]);\n", script, re.S)
-    return None if found is None else list(json.loads(found.group(1)))
+    Each with its ``color`` (fill) and ``no_data`` as its style says (the page sends them
+    once per distinct style, not per area).
+    """
+    found = re.search(r"_props = (\{.*?\});\n", script, re.S)
+    styled = re.search(r"_styles = (\[.*?\]);\n", script, re.S)
+    if found is None or styled is None:
+        return None
+    columns: dict[str, list[Any]] = json.loads(found.group(1))
+    styles: list[dict[str, Any]] = json.loads(styled.group(1))
+    count = len(next(iter(columns.values()), []))
+    areas = [{key: values[i] for key, values in columns.items()} for i in range(count)]
+    for area in areas:
+        style = styles[area["_s"]]
+        area.setdefault("color", style["fillColor"])
+        area.setdefault("no_data", style.get("dashArray") is not None)
+    return areas
 
 
 def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]

@@ -20,6 +20,7 @@ from ngomap.cli import cli
 from ngomap.export import formats as ex
 from ngomap.i18n import LANGUAGES, labels, t
 from ngomap.importer.threew import Dataset, import_dataset, load_sample
+from ngomap.render.webinert import data_json
 from ngomap.views import VIEWS, ViewSpec, build_view
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -38,7 +39,7 @@ def _options(key: str, dataset: Dataset) -> a.ViewOptions:
 
 
 def test_every_view_has_its_words_in_both_languages() -> None:
-    assert list(VIEWS) == ["density", "overlap", "gaps", "zones"]
+    assert list(VIEWS) == ["density", "overlap", "gaps", "zones", "changes"]
     for key, spec in VIEWS.items():
         assert spec.key == key
         for lang in LANGUAGES:
@@ -84,7 +85,7 @@ def test_unknown_view_is_refused_naming_the_known_ones() -> None:
         build_view(records, regions, a.ViewOptions(view="nope"), lang="fr")
     result = runner.invoke(cli, ["export", "--view", "nope", "--out", "x.csv"])
     assert result.exit_code == 2
-    assert "density, overlap, gaps, zones" in result.output
+    assert "density, overlap, gaps, zones, changes" in result.output
 
 
 def test_page_export_and_command_line_show_the_same_view(tmp_path: Path) -> None:
@@ -106,8 +107,10 @@ def test_page_export_and_command_line_show_the_same_view(tmp_path: Path) -> None
     snap = ex.Snapshot.of(sample, regions, options, "fr")
     from_export = ex.export(snap, "html").decode("utf-8")
     for text in (view.title, view.subtitle, view.source_line):
-        assert html.escape(text) in page
-        assert html.escape(text) in from_export
+        # as HTML (the title box) or as JSON text (the sources' note on the map)
+        written = (html.escape(text), str(data_json(text)))
+        assert any(w in page for w in written), text
+        assert any(w in from_export for w in written), text
 
     at = AppTest.from_file(APP, default_timeout=90)
     at.query_params["view"] = "overlap"

@@ -17,6 +17,7 @@ from ngomap import analysis, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
+from ngomap.advise.cli_advise import notify, remind
 from ngomap.advise.cli_brief import brief
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.file_areas import OWN_AREAS_SOURCE
@@ -595,6 +596,8 @@ def export_command(
 
 
 cli.command("brief")(brief)  # a proposed project's one-page brief (advise/cli_brief.py)
+cli.command("notify")(notify)  # the digests of the rounds by e-mail (advise/cli_advise.py)
+cli.command("remind")(remind)  # entries to confirm, asked by e-mail (advise/cli_advise.py)
 
 
 @cli.command("app")

@@ -123,13 +123,12 @@ class AliasTable:
         return list(self._exact)
 
 
-# What separates the names in a cell that lists several (the partners and funders of a 3W).
-NAME_SEPARATORS: Final = (";", "|", "\n")
+LIST_SEPARATORS: Final = (";", "|", "\n")  # between names in one partner or funder cell
 
 
 def split_names(value: object) -> list[str]:
-    """Names in one cell that lists several ("A; B | C"), cleaned, empty ones left out."""
+    """Names in one partner or funder cell ("A; B"), cleaned, empty ones left out."""
     text = clean_text(value)
-    for separator in NAME_SEPARATORS[1:]:
-        text = text.replace(separator, NAME_SEPARATORS[0])
-    return [part for part in (clean_text(p) for p in text.split(NAME_SEPARATORS[0])) if part]
+    for separator in LIST_SEPARATORS[1:]:
+        text = text.replace(separator, LIST_SEPARATORS[0])
+    return [part for part in (clean_text(p) for p in text.split(LIST_SEPARATORS[0])) if part]

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from ngomap import analysis as a
+from ngomap import movements as mv
 from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
@@ -48,6 +49,12 @@ class ViewSpec:
     details_key: str = "details"
     details_words: Callable[[Any, str], str] | None = None
     needs_organisations: bool = False  # nothing to show until organisations are chosen
+    # Its records are what moved between two states (ngomap.movements.movement_records),
+    # not one state: the page builds them from the registry's rounds (or the registry and
+    # an uploaded file) before it builds the view.
+    two_states: bool = False
+    # Columns of its table shown on the page and exported, with their i18n keys.
+    columns: tuple[tuple[str, str], ...] = ()
 
     @property
     def label_key(self) -> str:
@@ -110,6 +117,16 @@ def _zones(
     return a.zones(records, boundaries, organisations=options.zone_orgs, **_common(options, lang))
 
 
+def _changes(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Mapping[str, float] | None,
+    lang: str,
+) -> pd.DataFrame:
+    return mv.changes_by_area(records, boundaries, **_common(options, lang))
+
+
 def _sector_words(codes: Any, lang: str) -> str:
     return ", ".join(sector_label(c, lang) for c in codes)
 
@@ -152,6 +169,18 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             legend_key="legend_zones",
             details_words=zone_text,
             needs_organisations=True,
+        ),
+        ViewSpec(
+            key="changes",
+            table=_changes,
+            headline=lambda options, lang, _orgs: t(
+                "title_changes", lang, area=area_word(options.level, lang).lower()
+            ),
+            legend_key="legend_changes",
+            details_key="changes_details",
+            details_words=mv.movement_text,
+            two_states=True,
+            columns=((mv.ARRIVALS, "changes_arrivals"), (mv.DEPARTURES, "changes_departures")),
         ),
     )
 }

@@ -23,8 +23,10 @@ from ngomap.areas.boundaries import embedded_regions
 from ngomap.export import formats as e
 from ngomap.importer.threew import Dataset, load_sample, read_3w
 from ngomap.render.staticmap import PrintLayout
+from ngomap.render.webassets import LEAFLET_DIR
 
 TODAY = date(2026, 12, 3)
+LEAFLET_JS = (LEAFLET_DIR / "leaflet.js").read_text(encoding="utf-8")
 KEY = [s.ORG_KEY, s.SECTOR, s.AREA_CODE, s.NATIONAL, s.ORG_TYPE, s.PRESENCE, s.FUNDER]
 
 
@@ -145,16 +147,17 @@ def test_geojson_is_rfc7946_areas_with_the_views_values() -> None:
 def test_html_opens_offline_with_legend_tooltips_and_source_line() -> None:
     snap = _snap("fr")
     page = e.export(snap, "html").decode("utf-8")
-    sources = re.findall(r"<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*[\"']([^\"']*)", page)
-    assert sources, "Leaflet should be there, inlined"
-    assert not [u for u in sources if re.match(r"(https?:)?//", u)], sources
+    sources = re.findall(r"<(?:script|link|img)\b[^>]*\b(?:src|href)\s*=", page)
+    assert not sources, "everything is inlined: nothing is loaded from elsewhere"
+    assert LEAFLET_JS[:2000] in page, "Leaflet should be there, inlined as text"
+    assert len(page.encode("utf-8")) < len(LEAFLET_JS) + 80_000  # no base64, no copy
     assert "tile.openstreetmap" not in page
     assert "L.map(" in page or "L.map (" in page
     assert "bindTooltip" in page  # the safe tooltip
     assert "ngomap-legend" in page
     assert "Sources : " in page
     assert "carte : ngomap, 2026-12-03" in page
-    assert "n&#x27;impliquent" in page or "n'impliquent" in page
+    assert "n\\u0027impliquent" in page  # the disclaimer, as JSON text in the note
 
 
 def test_html_escapes_organisation_names() -> None:

@@ -16,6 +16,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.importer.sheets import decode, sniff_separator
 from ngomap.importer.threew import read_3w, read_table
+from ngomap.limits import Limits
 
 
 def xlsx_bytes(sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> bytes:
@@ -176,7 +177,12 @@ def test_bad_files_get_one_clear_sentence(name: str, regions: Boundaries) -> Non
 
 def test_upload_limit_is_stated(regions: Boundaries) -> None:
     with pytest.raises(NgomapError, match="50 MB limit") as caught:
-        read_3w(b"x" * 50_000_001, name="big.csv", boundaries=regions, max_bytes=50_000_000)
+        read_3w(
+            b"x" * 50_000_001,
+            name="big.csv",
+            boundaries=regions,
+            limits=Limits(max_bytes=50_000_000),
+        )
     assert "Mo" in caught.value.message("fr")
 
 

@@ -3,14 +3,12 @@ it, see the map follow, revert it, and the map is back."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from helpers import map_counts
+from page_helpers import APP
 from streamlit.testing.v1 import AppTest
 
 from ngomap._paths import SAMPLE_FILE
 
-APP = str(Path(__file__).resolve().parents[2] / "app.py")
 GONE = "Association Fleuve Lent"
 NEW_ROW = "Nouvelle Aide Test,NAT,ONG internationale,Présence directe,,,Santé,Kidal,ML08,,,\n"
 
@@ -80,3 +78,56 @@ def test_freshness_filter_keeps_recent_rounds_and_goes_into_the_link() -> None:
     assert not at.exception, at.exception
     assert map_counts(at) == after
     assert at.query_params["fresh"] == "12"
+
+
+def changes_table(at: AppTest) -> dict[str, tuple[int, int]]:
+    table = next(
+        d.value for d in at.dataframe if {"Arrivées", "Départs", "Mouvements"} <= set(d.value)
+    )
+    return {
+        str(area): (int(came), int(went))
+        for area, came, went in zip(
+            table.iloc[:, 0], table["Arrivées"], table["Départs"], strict=True
+        )
+        if came or went
+    }
+
+
+def test_the_changes_view_shows_what_a_file_would_change_then_what_the_round_did() -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    at.radio(key="view").set_value("changes").run()
+    assert not at.exception, at.exception
+    assert "Organisations arrivées ou parties" in at.subheader[0].value
+    would = changes_table(at)
+    assert would["Kidal"][0] == 1  # the new organisation
+    assert sum(went for _, went in would.values()) >= 2  # the one gone, in each of its regions
+    assert map_counts(at)["Kidal"] == sum(would["Kidal"])
+
+    at.button(key="round_apply").click().run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="changes_since").value == 1  # since the round before the last
+    assert changes_table(at) == would  # the round did what the file said it would
+    at.selectbox(key="changes_since").set_value(2).run()  # since the last round: nothing
+    assert not at.exception, at.exception
+    assert changes_table(at) == {}
+
+
+def test_as_of_a_date_before_a_round_shows_the_registry_then() -> None:
+    from datetime import date
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    registry_before = map_counts(at)
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    at.text_input(key="upload_date").set_value("2099-01-01").run()  # the round's data date
+    at.button(key="round_apply").click().run()
+    assert not at.exception, at.exception
+    after = map_counts(at)
+    assert after != registry_before
+    at.date_input(key="registry_as_of").set_value(date(2026, 11, 29)).run()  # the sample's
+    assert not at.exception, at.exception
+    assert map_counts(at) == registry_before
+    assert "Registre (état au 29/11/2026)" in at.radio(key="data_shown").options
+    assert at.query_params["as_of"] == "2026-11-29"

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 
-def _section(lang: str) -> None:
+def _section(lang: str, role: str = "editor") -> None:
     from types import SimpleNamespace
 
+    import streamlit as st
     from connect_fixtures import people, strip
 
-    from ngomap.ui import connect
+    from ngomap.ui import access, connect
+
+    st.session_state["person"] = access.Person("awa@bureau.example", role)  # as navigation does
 
     records = people()
     records["contact_email"] = ""
@@ -25,8 +29,17 @@ def _section(lang: str) -> None:
     connect.section(dataset, strip(), lang, {"C1": 12_000.0})  # type: ignore[arg-type]
 
 
-def _run(lang: str = "fr", org: str | None = None) -> AppTest:
-    at = AppTest.from_function(_section, args=(lang,), default_timeout=60)
+def _table(at: AppTest, column: str) -> pd.DataFrame | None:
+    """The first table shown with this column (or this first cell), None when none is."""
+    for element in at.dataframe:
+        frame = element.value
+        if column in frame.columns or (len(frame) and column in frame.iloc[:, 0].tolist()):
+            return frame
+    return None
+
+
+def _run(lang: str = "fr", org: str | None = None, role: str = "editor") -> AppTest:
+    at = AppTest.from_function(_section, args=(lang, role), default_timeout=60)
     at.run()
     if org is not None:
         at.selectbox(key="connect_org").set_value(org)
@@ -76,13 +89,77 @@ def test_a_name_with_a_line_break_stays_on_one_line_in_the_draft() -> None:
     assert subject == "Introduction: Focal and Gamma Bcc: x@y.example"
 
 
-def test_marking_an_introduction_shows_in_the_list() -> None:
-    at = _run("fr", "focal")
+def test_marking_an_introduction_keeps_it_in_the_registry_and_the_list() -> None:
+    at = _run("en", "focal")
     at.button(key="connect_mark").click()
     at.run()
+    assert not at.exception, at.exception
     table = at.dataframe[1].value
+    assert list(table.columns)[3] == "Introduced on"
     assert table.iloc[0, 3] != ""  # the first suggestion (chosen by default) is marked
     assert (table.iloc[1:, 3] == "").all()
+    # The log is the registry's: a new session sees it, and the outcome is written later.
+    again = _run("en", "focal")
+    assert again.dataframe[1].value.iloc[0, 3] != ""
+    log = _table(again, "Outcome")
+    assert log is not None
+    assert list(log.iloc[0, 1:3]) == ["Focal — Gamma Bcc: x@y.example", "awa@bureau.example"]
+    again.text_area[0].set_value("Met on 3 June; a joint proposal")
+    (save,) = [b for b in again.button if b.label == "Save the outcome"]
+    save.click()
+    again.run()
+    assert not again.exception, again.exception
+    log = _table(again, "Outcome")
+    assert log is not None
+    assert log.iloc[0, 3] == "Met on 3 June; a joint proposal"
+
+
+def _focal_in_the_registry() -> None:
+    """Focal and its neighbours kept in the page's registry, with a public and a staff-only
+    contact for Focal."""
+    from connect_fixtures import people
+
+    from ngomap.registry import organisations as orgs
+    from ngomap.registry.rounds import RoundInfo, apply_round
+    from ngomap.registry.setup import ready_engine
+
+    engine = ready_engine(None)
+    apply_round(engine, people(), RoundInfo(file_name="people.csv", sha256="0" * 64, by="t"))
+    focal = orgs.get(engine, orgs.find(engine, "Focal"))
+    orgs.edit(
+        engine,
+        focal["id"],
+        version=focal["version"],
+        changes={
+            "contacts_public": [{"name": "Accueil", "email": "info@focal.example"}],
+            "contacts_staff": [{"name": "Directrice", "email": "dir@focal.example"}],
+            "website": "https://focal.example",
+        },
+        by="t",
+    )
+
+
+def test_a_viewer_sees_neither_the_log_nor_staff_contacts() -> None:
+    _focal_in_the_registry()
+    at = _run("en", "focal", role="viewer")
+    assert "Introduced on" not in list(at.dataframe[1].value.columns)
+    assert "connect_mark" not in [getattr(b, "key", None) for b in at.button]
+    assert _table(at, "Outcome") is None
+    entry = _table(at, "Website")
+    assert entry is not None
+    fields = dict(zip(entry.iloc[:, 0], entry.iloc[:, 1], strict=True))
+    assert fields["Website"] == "https://focal.example"
+    assert fields["Contacts"] == "Accueil <info@focal.example>"
+    assert "Contacts (staff only)" not in fields
+    assert "dir@focal.example" not in at.code[0].value  # nor in the drafted message
+    assert "info@focal.example" in at.code[0].value
+    staff = _run("en", "focal", role="editor")
+    entry = _table(staff, "Website")
+    assert entry is not None
+    fields = dict(zip(entry.iloc[:, 0], entry.iloc[:, 1], strict=True))
+    assert fields["Contacts (staff only)"] == "Directrice <dir@focal.example>"
+    assert "dir@focal.example" in staff.code[0].value
+    assert "Listed since" in " ".join(c.value for c in staff.caption)
 
 
 def test_a_project_sheet_gives_a_pdf_brief() -> None:
@@ -113,3 +190,24 @@ def test_the_page_has_the_section() -> None:
     at.run()
     assert not at.exception, at.exception
     assert "Qui rencontrer" in [h.value for h in at.header]
+
+
+def test_a_viewer_subscribes_and_staff_see_the_entries_to_confirm() -> None:
+    at = _run("en", role="viewer")
+    assert "Entries to confirm: reminders" not in [e.label for e in at.expander]
+    email = next(w for w in at.text_input if w.label == "E-mail")
+    assert email.value == "awa@bureau.example"
+    at.multiselect(key="advise_sub_areas").set_value(["C1"])
+    (subscribe,) = [b for b in at.button if b.label == "Subscribe"]
+    subscribe.click()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.success[0].value.startswith("Subscribed")
+    listed = _table(at, "Active")
+    assert listed is not None
+    assert listed.iloc[0].tolist() == ["awa@bureau.example", "Area C1", "all", True]
+    staff = _run("en", role="editor")
+    assert "Entries to confirm: reminders" in [e.label for e in staff.expander]
+    due = _table(staff, "Last confirmed")
+    assert due is not None  # the sample's organisations, confirmed today: none due
+    assert due.empty

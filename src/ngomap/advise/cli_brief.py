@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -35,6 +35,21 @@ def brief(
             help="An earlier 3W file: the brief lists arrivals and departures since then.",
         ),
     ] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Read who works where from the registry at this database URL (or "
+            "$NGOMAP_DATABASE_URL with --db ''): arrivals and departures then come from its "
+            "last rounds.",
+        ),
+    ] = None,
+    rounds: Annotated[
+        int,
+        typer.Option(
+            "--rounds", min=1, help="With --db: the arrivals and departures of the last N rounds."
+        ),
+    ] = 2,
     boundaries: Annotated[
         list[Path] | None,
         typer.Option(
@@ -68,11 +83,14 @@ def brief(
     ]:
         if path is not None and not path.is_file():
             raise typer.BadParameter(f"{path} does not exist or is not a file", param_hint=hint)
+    if db is not None and (data is not None or previous is not None):
+        raise typer.BadParameter("give --db or --data/--previous, not both", param_hint="--db")
     try:
         pdf = _brief_bytes(
             project,
             data=data,
             previous=previous,
+            registry=(db, rounds) if db is not None else None,
             boundaries=boundaries or [],
             crs=crs,
             population=population,
@@ -92,13 +110,14 @@ def _brief_bytes(
     data: Path | None,
     previous: Path | None,
     boundaries: list[Path],
+    registry: tuple[str, int] | None = None,
     crs: str | None,
     population: Path | None,
     lang: str,
 ) -> bytes:
     # Heavy modules (geopandas, matplotlib) only when the command runs.
     from ngomap.advise.brief import brief_pdf, build_brief
-    from ngomap.advise.changes import TwoRounds
+    from ngomap.advise.changes import TwoRounds, ZoneHistory
     from ngomap.advise.project import read_project_file
     from ngomap.areas.files import load_boundaries
     from ngomap.areas.population import read_population
@@ -107,7 +126,10 @@ def _brief_bytes(
 
     bounds = load_boundaries(boundaries or None, crs=crs)
     project = read_project_file(project_path, bounds)
-    if data is None:
+    history: ZoneHistory | None = None
+    if registry is not None:
+        records, source, history = _from_registry(registry[0] or None, registry[1], lang)
+    elif data is None:
         sample = load_sample(bounds)
         records, source, name = sample.records, sample.source(lang), sample.title(lang)
     else:
@@ -117,7 +139,6 @@ def _brief_bytes(
                 *pair(Msg.CLI_BRIEF_CANNOT_USED_RUN, data=data.name, data2=data),
             )
         source = name = data.name
-    history = None
     if previous is not None:
         before, _report = read_3w(previous, boundaries=bounds)
         history = TwoRounds(before, records, previous.name, name)
@@ -138,3 +159,13 @@ def _brief_bytes(
         lang=lang,
     )
     return brief_pdf(content, bounds)
+
+
+def _from_registry(url: str | None, rounds: int, lang: str) -> tuple[Any, str, Any]:
+    """The registry's records now, its source line, and its last ``rounds`` rounds."""
+    from ngomap.advise import rounds_history
+    from ngomap.registry.setup import read_registry, ready_engine
+
+    view = read_registry(url)
+    engine = ready_engine(url)
+    return view.dataset().records, view.source(lang), rounds_history.last_rounds(engine, rounds)

@@ -42,7 +42,7 @@ from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
 from ngomap.messages import Msg, pair
-from ngomap.normalise import clean_text, norm_text
+from ngomap.normalise import clean_text, norm_text, split_names
 
 CONNECT_DIR: Final = DATA_DIR / "connect"
 WEIGHTS_FILE: Final = CONNECT_DIR / "weights.toml"
@@ -65,7 +65,6 @@ REASONS: Final = (
 # Degrees (about 11 m): real boundary files leave slivers between areas that do touch.
 NEIGHBOUR_TOLERANCE: Final = 1e-4
 # Several partners or funders in one cell: "A; B". Commas stay: names hold them.
-LIST_SEPARATORS: Final = (";", "|", "\n")
 SHOWN_IN_TEXT: Final = 5  # names listed in a reason's text before "(+N)"
 
 # Columns of ``suggestions_frame``.
@@ -237,14 +236,6 @@ def neighbours(boundaries: Boundaries, level: str | None = None) -> Mapping[str,
 
 
 # --- the focus ------------------------------------------------------------------------------
-
-
-def split_names(value: object) -> list[str]:
-    """Names in one partner or funder cell ("A; B"), cleaned, empty ones left out."""
-    text = clean_text(value)
-    for separator in LIST_SEPARATORS[1:]:
-        text = text.replace(separator, LIST_SEPARATORS[0])
-    return [part for part in (clean_text(p) for p in text.split(LIST_SEPARATORS[0])) if part]
 
 
 def _names_in(records: pd.DataFrame, column: str) -> dict[str, str]:

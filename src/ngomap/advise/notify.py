@@ -148,7 +148,15 @@ def send(
     items: Sequence[Digest], boundaries: Boundaries, settings: SmtpSettings, *, timeout: float = 30
 ) -> int:
     """Send each digest; returns how many were sent. One connection for all."""
-    if not items:
+    messages = [item.message(boundaries, sender=settings.sender) for item in items]
+    return send_messages(messages, settings, timeout=timeout)
+
+
+def send_messages(
+    messages: Sequence[EmailMessage], settings: SmtpSettings, *, timeout: float = 30
+) -> int:
+    """Send e-mails through the configured server; how many were sent. One connection."""
+    if not messages:
         return 0
     try:
         with smtplib.SMTP(settings.host, settings.port, timeout=timeout) as server:
@@ -156,10 +164,10 @@ def send(
                 server.starttls()
             if settings.user:
                 server.login(settings.user, settings.password)
-            for item in items:
-                server.send_message(item.message(boundaries, sender=settings.sender))
+            for message in messages:
+                server.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise NgomapError(
             *pair(Msg.NOTIFY_MAIL_SERVER_DID, host=settings.host, port=settings.port, exc=exc),
         ) from exc
-    return len(items)
+    return len(messages)

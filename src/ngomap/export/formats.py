@@ -28,14 +28,14 @@ from ngomap import schema as s
 from ngomap import views as v
 from ngomap import vocab
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.geometry import light_areas
+from ngomap.areas.geometry import grid_decimals, light_areas
 from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes
 from ngomap.render.staticmap import PrintLayout
-from ngomap.render.webassets import inline_assets
+from ngomap.render.webassets import NO_ASSETS, inline_leaflet
 from ngomap.render.webinert import Verbatim
 from ngomap.render.webmap import choropleth
 from ngomap.schema import OTHER_SECTOR_PREFIX
@@ -198,33 +198,39 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 def map_html(snap: Snapshot) -> bytes:
     """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
 
-    The page's light geometry as TopoJSON; legend, tooltips and the source line as on the
-    page. Every text from data is escaped, and none is read as a template (``webinert``).
+    The page's light geometry as TopoJSON, on the coarsest grid its simplification allows;
+    legend, tooltips and the source line as on the page. Every text from data is escaped,
+    and none is read as a template (``webinert``).
     """
     view = view_of(snap)
+    text = print_text(view)
+    level = view.options.level or snap.boundaries.level
+    decimals = grid_decimals(level)
+    # The sources stand in the note above the scale bar; the credit says the boundaries.
+    credit = t("boundaries_credit", snap.lang, source=v.boundaries_credit(snap.boundaries))
     fmap = choropleth(
-        light_areas(snap.boundaries, view.options.level),
+        light_areas(snap.boundaries, level, decimals=decimals),
         view.table,
-        labels=view.labels,
+        labels=replace(view.labels, boundaries_credit=credit),
         value_column=a.VALUE,
         details_column=a.DETAILS if a.DETAILS in view.table else None,
         classes=view.classes,
-        assets=inline_assets(),
+        assets=NO_ASSETS,
         tiles=False,
+        decimals=decimals,
+        note=(text.source_line, text.disclaimer),
+        codes=False,
     )
-    text = print_text(view)
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
         Verbatim(f'<meta charset="utf-8"><title>{html.escape(text.title)}</title>')
     )
+    root.header.add_child(Verbatim(inline_leaflet()))  # type: ignore[attr-defined]
     box = (
         '<div style="position:fixed;top:8px;left:54px;z-index:1000;background:#fff;'
         "padding:6px 10px;font:14px/1.35 sans-serif;border-radius:4px;max-width:70%;"
         f'box-shadow:0 0 4px rgba(0,0,0,.3)"><b>{html.escape(text.title)}</b><br>'
         f"<small>{html.escape(text.subtitle)}</small></div>"
-        '<div style="position:fixed;bottom:4px;left:8px;z-index:1000;background:#fffd;'
-        'padding:3px 6px;font:11px/1.3 sans-serif;max-width:60%">'
-        f"{html.escape(text.source_line)}<br>{html.escape(text.disclaimer)}</div>"
     )
     root.html.add_child(Verbatim(box))  # type: ignore[attr-defined]
     return str(root.render()).encode("utf-8")
@@ -366,7 +372,26 @@ def view_data(snap: Snapshot) -> pd.DataFrame:
     table = view_of(snap).table
     if snap.options.view == "gaps":
         return gaps_table(table, snap.lang, snap.options.level)
+    if v.VIEWS[snap.options.view].columns:
+        return columns_table(table, snap.options, snap.lang)
     return summary_table(snap)
+
+
+def columns_table(table: pd.DataFrame, options: a.ViewOptions, lang: str) -> pd.DataFrame:
+    """A view's own columns per area (the changes view's arrivals and departures), with the
+    area's name and P-code, the organisations and the details in words; areas where nothing
+    is counted left out."""
+    spec = v.VIEWS[options.view]
+    shown = table.loc[table[a.ACTORS] > 0].reset_index(drop=True)
+    columns: dict[str, list[object]] = {
+        captions.area_word(options.level, lang): list(shown[a.AREA_NAME]),
+        t("col_area_code", lang): list(shown[s.AREA_CODE]),
+    }
+    for column, key in spec.columns:
+        columns[t(key, lang)] = [int(x) for x in shown[column]]
+    if a.DETAILS in shown:
+        columns[t(spec.details_key, lang)] = [str(x) for x in shown[a.DETAILS]]
+    return pd.DataFrame(columns)
 
 
 def _csv(table: pd.DataFrame) -> bytes:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Final
+from typing import Final, Unpack
 
 import numpy as np
 import numpy.typing as npt
@@ -24,6 +24,7 @@ from ngomap.areas.file_areas import areas_from_columns, other_country
 from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import frame_fingerprint
+from ngomap.importer.options import ImportKeywords, ImportOptions, import_options
 from ngomap.importer.sheets import (
     FORMULA_ERRORS,
     SNIFF_ROWS,
@@ -32,7 +33,7 @@ from ngomap.importer.sheets import (
     read_grid,
 )
 from ngomap.importer.validate import ImportReport, ProblemLog, clean_records
-from ngomap.limits import DEFAULT_LIMITS, Limits
+from ngomap.limits import DEFAULT_LIMITS, Limits, check_bytes
 from ngomap.messages import Msg, Text, en_fr, pair
 from ngomap.normalise import clean_text, norm_text
 from ngomap.schema import Severity
@@ -291,9 +292,7 @@ def read_table(
     )
 
 
-def _source(
-    source: str | Path | bytes, name: str | None, max_bytes: int | None
-) -> tuple[bytes, str]:
+def _source(source: str | Path | bytes, name: str | None, limits: Limits) -> tuple[bytes, str]:
     if isinstance(source, bytes):
         data, label = source, name or "upload"
     else:
@@ -305,11 +304,7 @@ def _source(
             raise InputFileError(
                 *pair(Msg.THREEW_CANNOT_OPENED_CHECK, label=label, strerror=exc.strerror),
             ) from exc
-    if max_bytes is not None and len(data) > max_bytes:
-        limit = max_bytes / 1_000_000
-        raise InputFileError(
-            *pair(Msg.THREEW_MB_OVER_MB, label=label, value=len(data) / 1_000_000, limit=limit),
-        )
+    check_bytes(len(data), label, limits)
     return data, label
 
 
@@ -317,37 +312,23 @@ def read_3w(
     source: str | Path | bytes,
     *,
     name: str | None = None,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
-    sheet: str | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[pd.DataFrame, ImportReport]:
     """Read a 3W file (a path, or bytes with their file ``name``) into records and a report.
 
-    ``column_map`` maps the user's headers to fields by hand ({"Acteur": "org_name"});
-    ``accept_suggestions`` applies fuzzy matches that are otherwise only suggested;
-    ``org_aliases`` is the user's own alias,name file (a path, or its name and bytes);
-    ``vocab_aliases`` the user's alias,code files by vocabulary ("sectors", "org_types",
-    "presence");
-    ``progress(fraction, step)`` is called as the import goes. The file itself is never
-    modified. Without ``boundaries``, see ``read_3w_areas``.
+    ``options`` (or their fields as keywords: ``boundaries=``, ``column_map=``...) say
+    what to read it with, see ``ImportOptions``; ``progress(fraction, step)`` is called as
+    the import goes; a file over ``limits.max_bytes`` is refused before it is read. The
+    file itself is never modified. Without ``boundaries``, see ``read_3w_areas``.
     """
     records, report, _areas = read_3w_areas(
         source,
         name=name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
-        sheet=sheet,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     return records, report
@@ -357,15 +338,10 @@ def read_3w_areas(
     source: str | Path | bytes,
     *,
     name: str | None = None,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
-    sheet: str | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
     """``read_3w``, and the boundaries the records were matched on.
 
@@ -373,9 +349,15 @@ def read_3w_areas(
     country's; then the file's own codes and names (``areas_from_columns``, no geometry),
     so that its tables can be counted at every level it has.
     """
-    data, label = _source(source, name, max_bytes)
+    opts = import_options(options, keywords)
+    data, label = _source(source, name, limits)
     table = read_table(
-        data, label, sheet=sheet, column_map=column_map, progress=progress, limits=limits
+        data,
+        label,
+        sheet=opts.sheet,
+        column_map=dict(opts.column_map) if opts.column_map is not None else None,
+        progress=progress,
+        limits=limits,
     )
     log = ProblemLog()
     for row, position, value in table.grid.errors:
@@ -389,6 +371,7 @@ def read_3w_areas(
                 severity=Severity.WARNING,
             )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
+    boundaries = opts.boundaries
     if boundaries is None:
         boundaries = embedded_regions()
         if other_country(columns, boundaries) is not None:
@@ -403,7 +386,7 @@ def read_3w_areas(
                     **en_fr(Msg.AREA_FROM_FILE_NO_BOUNDARY_FILE, levels=", ".join(own.levels)),
                     severity=Severity.INFO,
                 )
-    aliases = vocab.organisation_aliases(org_aliases) if org_aliases else None
+    aliases = vocab.organisation_aliases(opts.org_aliases) if opts.org_aliases else None
     base = {
         "sectors": vocab.sectors,
         "org_types": vocab.org_types,
@@ -411,7 +394,7 @@ def read_3w_areas(
     }
     vocabularies = {
         name: vocab.with_aliases(base[name](), file)
-        for name, file in (vocab_aliases or {}).items()
+        for name, file in (opts.vocab_aliases or {}).items()
         if name in base
     }
     records, report = clean_records(
@@ -420,7 +403,7 @@ def read_3w_areas(
         boundaries,
         source=label,
         headers={field: header for header, field in table.mapping.items()},
-        accept_suggestions=accept_suggestions,
+        accept_suggestions=opts.accept_suggestions,
         org_aliases=aliases,
         progress=progress,
         log=log,
@@ -468,14 +451,10 @@ def import_dataset_areas(
     source: bytes | Path,
     name: str | None = None,
     *,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
     limits: Limits = DEFAULT_LIMITS,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
+    **keywords: Unpack[ImportKeywords],
 ) -> tuple[Dataset, Boundaries]:
     """A user's file as a Dataset (records, report, where it came from), and the boundaries
     its records were matched on (``read_3w_areas``).
@@ -483,19 +462,14 @@ def import_dataset_areas(
     ``source``: the file's bytes (with its ``name``), or its path. The page and the command
     line both import a file through here, so that they say the same of it: the data's date
     is the last date its own date columns give, never a file's modification or save time.
-    ``vocab_aliases`` are the user's sector, type and presence alias files.
+    ``options`` (or their fields as keywords): see ``ImportOptions``.
     """
-    data, name = _source(source, name, max_bytes)
+    data, name = _source(source, name, limits)
     records, report, used = read_3w_areas(
         data,
         name=name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     dataset = Dataset(
@@ -513,26 +487,17 @@ def import_dataset(
     source: bytes | Path,
     name: str | None = None,
     *,
-    boundaries: Boundaries | None = None,
-    column_map: dict[str, str] | None = None,
-    accept_suggestions: bool = False,
-    org_aliases: vocab.AliasFile | None = None,
+    options: ImportOptions | None = None,
     progress: Progress | None = None,
-    max_bytes: int | None = None,
-    vocab_aliases: dict[str, vocab.AliasFile] | None = None,
     limits: Limits = DEFAULT_LIMITS,
+    **keywords: Unpack[ImportKeywords],
 ) -> Dataset:
     """A user's file as a Dataset for the page (see ``import_dataset_areas``)."""
     dataset, _used = import_dataset_areas(
         source,
         name,
-        boundaries=boundaries,
-        column_map=column_map,
-        accept_suggestions=accept_suggestions,
-        org_aliases=org_aliases,
+        options=import_options(options, keywords),
         progress=progress,
-        max_bytes=max_bytes,
-        vocab_aliases=vocab_aliases,
         limits=limits,
     )
     return dataset

@@ -49,6 +49,7 @@ class Snapshot:
     as_of: date | None  # None: now
     fresh_months: int | None  # only organisations confirmed within this many months
     hidden: tuple[str, ...]  # organisations left out as not confirmed recently enough
+    hidden_keys: frozenset[str]  # their keys
     sample_only: bool  # nothing but the embedded sample was ever written
 
     def label(self, lang: str, *, today: date | None = None) -> str:
@@ -173,6 +174,7 @@ def snapshot(
     records = state.records(engine, as_of=None if as_of is None else changeset)
     with engine.connect() as connection:
         hidden: tuple[str, ...] = ()
+        stale: set[str] = set()
         if fresh_months is not None and len(records):
             cutoff = months_before(as_of or today, fresh_months)
             stale, hidden = _stale_keys(connection, records[s.ORG_KEY], cutoff)
@@ -205,5 +207,6 @@ def snapshot(
         as_of=as_of,
         fresh_months=fresh_months,
         hidden=hidden,
+        hidden_keys=frozenset(stale),
         sample_only=sample_only,
     )

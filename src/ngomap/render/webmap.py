@@ -15,6 +15,8 @@ from jinja2 import Template
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
+from ngomap.areas.basemap import countries
+from ngomap.areas.geometry import DEFAULT_DECIMALS
 from ngomap.render.classes import Classes, classify_counts
 from ngomap.render.webassets import Assets, local_assets
 from ngomap.render.webinert import InertMacro, data_json
@@ -46,12 +48,18 @@ class MapLabels:
 
 
 class _SafeTooltip(InertMacro):
-    """A hover tooltip built with textContent: names show as text, never as HTML."""
+    """A hover tooltip built with textContent: names show as text, never as HTML.
+
+    It follows the cursor but stands beside the hovered area, not on it: right of the
+    area's box when there is room, else left, above or below; over an area that fills the
+    view, beside the cursor on the side of the map with more room.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        {{ this._parent.get_name() }}.bindTooltip(function (layer) {
+        (function (group) {
+        group.bindTooltip(function (layer) {
             var props = layer.feature.properties, box = document.createElement("div");
             box.className = "ngomap-tooltip";
             box.style.cssText = "white-space:normal;width:max-content;max-width:340px";
@@ -65,7 +73,26 @@ class _SafeTooltip(InertMacro):
                 box.appendChild(line);
             });
             return box;
-        }, {sticky: true});
+        }, {sticky: true, direction: "right", offset: [24, 0]});
+        group.on("mouseover mousemove", function (e) {
+            var tip = group.getTooltip(), map = group._map, pad = 14;
+            if (!tip || !map || !e.layer || !e.layer.getBounds || !e.containerPoint) { return; }
+            var size = map.getSize(), c = e.containerPoint, box = e.layer.getBounds();
+            var nw = map.latLngToContainerPoint(box.getNorthWest());
+            var se = map.latLngToContainerPoint(box.getSouthEast());
+            var el = tip.getElement(), w = (el && el.offsetWidth) || 240;
+            var h = (el && el.offsetHeight) || 80, place;
+            if (se.x + pad + w <= size.x) { place = ["right", [se.x - c.x + pad, 0]]; }
+            else if (nw.x - pad - w >= 0) { place = ["left", [nw.x - c.x - pad, 0]]; }
+            else if (nw.y - pad - h >= 0) { place = ["top", [0, nw.y - c.y - pad]]; }
+            else if (se.y + pad + h <= size.y) { place = ["bottom", [0, se.y - c.y + pad]]; }
+            else if (c.x < size.x / 2) { place = ["right", [2 * pad, 0]]; }
+            else { place = ["left", [-2 * pad, 0]]; }
+            tip.options.direction = place[0];
+            tip.options.offset = L.point(place[1]);
+            if (tip.isOpen()) { tip.update(); }
+        });
+        })({{ this._parent.get_name() }});
         {% endmacro %}
         """
     )
@@ -106,6 +133,14 @@ class _Legend(InertMacro):
                 return box;
             };
             legend.addTo(map);
+            // A long credit (several boundary files) wraps within half the map's width,
+            // clear of the scale bar on the left.
+            var room = map.attributionControl.getContainer();
+            room.style.cssText += ";white-space:normal;line-height:1.3;text-align:right;"
+                + "box-sizing:border-box;font-size:11px";
+            function fit() { room.style.maxWidth = Math.floor(map.getSize().x / 2) + "px"; }
+            fit();
+            map.on("resize", fit);
             map.attributionControl.addAttribution({{ this.credit }});
         })();
         {% endmacro %}
@@ -118,6 +153,65 @@ class _Legend(InertMacro):
         self.title = data_json(title)
         self.items = data_json([list(i) for i in items])
         self.credit = data_json(html.escape(credit))  # Leaflet inserts attributions as HTML
+
+
+class _Note(InertMacro):
+    """Lines of text in the bottom-left corner, stacked by Leaflet above the scale bar."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var note = L.control({position: "bottomleft"});
+            note.onAdd = function () {
+                var box = L.DomUtil.create("div", "ngomap-note");
+                box.style.cssText = "background:#fffd;padding:3px 6px;font:11px/1.3 sans-serif;"
+                    + "max-width:60vw;margin-bottom:4px";
+                {{ this.lines }}.forEach(function (line) {
+                    var row = document.createElement("div");
+                    row.textContent = line;
+                    box.appendChild(row);
+                });
+                return box;
+            };
+            note.addTo({{ this._parent.get_name() }});
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Note"
+        self.lines = data_json(list(lines))
+
+
+class _Basemap(InertMacro):
+    """Countries drawn under the areas in a pane of their own, light and not interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.createPane("ngomapBasemap");
+            pane.style.zIndex = 350;  // under the areas (overlayPane: 400), over tiles
+            pane.style.pointerEvents = "none";
+            L.geoJson({{ this.data }}, {
+                pane: "ngomapBasemap", interactive: false,
+                style: {color: "#a8a29a", weight: 1, fillColor: "#f3f0ea", fillOpacity: 1}
+            }).addTo(map);
+            map.attributionControl.addAttribution("Natural Earth");
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Basemap"
+        self.data = data_json(
+            {"type": "FeatureCollection", "features": list(data.get("features", []))}
+        )
 
 
 def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
@@ -190,12 +284,21 @@ def choropleth(
     tiles: bool = True,
     area_colors: Mapping[str, str] | None = None,
     legend: Sequence[tuple[str, str]] | None = None,
+    decimals: int = DEFAULT_DECIMALS,
+    note: Sequence[str] = (),
+    basemap: Mapping[str, Any] | None = None,
+    codes: bool = True,
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
     ``table`` has one row per area (AREA_CODE, AREA_NAME, ORGANISATIONS and
     ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
     ``assets`` (local by default); the tile layer is optional and the areas draw without it.
+    ``decimals``: the TopoJSON's grid (``areas`` quantised to it: ``geometry.grid_decimals``).
+    ``note``: lines shown bottom left, above the scale bar (an export's sources).
+    ``basemap``: countries drawn under the areas (default: Natural Earth's around Mali,
+    ``areas.basemap``; ``{}`` for none). ``codes``: send the areas' codes (the page reads
+    the clicked one; an offline file has no use for them).
     The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
     template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
     """
@@ -222,6 +325,9 @@ def choropleth(
     fmap.default_css = list(assets.css)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    basemap = countries() if basemap is None else basemap
+    if basemap.get("features"):
+        fmap.add_child(_Basemap(basemap))
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         no_data = feature["properties"][P_NO_DATA]
@@ -238,6 +344,8 @@ def choropleth(
         name=labels.legend_title,
         style_function=style,
         highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
+        decimals=decimals,
+        style_only=(P_COLOR, P_NO_DATA) if codes else (P_COLOR, P_NO_DATA, P_CODE),
     )
     fields = [(P_NAME, labels.area), (P_COUNT, labels.count)]
     if details_column:
@@ -250,5 +358,7 @@ def choropleth(
     if any(features[P_NO_DATA]):
         items.append((classes.no_data_color, labels.no_data))
     fmap.add_child(_Legend(labels.legend_title, items, labels.boundaries_credit))
+    if note:
+        fmap.add_child(_Note(note))
     fmap.fit_bounds([[miny, minx], [maxy, maxx]])
     return fmap

@@ -4,14 +4,14 @@ Shared borders travel once and coordinates as small integers, so Mali's 701 comm
 reach the browser in well under 200 KB. The decoder is a few lines of JavaScript written
 into the map's own script: nothing is fetched from elsewhere, and HTML exports draw offline.
 Styles are computed in Python (like ``folium.GeoJson``'s ``style_function``) and sent once
-per distinct style, each area carrying the index of its own.
+per distinct style, each area carrying the index of its own; properties travel by column.
 """
 
 from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Final
 
 import geopandas as gpd
@@ -97,7 +97,11 @@ class TopoGeoJson(InertMacro, Layer):
         var {{ this.get_name() }}_data = ngomapTopoFeatures({{ this.topology_json }}, "areas");
         var {{ this.get_name() }}_props = {{ this.properties_json }};
         {{ this.get_name() }}_data.features.forEach(function (feature, i) {
-            feature.properties = {{ this.get_name() }}_props[i];
+            var props = {};
+            Object.keys({{ this.get_name() }}_props).forEach(function (key) {
+                props[key] = {{ this.get_name() }}_props[key][i];
+            });
+            feature.properties = props;
         });
         var {{ this.get_name() }} = L.geoJson(
             {{ this.get_name() }}_data,
@@ -129,7 +133,9 @@ class TopoGeoJson(InertMacro, Layer):
         highlight_function: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
         name: str | None = None,
         decimals: int = DEFAULT_DECIMALS,
+        style_only: Sequence[str] = (),
     ) -> None:
+        """``style_only``: columns the styles are made from but the browser never reads."""
         super().__init__(name=name, overlay=True, control=True, show=True)
         self._name = "TopoGeoJson"
         columns = [c for c in features.columns if c != features.geometry.name]
@@ -147,8 +153,15 @@ class TopoGeoJson(InertMacro, Layer):
             else None
         )
         self.topology, self.topology_json = _geometry_topology(features, decimals)
-        properties = features[columns].assign(**{STYLE_PROPERTY: indexes})
-        self.properties_json = data_json(properties.to_dict(orient="records"))
+        # A column empty for every area is not sent: the tooltip skips a missing value.
+        sent = [
+            c
+            for c in columns
+            if c not in style_only and not features[c].map(lambda v: v is None or v == "").all()
+        ]
+        properties = features[sent].assign(**{STYLE_PROPERTY: indexes})
+        # By column: each property's name travels once, not once per area.
+        self.properties_json = data_json(properties.to_dict(orient="list"))
         self.decoder = DECODER
 
     def _get_self_bounds(self) -> list[list[float | None]]:

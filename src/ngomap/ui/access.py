@@ -155,6 +155,9 @@ def navigation(lang: str) -> Person:
         REVIEW: t("page_review", lang),
         ACCOUNTS: t("page_accounts", lang),
     }
+    wanted = st.session_state.pop("_url_page", None)  # a link (?page=request&org=12) opens it
+    if wanted in pages:
+        st.session_state["page"] = wanted
     if st.session_state.get("page") not in pages:
         st.session_state["page"] = MAP
     st.sidebar.radio(t("page_choice", lang), pages, format_func=names.__getitem__, key="page")

@@ -136,6 +136,11 @@ def _upload(lang: str) -> str | None:
     return entry.id
 
 
+def level_key(levels: list[str]) -> str:
+    """The session key of the level picker for boundaries with these levels."""
+    return f"boundaries_level_{'_'.join(levels)}"
+
+
 def choose(lang: str) -> Boundaries:
     """The boundaries the page uses, at the level the user chose."""
     st.sidebar.subheader(t("boundaries_title", lang))
@@ -171,7 +176,7 @@ def choose(lang: str) -> Boundaries:
         index=levels.index(start),
         format_func=lambda lvl: t(f"level_{lvl}", lang),
         horizontal=True,
-        key=f"boundaries_level_{'_'.join(levels)}",
+        key=level_key(levels),
     )
     if boundaries.notes:
         with st.sidebar.expander(t("boundaries_notes", lang, n=len(boundaries.notes))):

@@ -15,16 +15,18 @@ from ngomap import schema as s
 from ngomap import vocab
 from ngomap.advise import connect as c
 from ngomap.advise.brief import brief_pdf, build_brief, organisation_map_png
-from ngomap.advise.introduce import RecordContacts, draft
+from ngomap.advise.introduce import Contact, RecordContacts, draft
+from ngomap.advise.log import Party, RegistryIntroductions
 from ngomap.advise.project import Project, read_project
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import LANGUAGE_NAMES, LANGUAGES, sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.normalise import split_names
+from ngomap.ui import access, advise_panels
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
 
-_LOG: Final = "connect_log"  # this session's introductions (the registry keeps them later)
 MEET_SHOWN: Final = 25
 
 
@@ -38,17 +40,10 @@ def _map(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str)
     return organisation_map_png(records, boundaries, org_key, lang)
 
 
-def _log() -> c.MemoryIntroductions:
-    if _LOG not in st.session_state:
-        st.session_state[_LOG] = c.MemoryIntroductions()
-    log: c.MemoryIntroductions = st.session_state[_LOG]
-    return log
-
-
 def _values(own: pd.DataFrame, column: str) -> list[str]:
     if column not in own:
         return []
-    return sorted({n for v in own[column].dropna() for n in c.split_names(v)}, key=str.casefold)
+    return sorted({n for v in own[column].dropna() for n in split_names(v)}, key=str.casefold)
 
 
 def profile(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str) -> None:
@@ -93,6 +88,7 @@ def profile(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: s
         png = _map(records, boundaries, org_key, lang)
         if png is not None:
             st.image(png, caption=t("connect_map_caption", lang))
+    advise_panels.entry(access.engine(), org_key, access.current(), lang)
 
 
 def section(
@@ -101,9 +97,12 @@ def section(
     lang: str,
     population: Mapping[str, float] | None = None,
 ) -> None:
-    """Who to meet (an organisation's page, its contacts, an introduction), then the brief
-    on a proposed project."""
+    """Who to meet (an organisation's page, its contacts, an introduction), the brief on a
+    proposed project, subscriptions to arrivals and departures, reminders (staff). A round
+    newer than the last digests has its digests made and sent first."""
     st.header(t("connect_title", lang))
+    registry = access.engine()
+    advise_panels.after_round(registry, boundaries, lang)
     who_to_meet(dataset.records, boundaries, lang)
     brief_panel(
         dataset.records,
@@ -112,6 +111,8 @@ def section(
         population,
         dataset.source(lang) or dataset.title(lang),
     )
+    advise_panels.subscriptions_panel(registry, boundaries, lang)
+    advise_panels.reminders_panel(registry, lang)
 
 
 def who_to_meet(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> None:
@@ -132,26 +133,23 @@ def who_to_meet(records: pd.DataFrame, boundaries: Boundaries, lang: str) -> Non
     if not found:
         st.info(t("connect_none", lang))
         return
-    log = _log()
-    marked = [log.between(org_key, x.org_key) for x in found]
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("org_b", lang): [x.org_name for x in found],
-                t("connect_score", lang): [x.score for x in found],
-                t("connect_reasons", lang): [" · ".join(x.texts(boundaries, lang)) for x in found],
-                t("connect_introduced", lang): [m.when.isoformat() if m else "" for m in marked],
-            }
-        ),
-        hide_index=True,
-        width="stretch",
-    )
+    columns = {
+        t("org_b", lang): [x.org_name for x in found],
+        t("connect_score", lang): [x.score for x in found],
+        t("connect_reasons", lang): [" · ".join(x.texts(boundaries, lang)) for x in found],
+    }
+    if access.allowed("edit"):  # the log is the staff's
+        book = RegistryIntroductions.load(access.engine(), org_key)
+        marked = [book.between(org_key, x.org_key) for x in found]
+        columns[t("connect_introduced", lang)] = [m.when.isoformat() if m else "" for m in marked]
+    st.dataframe(pd.DataFrame(columns), hide_index=True, width="stretch")
     keys = [x.org_key for x in found]
     other = st.selectbox(
         t("connect_pair", lang), keys, format_func=lambda k: names.get(k, k), key="connect_other"
     )
     chosen = next((x for x in found if x.org_key == other), found[0])
     introduction(records, boundaries, org_key, chosen, names, lang)
+    advise_panels.log_panel(access.engine(), org_key, lang)
 
 
 def introduction(
@@ -164,6 +162,7 @@ def introduction(
 ) -> None:
     """Both contacts, the drafted message, the mailto: link and the .eml download."""
     book = RecordContacts(records)
+    registry, someone = access.engine(), access.current()
     message_lang = st.radio(
         t("connect_message_lang", lang),
         LANGUAGES,
@@ -178,8 +177,14 @@ def introduction(
         chosen.org_name,
         chosen,
         boundaries,
-        contacts_a=book.public_contacts(org_key),
-        contacts_b=book.public_contacts(chosen.org_key),
+        contacts_a=_merged(
+            book.public_contacts(org_key),
+            advise_panels.registry_contacts(registry, org_key, someone),
+        ),
+        contacts_b=_merged(
+            book.public_contacts(chosen.org_key),
+            advise_panels.registry_contacts(registry, chosen.org_key, someone),
+        ),
         signature=signature,
         lang=message_lang,
     )
@@ -196,9 +201,20 @@ def introduction(
         mime="message/rfc822",
         key="connect_eml",
     )
-    if links[2].button(t("connect_mark", lang), key="connect_mark"):
-        _log().add(c.Introduction(org_key, chosen.org_key, date.today()))
-        st.rerun()
+    if someone.may("edit") and links[2].button(t("connect_mark", lang), key="connect_mark"):
+        advise_panels.mark(
+            registry,
+            Party(org_key, names[org_key]),
+            Party(chosen.org_key, chosen.org_name),
+            lang,
+        )
+
+
+def _merged(*groups: list[Contact]) -> list[Contact]:
+    found: list[Contact] = []
+    for group in groups:
+        found += [contact for contact in group if contact not in found]
+    return found
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=8)

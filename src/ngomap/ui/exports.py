@@ -17,6 +17,7 @@ from ngomap.export import formats as ex
 from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
 from ngomap.render.staticmap import PAPERS_MM, PrintLayout
+from ngomap.views import VIEWS
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
 # (button label, format, atlas, table)
@@ -102,6 +103,9 @@ def panel(
             if options.view == "gaps":  # the ranked gaps table under the map, first
                 gaps = f"CSV — {t('export_view_gaps', lang)}"
                 _button(gaps, snap, "csv", layout, atlas=False, table="view")
+            elif VIEWS[options.view].columns:  # the view's own table (arrivals, departures)
+                own = f"CSV — {t(VIEWS[options.view].label_key, lang)}"
+                _button(own, snap, "csv", layout, atlas=False, table="view")
             for label, fmt, atlas, table in _DATA_BUTTONS:
                 shown = label
                 if fmt == "csv":

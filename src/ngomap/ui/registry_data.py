@@ -13,12 +13,18 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
+import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
+from streamlit.delta_generator import DeltaGenerator
 
+from ngomap import schema as s
 from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
-from ngomap.registry.snapshot import Snapshot, bounds, snapshot
+from ngomap.importer.validate import ImportReport
+from ngomap.movements import movement_records
+from ngomap.registry import state
+from ngomap.registry.snapshot import LANGUAGES, Snapshot, bounds, day_text, snapshot
 from ngomap.ui import access
 from ngomap.ui.text import plain
 
@@ -154,3 +160,80 @@ def choose(shown: Snapshot, uploaded: Dataset, lang: str, *, file_name: str) -> 
             st.info(t("registry_empty", lang))
             st.stop()
     return dataset
+
+
+SINCE: Final = "changes_since"  # the changes view's starting round (0: the empty registry)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _records_after_round(_engine: Engine, url: str, changeset: int, round_id: int) -> pd.DataFrame:
+    """The registry's records right after a round (0: before anything was written)."""
+    if round_id == 0:
+        return state.records(_engine, as_of=0)
+    return state.records(_engine, as_of=f"R{round_id}")
+
+
+def _movements_dataset(
+    records: pd.DataFrame, titles: dict[str, str], updated: date | None
+) -> Dataset:
+    report = ImportReport(source=titles["en"], rows_read=len(records))
+    report.rows_kept = len(records)
+    report.organisations = int(records[s.ORG_KEY].nunique()) if len(records) else 0
+    return Dataset(records=records, report=report, titles=titles, sources=titles, updated=updated)
+
+
+def movements(
+    shown: Snapshot, dataset: Dataset, lang: str, *, file_name: str, where: DeltaGenerator
+) -> Dataset:
+    """The changes view's records: what moved between a round and the registry shown, or
+    between the registry shown and an uploaded file (what applying it would change)."""
+    if dataset is not shown.dataset:
+        where.caption(t("changes_file", lang, name=plain(file_name), label=shown.label(lang)))
+        titles = {
+            code: t("changes_file_title", code, name=file_name, label=shown.label(code))
+            for code in LANGUAGES
+        }
+        moved = movement_records(shown.dataset.records, dataset.records)
+        return _movements_dataset(moved, titles, dataset.updated)
+    engine = access.engine()
+    rounds = state.rounds_frame(engine)
+    standing = rounds.loc[~rounds["reverted"].to_numpy()]
+    if shown.as_of is not None:
+        dates = pd.to_datetime(standing["data_date"], errors="coerce").dt.date
+        standing = standing.loc[[d is None or pd.isna(d) or d <= shown.as_of for d in dates]]
+    ids = [0, *(int(i) for i in standing["id"])]
+    files = dict(zip(standing["id"].astype(int), standing["file_name"], strict=True))
+    days = dict(zip(standing["id"].astype(int), standing["data_date"], strict=True))
+
+    def name_of(number: int, code: str) -> str:
+        if number == 0:
+            return t("changes_since_empty", code)
+        day = days.get(number)
+        when = day_text(day, code) if isinstance(day, date) else "?"
+        return f"R{number} — {files.get(number, '')} ({when})"
+
+    default = ids[-2] if len(ids) > 2 else 0
+    if st.session_state.get(SINCE) not in ids:
+        st.session_state[SINCE] = default
+    since = where.selectbox(
+        t("changes_since", lang),
+        options=ids,
+        format_func=lambda i: plain(name_of(int(i), lang)),
+        key=SINCE,
+        help=t("changes_since_help", lang),
+    )
+    url = engine.url.render_as_string(hide_password=False)
+    before = _records_after_round(engine, url, bounds(engine).changeset, int(since))
+    if shown.hidden_keys:
+        before = before.loc[~before[s.ORG_KEY].isin(shown.hidden_keys)]
+    titles = {
+        code: t(
+            "changes_title_registry",
+            code,
+            since=name_of(int(since), code),
+            label=shown.label(code),
+        )
+        for code in LANGUAGES
+    }
+    moved = movement_records(before, shown.dataset.records)
+    return _movements_dataset(moved, titles, shown.dataset.updated)

@@ -181,6 +181,7 @@ def page(engine: Engine, boundaries: Boundaries, lang: str) -> None:
         org_id: f"{org['name']} ({org['acronym']})" if org.get("acronym") else str(org["name"])
         for org_id, org in sorted(entries.items(), key=lambda item: str(item[1]["name"]).lower())
     }
+    _open_from_link(names)
     choice = int(
         st.selectbox(
             t("request_which", lang), list(names), format_func=names.__getitem__, key="request_org"
@@ -223,6 +224,17 @@ def page(engine: Engine, boundaries: Boundaries, lang: str) -> None:
     if st.button(t("request_send", lang), type="primary", key="request_send"):
         _send(engine, boundaries, lang, choice, entries, presences)
     _status(engine, lang)
+
+
+def _open_from_link(names: dict[int, str]) -> None:
+    """A reminder's link (?page=request&org=12) opens the form on that entry, once."""
+    raw = st.session_state.pop("_url_org", None)
+    try:
+        wanted = int(str(raw))
+    except ValueError:
+        return
+    if wanted in names and wanted != NEW:
+        st.session_state["request_org"] = wanted
 
 
 def _send(

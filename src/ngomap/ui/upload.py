@@ -20,6 +20,7 @@ from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
+from ngomap.importer.options import ImportOptions
 from ngomap.importer.report import kinds_frame, report_csv, report_frame, report_xlsx
 from ngomap.importer.threew import (
     FIELDS,
@@ -29,6 +30,7 @@ from ngomap.importer.threew import (
     import_dataset,
     read_table,
 )
+from ngomap.limits import DEFAULT_LIMITS, MB
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded
@@ -89,13 +91,15 @@ def _import(
             data,
             name,
             name=name,
-            boundaries=boundaries,
-            column_map=dict(column_map),
-            accept_suggestions=accept,
-            org_aliases=aliases,
+            limits=replace(DEFAULT_LIMITS, max_bytes=UPLOAD_LIMIT_MB * MB),
             progress=progress,
-            max_bytes=UPLOAD_LIMIT_MB * 1_000_000,
-            vocab_aliases=dict(vocab_files),
+            options=ImportOptions(
+                boundaries=boundaries,
+                column_map=dict(column_map),
+                accept_suggestions=accept,
+                org_aliases=aliases,
+                vocab_aliases=dict(vocab_files),
+            ),
         )
     return memo[key]
 

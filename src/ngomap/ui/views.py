@@ -530,6 +530,11 @@ def view_tables(
                 t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
             }
         )
+        spec = VIEW_SPECS[options.view]
+        for column, key in spec.columns:  # the view's own columns (arrivals, departures)
+            shown.insert(len(shown.columns) - 1, t(key, lang), table[column].to_numpy())
+        if a.DETAILS in table and spec.details_words is not None:
+            shown[t(spec.details_key, lang)] = table[a.DETAILS]
         if a.PER_100K in table:
             shown[t("population", lang)] = table[a.POPULATION]
             shown[t("legend_per_capita", lang)] = table[a.PER_100K].round(1)
