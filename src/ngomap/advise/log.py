@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, or_, select, update
 
 from ngomap.advise.connect import Introduction
-from ngomap.messages import Msg, pair
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import clean_text
 from ngomap.registry.advice_models import IntroductionRow
 from ngomap.registry.db import RegistryError
@@ -43,16 +43,11 @@ class Party:
     name: str
 
 
-def _text(value: str, limit: int, what: tuple[str, str]) -> str:
+def _text(value: str, limit: int, what: Msg) -> str:
     text = clean_text(value) if "\n" not in value else value.strip()
     if len(text) > limit:
         raise RegistryError(
-            *pair(
-                Msg.LOG_TOO_LONG,
-                what=lambda lang: what[0] if lang == "en" else what[1],
-                length=len(text),
-                limit=limit,
-            )
+            *pair(Msg.LOG_TOO_LONG, what=Text(what), length=len(text), limit=limit),
         )
     return text
 
@@ -68,8 +63,10 @@ def record(
 ) -> int:
     """Log that ``first`` and ``second`` were put in touch; the entry's id."""
     if not first.key or not second.key or first.key == second.key:
-        raise RegistryError(*pair(Msg.LOG_TWO_DIFFERENT))
-    chosen = _text(note, NOTE_LIMIT, ("note", "La note"))
+        raise RegistryError(
+            *pair(Msg.LOG_INTRODUCTION_NEEDS_TWO),
+        )
+    chosen = _text(note, NOTE_LIMIT, Msg.LOG_NOTE)
     with engine.begin() as connection:
         ids = dict(
             connection.execute(
@@ -102,7 +99,7 @@ def set_outcome(
     engine: Engine, entry: int, outcome: str, *, by: str, at: datetime | None = None
 ) -> None:
     """Write (or rewrite) what came of introduction ``entry``."""
-    chosen = _text(outcome, OUTCOME_LIMIT, ("outcome", "Le résultat"))
+    chosen = _text(outcome, OUTCOME_LIMIT, Msg.LOG_OUTCOME)
     with engine.begin() as connection:
         done = connection.execute(
             update(IntroductionRow)
@@ -110,7 +107,7 @@ def set_outcome(
             .values(outcome=chosen, outcome_at=at or datetime.now(UTC), outcome_by=by or "—")
         )
         if not done.rowcount:
-            raise RegistryError(*pair(Msg.LOG_NO_INTRODUCTION, entry=entry))
+            raise RegistryError(*pair(Msg.LOG_THERE_NO_INTRODUCTION, entry=entry))
 
 
 def listing(engine: Engine, *, organisation: str | None = None) -> pd.DataFrame:

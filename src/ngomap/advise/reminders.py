@@ -49,7 +49,9 @@ def request_link(base_url: str, organisation_id: int) -> str:
     """The public request form's address, opened on this organisation's entry."""
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise RegistryError(*pair(Msg.REMINDERS_NOT_PAGE_ADDRESS, url=base_url))
+        raise RegistryError(
+            *pair(Msg.REMINDERS_NOT_PAGE_ADDRESS, base_url=base_url),
+        )
     base = base_url.strip().split("?")[0].split("#")[0]
     return f"{base}?{urlencode({'page': 'request', 'org': organisation_id})}"
 

@@ -58,7 +58,9 @@ def of_round(engine: Engine, round_id: int) -> TwoRounds:
     with engine.connect() as connection:
         marks = {m.id: m for m in live_rounds(connection)}
         if round_id not in marks:
-            raise RegistryError(*pair(Msg.ROUNDS_HISTORY_NO_ROUND, round_id=round_id))
+            raise RegistryError(
+                *pair(Msg.ROUNDS_HISTORY_THERE_NO_ROUND, round_id=round_id),
+            )
         mark = marks[round_id]
         before = _at(connection, mark.changeset - 1)
         after = _at(connection, mark.changeset)

@@ -48,7 +48,9 @@ def subscribe(
     if boundaries is not None:
         unknown = [code for code in subscription.areas if code not in boundaries.areas.index]
         if unknown:
-            raise RegistryError(*pair(Msg.SUBSCRIBE_UNKNOWN_AREAS, areas=", ".join(unknown)))
+            raise RegistryError(
+                *pair(Msg.SUBSCRIBE_UNKNOWN_AREAS_USE, unknown=", ".join(unknown)),
+            )
     with engine.begin() as connection:
         return _scalar_int(
             connection.scalar(
@@ -76,7 +78,9 @@ def unsubscribe(engine: Engine, subscription_id: int) -> None:
             .values(active=False)
         )
     if not done.rowcount:
-        raise RegistryError(*pair(Msg.SUBSCRIBE_NO_SUBSCRIPTION, number=subscription_id))
+        raise RegistryError(
+            *pair(Msg.SUBSCRIBE_THERE_NO_SUBSCRIPTION, subscription_id=subscription_id),
+        )
 
 
 def subscriptions(engine: Engine, *, email: str | None = None) -> pd.DataFrame:

@@ -101,10 +101,10 @@ def _check_presence_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     if unknown:
         raise RegistryError(
             *pair(
-                Msg.HAND_EDITS_NOT_EDITABLE,
-                fields=", ".join(unknown),
-                editable=", ".join(PRESENCE_FIELDS),
-            )
+                Msg.HAND_EDITS_PRESENCE_CANNOT_EDITED,
+                unknown=", ".join(unknown),
+                presence_fields=", ".join(PRESENCE_FIELDS),
+            ),
         )
     return {name: _text(value) for name, value in changes.items()}
 
@@ -121,7 +121,7 @@ def _new_row(
     organisation_id: int, new: NewPresence, changeset: int, by: str, today: date
 ) -> dict[str, Any]:
     if not clean_text(new.sector):
-        raise RegistryError(*pair(Msg.HAND_EDITS_SECTOR_NEEDED))
+        raise RegistryError(*pair(Msg.HAND_EDITS_PRESENCE_NEEDS_SECTOR))
     national = new.area_code is None or new.area_code == ""
     row: dict[str, Any] = {col.key: None for col in Presence.__table__.columns if col.key != "id"}
     row |= {
@@ -177,10 +177,10 @@ def save(
         if current["merged_into"] is not None:
             raise RegistryError(
                 *pair(
-                    Msg.HAND_EDITS_MERGED_INTO,
-                    organisation=organisation_id,
-                    merged_into=current["merged_into"],
-                )
+                    Msg.HAND_EDITS_ORGANISATION_MERGED_INTO,
+                    organisation_id=organisation_id,
+                    current=current["merged_into"],
+                ),
             )
         edited = {name: v for name, v in values.items() if current[name] != v}
         open_rows = {
@@ -193,7 +193,9 @@ def save(
         }
         for pid in [*close, *changed]:
             if pid not in open_rows:
-                raise RegistryError(*pair(Msg.HAND_EDITS_NOT_IN_FORCE, presence=pid))
+                raise RegistryError(
+                    *pair(Msg.HAND_EDITS_PRESENCE_NOT_ONE, pid=pid),
+                )
         really = {
             pid: fields
             for pid, fields in changed.items()
@@ -233,9 +235,13 @@ def revert_edit(engine: Engine, changeset: int, *, by: str = "") -> Reverted:
             )
         ).first()
         if target is None or target.kind != EDIT:
-            raise RegistryError(*pair(Msg.HAND_EDITS_NO_EDIT, changeset=changeset))
+            raise RegistryError(
+                *pair(Msg.HAND_EDITS_THERE_NO_HAND, changeset=changeset),
+            )
         if target.reverted_by_id is not None:
-            raise RegistryError(*pair(Msg.HAND_EDITS_ALREADY_REVERTED, changeset=changeset))
+            raise RegistryError(
+                *pair(Msg.HAND_EDITS_EDIT_ALREADY_REVERTED, changeset=changeset),
+            )
         touched = set(
             connection.scalars(
                 select(Presence.organisation_id).where(
