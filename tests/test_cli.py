@@ -6,6 +6,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ngomap import analysis
+from ngomap.areas.boundaries import embedded_regions
 from ngomap.cli import cli
 from ngomap.importer.threew import load_sample
 
@@ -22,6 +23,22 @@ def test_summary_csv_matches_the_library_on_the_sample() -> None:
     mopti = records[(records.area_code == "ML05") & (records.sector == "WSH")]
     row = next(r for r in rows if r["area_code"] == "ML05" and r["sector"] == "WSH")
     assert int(row["actors"]) == mopti.org_key.nunique()
+
+
+def test_summary_says_how_records_became_presences_as_the_page_does() -> None:
+    result = runner.invoke(cli, ["summary", "--sector", "WSH", "--lang", "en"])
+    assert result.exit_code == 0, result.output
+    records = load_sample().records
+    found = analysis.presences_at(
+        records, embedded_regions(), filters=analysis.Filters(sectors=("WSH",))
+    )
+    assert found.records == found.presences + found.merged + found.area_wide + found.national
+    assert found.presences > 0
+    assert (
+        f"By regions: {found.records} records make {found.presences} presences; "
+        f"{found.merged} merged"
+    ) in result.stderr
+    assert "records make" not in result.stdout  # stdout stays the table
 
 
 def test_summary_json() -> None:

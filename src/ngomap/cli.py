@@ -32,6 +32,7 @@ from ngomap.messages import Msg
 from ngomap.normalise import norm_text
 from ngomap.registry.cli import app as registry_app
 from ngomap.registry.setup import read_registry as registry_view
+from ngomap.render import captions
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
 from ngomap.serve import run_child, streamlit_command
@@ -328,6 +329,15 @@ def summary(
     if empty is not None:
         typer.echo(empty, err=True)
         raise typer.Exit(1)
+    # How the records became the table's presences, on stderr (stdout stays the table): the
+    # same sentence as under the page's map.
+    found = analysis.presences_at(
+        records,
+        bounds,
+        level=level,
+        filters=analysis.Filters(sectors=tuple(codes) if codes else None),
+    )
+    typer.echo(captions.presences_sentence(found, lang), err=True)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:

@@ -26,6 +26,20 @@ def areas_word(level: str, lang: str) -> str:
     return t(key, lang) if key in labels(lang) else t("areas", lang)
 
 
+def presences_sentence(found: a.Presences, lang: str) -> str:
+    """How records become presences at one level, in one sentence (the page, ``summary``)."""
+    return t(
+        "presences_at_level",
+        lang,
+        level=areas_word(found.level, lang).lower(),
+        records=found.records,
+        presences=found.presences,
+        merged=found.merged,
+        area_wide=found.area_wide,
+        national=found.national,
+    )
+
+
 def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, str]) -> str:
     """The filters in words, for titles and exports."""
     sectors = filters.sectors

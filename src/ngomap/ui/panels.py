@@ -14,7 +14,7 @@ from ngomap.i18n import sector_label, t
 from ngomap.importer.report import rows_sentence
 from ngomap.importer.threew import Dataset
 from ngomap.importer.validate import ImportReport
-from ngomap.render import charts
+from ngomap.render import captions, charts
 from ngomap.ui import views
 from ngomap.ui.text import plain
 
@@ -49,16 +49,7 @@ def presences_line(
 ) -> str:
     """How the filtered records become the map's presences at its level, in one sentence."""
     found = analysis.presences_at(records, boundaries, level=options.level, filters=options.filters)
-    return t(
-        "presences_at_level",
-        lang,
-        level=t(f"level_{found.level}", lang).lower(),
-        records=found.records,
-        presences=found.presences,
-        merged=found.merged,
-        area_wide=found.area_wide,
-        national=found.national,
-    )
+    return captions.presences_sentence(found, lang)
 
 
 _AREA_NOTE_KINDS = (
