@@ -49,17 +49,28 @@ tabs = [t("tab_map", lang), import_label or t("tab_import", lang)]
 map_tab, import_tab, *edit_tab = st.tabs(tabs + edit.tab(lang))  # the edit tab: editors only
 summary = map_tab.container()
 registry = registry_data.load(lang)  # the registry now, or as of a date, fresh entries only
-uploaded = upload.dataset_or_sample(
-    registry.dataset, boundaries, lang, aliases=aliases, details=import_tab, summary=summary
+uploaded, own_areas = upload.dataset_and_areas(
+    registry.dataset,
+    boundaries,
+    lang,
+    aliases=aliases,
+    details=import_tab,
+    summary=summary,
+    loaded=boundaries_panel.is_loaded(),
 )
 with import_tab:  # the file compared with the registry, applied as a round; the rounds
     rounds_page.section(registry, uploaded, boundaries, lang, upload=upload.current())
 for tab in edit_tab:  # one organisation's profile and presences, saved as one change
     with tab:
         edit.section(boundaries, lang)
+chosen = boundaries
 
 with map_tab:  # everything below is drawn in the map tab
     dataset = registry_data.choose(registry, uploaded, lang, file_name=upload.upload_name())
+    if own_areas is not None and dataset is uploaded:  # no boundary file of its country:
+        boundaries = boundaries_panel.file_areas(own_areas, lang)  # its own codes and names
+    else:
+        own_areas = None
     records = dataset.records
     panels.banner(dataset, lang)
     link.note(dataset, boundaries, lang)
@@ -91,12 +102,15 @@ with map_tab:  # everything below is drawn in the map tab
         map_credit=t("boundaries_credit", lang, source=boundaries.source),
     )
     st.subheader(plain(view.title))  # names are user text
-    level_hint.show(records, boundaries, options, lang)  # a grey map: the data's level
-    map_column, panel_column = st.columns([3, 1])
-    with map_column:
-        clicked = views.show_map(view, light_areas(boundaries, options.level))
-    with panel_column:
-        views.area_panel(records, boundaries, clicked, options, lang)
+    if own_areas is not None:  # tables only: the map needs the country's boundaries
+        panels.no_geometry(dataset, chosen, lang)
+    else:
+        level_hint.show(records, boundaries, options, lang)  # a grey map: the data's level
+        map_column, panel_column = st.columns([3, 1])
+        with map_column:
+            clicked = views.show_map(view, light_areas(boundaries, options.level))
+        with panel_column:
+            views.area_panel(records, boundaries, clicked, options, lang)
     panels.area_notes(dataset, lang)
     panels.counted_apart(records, boundaries, options, lang)
 

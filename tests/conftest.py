@@ -5,11 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from ngomap.areas.boundaries import Boundaries, embedded_regions
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
+
+# No time limit per example: speed is measured by benchmarks/, never by tests, and a shared,
+# loaded machine would make hypothesis' default 200 ms deadline fail at random.
+settings.register_profile("ngomap", deadline=None)
+settings.load_profile("ngomap")
 
 
 @pytest.fixture

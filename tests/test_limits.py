@@ -12,8 +12,8 @@ import pytest
 from hostile_files import far_cell_workbook, shared_string_bomb
 
 from ngomap.areas.files import read_boundaries, read_boundary_uploads
-from ngomap.areas.population import read_population
 from ngomap.errors import BoundaryError, InputFileError
+from ngomap.importer.population import read_population
 from ngomap.importer.threew import import_dataset, read_table
 from ngomap.limits import (
     DEFAULT_LIMITS,

@@ -73,3 +73,25 @@ def test_the_changes_view_is_built_like_every_view(regions: Boundaries) -> None:
     shown = view.table.set_index(s.AREA_CODE)
     assert shown.loc["ML05", a.DETAILS] == "parties : Jardins du Fleuve"
     assert view.labels.legend_title == "Arrivées + départs"
+
+
+def test_the_changes_view_exports_its_own_table(regions: Boundaries) -> None:
+    from ngomap.export import formats as ex
+    from ngomap.importer.threew import Dataset
+    from ngomap.importer.validate import ImportReport
+
+    moved = movement_records(three_w(*FIRST), three_w(*SECOND))
+    dataset = Dataset(
+        records=moved,
+        report=ImportReport(source="test", rows_read=len(moved)),
+        titles={"fr": "Changements"},
+        sources={"fr": "Registre"},
+        updated=date(2024, 9, 30),
+    )
+    snap = ex.Snapshot.of(dataset, regions, a.ViewOptions(view="changes"), "fr")
+    table = ex.view_data(snap)
+    assert list(table.columns) == ["Région", "P-code", "Arrivées", "Départs", "Mouvements"]
+    assert len(table) == 5  # the five regions where someone arrived or left
+    assert int(table["Arrivées"].sum()) == 3
+    assert int(table["Départs"].sum()) == 2
+    assert ex.view_csv(snap).decode("utf-8-sig").startswith("Région,")

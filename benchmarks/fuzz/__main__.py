@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import time
 from dataclasses import replace
@@ -19,6 +20,7 @@ from benchmarks.fuzz.harness import FUZZ_LIMITS, Campaign, campaign
 from benchmarks.fuzz.seeds import seeds
 
 HERE = Path(__file__).resolve().parent
+_CAMPAIGN_MEMORY = 6_000_000_000  # address space of the campaign's own process
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         help="stop starting new inputs after this long (the summary says how many ran)",
     )
     args = parser.parse_args(argv)
+    # The inputs are made here, outside the workers' budgets: a mutation gone wrong raises
+    # MemoryError in this process instead of taking the machine's memory.
+    resource.setrlimit(resource.RLIMIT_AS, (_CAMPAIGN_MEMORY, _CAMPAIGN_MEMORY))
     started = time.monotonic()
     stop_at = started + args.minutes * 60 if args.minutes is not None else None
     pool = seeds()

@@ -45,7 +45,7 @@ def run_target(target: str, name: str, data: bytes) -> int:
         return len(read_boundary_uploads([(name, data)]).areas)
     if target == "population":
         from ngomap.areas.boundaries import embedded_regions
-        from ngomap.areas.population import read_population
+        from ngomap.importer.population import read_population
 
         return len(read_population((name, data), embedded_regions())[0])
     if target == "aliases":
@@ -127,6 +127,7 @@ class Campaign:
     found: list[Result] = field(default_factory=list)
     slowest: float = 0.0
     inputs: int = 0
+    skipped: int = 0  # mutations over the campaign's own memory: not run, not counted
 
     def add(self, result: Result) -> None:
         self.inputs += 1
@@ -144,6 +145,7 @@ class Campaign:
                 t: {k: c.get(k, 0) for k in OUTCOMES} for t, c in sorted(self.by_target.items())
             },
             "slowest_seconds": round(self.slowest, 2),
+            "skipped_mutations": self.skipped,
         }
 
 
@@ -202,7 +204,12 @@ def campaign(
                     if stop_at is not None and time.monotonic() > stop_at:
                         return
                 chosen = rng.choice(seeds)
-                name, data = mutate(chosen.name, chosen.data, rng)
+                try:
+                    name, data = mutate(chosen.name, chosen.data, rng)
+                except MemoryError:  # a mutation too big for the campaign's own budget
+                    with lock:
+                        result.skipped += 1
+                    continue
                 outcome = runner.run(chosen.target, name, data)
                 with lock:
                     result.add(outcome)

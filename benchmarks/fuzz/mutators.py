@@ -23,6 +23,16 @@ from typing import Any, Final
 
 Mutator = Callable[[str, bytes, random.Random], tuple[str, bytes]]
 _ENOUGH: Final = 4_000_000
+# No mutation makes more than this: the campaign's own process (not a bounded worker) makes
+# the inputs, and 5,000 copies of a 4 MB feature once grew it to 18 GB (the machine's OOM
+# killer stopped it).
+MAX_OUTPUT: Final = 64_000_000
+
+
+def _copies(wanted: int, size: int) -> int:
+    """``wanted`` copies of ``size`` bytes, or as many as fit in ``MAX_OUTPUT``."""
+    return max(1, min(wanted, MAX_OUTPUT // max(1, size)))
+
 
 # Text written to attack templates, Markdown, LaTeX and spreadsheets: put into names.
 
@@ -79,7 +89,7 @@ def splice_chunk(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes
     where = rng.randrange(len(data))
     choice = rng.random()
     if choice < 0.4:
-        return name, data[:where] + chunk * rng.randint(1, 50) + data[where:]
+        return name, data[:where] + chunk * _copies(rng.randint(1, 50), len(chunk)) + data[where:]
     if choice < 0.7:
         return name, data[:start] + data[end:]
     return name, data[:where] + bytes(rng.randrange(256) for _ in range(rng.randint(1, 64))) + data[
@@ -117,9 +127,8 @@ def many_columns(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes
 def many_rows(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes]:
     lines = data.split(b"\n")
     line = lines[min(len(lines) - 1, 2)] if lines else b""
-    return name, data + (line + b"\n") * rng.choice(
-        (1_000, 50_000, 2_100_000 // max(1, len(line) // 8))
-    )
+    wanted = rng.choice((1_000, 50_000, 2_100_000 // max(1, len(line) // 8)))
+    return name, data + (line + b"\n") * _copies(wanted, len(line) + 1)
 
 
 def odd_encoding(name: str, data: bytes, rng: random.Random) -> tuple[str, bytes]:
@@ -424,7 +433,8 @@ def property_damage(name: str, data: bytes, rng: random.Random) -> tuple[str, by
             (None, "x", {"type": "Point", "coordinates": [0, 0]}, {"type": "Polygon"})
         )
     else:
-        features.extend([feature] * rng.choice((2, 5_000)))
+        size = len(json.dumps(feature))
+        features.extend([feature] * _copies(rng.choice((2, 5_000)), size))
     return name, json.dumps(value).encode()
 
 

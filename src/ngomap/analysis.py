@@ -11,6 +11,7 @@ import pandas as pd
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
+from ngomap.messages import Msg, text
 
 AREA_NAME = "area_name"
 LEVEL = "level"
@@ -253,7 +254,7 @@ def summary(
     if not national.empty:
         nat = national.groupby(s.SECTOR)[s.ORG_NAME].agg(_names).reset_index()
         nat[s.AREA_CODE] = ""
-        nat[AREA_NAME] = "Tout le pays" if lang == "fr" else "Nationwide"
+        nat[AREA_NAME] = text(Msg.ANALYSIS_NATIONWIDE, lang)
         nat[LEVEL] = NATIONAL_LEVEL
         parts.append(nat)
     columns = [s.AREA_CODE, AREA_NAME, LEVEL, s.SECTOR, ACTORS, ORGANISATIONS]
@@ -263,6 +264,48 @@ def summary(
     table[ACTORS] = table[s.ORG_NAME].map(len)
     table[ORGANISATIONS] = table[s.ORG_NAME].map("; ".join)
     return table[columns].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Presences:
+    """The records as the map counts them at one level (``presences_at``)."""
+
+    level: str
+    records: int  # records after filters
+    presences: int  # distinct organisation x sector x area of ``level``
+    merged: int  # records of ``level`` or finer that repeat a presence at ``level``
+    area_wide: int  # records of a coarser area: shown apart, never spread
+    national: int  # nationwide records: listed apart
+
+
+def presences_at(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    *,
+    level: str | None = None,
+    filters: Filters | None = None,
+) -> Presences:
+    """How many presences the records make at ``level`` (the map's level by default).
+
+    Records are merged at the map's level, not only at their own: one organisation in one
+    sector in two communes of a region, or in a region and one of its cercles, is one
+    presence in that region. records = presences + merged + area_wide + national.
+    """
+    level = level or boundaries.level
+    chosen = filter_records(records, filters)
+    national = chosen[s.NATIONAL].fillna(False).astype(bool)
+    areas = at_level(chosen, boundaries, level)
+    local = areas.notna() & ~national
+    present = chosen.loc[local, [s.ORG_KEY, s.SECTOR]].assign(_area=areas[local])
+    presences = len(present.drop_duplicates())
+    return Presences(
+        level=level,
+        records=len(chosen),
+        presences=presences,
+        merged=int(local.sum()) - presences,
+        area_wide=int((~local & ~national).sum()),
+        national=int(national.sum()),
+    )
 
 
 def _localise(chosen: pd.DataFrame, boundaries: Boundaries, level: str) -> pd.DataFrame:

@@ -143,3 +143,33 @@ def test_a_sector_filter_that_matches_nothing_exits_1(tmp_path: Path, command: s
     result = runner.invoke(cli, args)
     assert result.exit_code == 1
     assert "No record in sector(s) LOG; the file's sectors: EDU, HEA, WSH." in result.output
+
+
+def test_levels_named_but_not_coded_get_codes_from_finer_pcodes() -> None:
+    """Burkina's 5W codes communes only (BF520203); regions and provinces come as names.
+    Their codes are the prefixes that give each one name (BF52, BF5202)."""
+    rows = [
+        ("Est", "Gourma", "Fada N'Gourma", "BF520203"),
+        ("Est", "Gourma", "Diapangou", "BF520202"),
+        ("Est", "Tapoa", "Diapaga", "BF520501"),
+        ("Nord", "Yatenga", "Ouahigouya", "BF540307"),
+        ("Nord", "Yatenga", "Seguenega", "BF540310"),
+        ("Nord", "Loroum", "Titao", "BF540104"),
+    ]
+    columns = {
+        field: Coded.of([row[i] for row in rows])
+        for i, field in enumerate((s.ADM1_NAME, s.ADM2_NAME, s.ADM3_NAME, s.ADM3_CODE))
+    }
+    areas = areas_from_columns(columns)
+    assert areas is not None
+    assert areas.levels == ["adm1", "adm2", "adm3"]
+    assert sorted(areas.codes("adm1")) == ["BF52", "BF54"]
+    assert areas.name("BF5202") == "Gourma"
+    assert areas.parent("BF540307") == "BF5403"
+    assert areas.parent("BF5403") == "BF54"
+    # names that no prefix keeps apart give no level (never a made-up one)
+    mixed = dict(columns)
+    mixed[s.ADM1_NAME] = Coded.of(["Est", "Nord", "Est", "Nord", "Est", "Nord"])
+    loose = areas_from_columns(mixed)
+    assert loose is not None
+    assert loose.levels == ["adm2", "adm3"]

@@ -13,7 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,8 +110,12 @@ def _healthy(url: str) -> bool:
         return False
 
 
-def start_app(log_path: Path, *, timeout: float = START_TIMEOUT_S) -> AppServer:
+def start_app(
+    log_path: Path, *, timeout: float = START_TIMEOUT_S, env: Mapping[str, str] | None = None
+) -> AppServer:
     """Start the app on a free local port and wait until Streamlit says it is healthy.
+
+    ``env``: variables set for the app on top of this process's (its registry, for one).
 
     Raises ``SetupError`` with the log's tail if it does not answer within ``timeout``.
     """
@@ -140,9 +144,14 @@ def start_app(log_path: Path, *, timeout: float = START_TIMEOUT_S) -> AppServer:
     ]
     log_path.parent.mkdir(parents=True, exist_ok=True)
     log = log_path.open("wb")
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    variables = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
     process = subprocess.Popen(
-        command, cwd=REPO, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env
+        command,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=variables,
     )
     server = AppServer(url=url, process=process, log_path=log_path, _log=log)
     deadline = time.monotonic() + timeout

@@ -24,7 +24,9 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``streamlit run app.py`` on 127.0.0.1 and a free port, for the whole session."""
     log_path = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     try:
-        server = _harness.start_app(log_path)
+        # Its own registry (the default SQLite file, made with the sample), never the user's.
+        data = tmp_path_factory.mktemp("ngomap-data")
+        server = _harness.start_app(log_path, env={"NGOMAP_DATA_DIR": str(data)})
     except _harness.SetupError as error:
         problem = str(error)
     else:

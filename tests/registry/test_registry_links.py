@@ -3,12 +3,15 @@ added, each with its round in the history; reverting the round takes them back."
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 from sqlalchemy import Engine, select
 
 from ngomap import schema as s
+from ngomap.advise import reminders
 from ngomap.importer.threew import read_3w
-from ngomap.registry import db, links, organisations, state
+from ngomap.registry import db, directory, feed, links, organisations, state
 from ngomap.registry.models import Organisation
 from ngomap.registry.rounds import RoundInfo, apply_round, revert_round
 from ngomap.registry.setup import init
@@ -123,3 +126,26 @@ def test_reverting_rounds_takes_partners_and_funders_back(db_url: str) -> None:
     story = organisations.history(engine, "Aide Sahel")
     back = story[(story["field"] == links.PARTNERS) & (story["kind"] == "revert")]
     assert list(back["after"]) == [[]]
+
+
+def test_partners_known_only_as_partners_are_not_entries_of_the_list(db_url: str) -> None:
+    init(db_url, empty=True)
+    engine = db.engine_for(db_url)
+    apply_round(engine, _records(*FIRST, name="q1.csv"), _info("q1.csv"))
+    listed = {"Aide Sahel", "Eau Pour Tous", "Jardins du Fleuve"}
+    # The directory and the feed list the organisations with presences, not their partners...
+    assert set(directory.build(engine).table["name"]) == listed
+    assert {o["name"] for o in feed.snapshot(engine).organisations} == listed
+    # ...reminders go to entries of the list only (every one is due: none was confirmed)...
+    due = reminders.due(engine, months=1, today=date(2030, 1, 1))
+    assert set(due["name"]) == listed
+    # ...and a partner may still ask to be listed from its name (the request form's view).
+    everyone = {o["name"] for o in feed.snapshot(engine, listed_only=False).organisations}
+    assert everyone == listed | {"AMAS", "Jeunesse Active"}
+    # Once it has a presence of its own, a partner is an entry like any other.
+    apply_round(
+        engine,
+        _records(*FIRST, "AMAS,AMAS,ONG nationale,Présence directe,,,Santé,ML04", name="q2.csv"),
+        _info("q2.csv"),
+    )
+    assert "AMAS" in set(directory.build(engine).table["name"])

@@ -112,3 +112,22 @@ def test_the_changes_view_shows_what_a_file_would_change_then_what_the_round_did
     at.selectbox(key="changes_since").set_value(2).run()  # since the last round: nothing
     assert not at.exception, at.exception
     assert changes_table(at) == {}
+
+
+def test_as_of_a_date_before_a_round_shows_the_registry_then() -> None:
+    from datetime import date
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    registry_before = map_counts(at)
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    at.text_input(key="upload_date").set_value("2099-01-01").run()  # the round's data date
+    at.button(key="round_apply").click().run()
+    assert not at.exception, at.exception
+    after = map_counts(at)
+    assert after != registry_before
+    at.date_input(key="registry_as_of").set_value(date(2026, 11, 29)).run()  # the sample's
+    assert not at.exception, at.exception
+    assert map_counts(at) == registry_before
+    assert "Registre (état au 29/11/2026)" in at.radio(key="data_shown").options
+    assert at.query_params["as_of"] == "2026-11-29"

@@ -120,8 +120,8 @@ def _brief_bytes(
     from ngomap.advise.changes import TwoRounds, ZoneHistory
     from ngomap.advise.project import read_project_file
     from ngomap.areas.files import load_boundaries
-    from ngomap.areas.population import read_population
     from ngomap.errors import InputFileError
+    from ngomap.importer.population import read_population
     from ngomap.importer.threew import load_sample, read_3w
 
     bounds = load_boundaries(boundaries or None, crs=crs)
@@ -136,7 +136,7 @@ def _brief_bytes(
         records, report = read_3w(data, boundaries=bounds)
         if not report.usable:
             raise InputFileError(
-                *pair(Msg.CLI_BRIEF_CANNOT_USED_RUN, data=data.name, data2=data),
+                *pair(Msg.CLI_BRIEF_DATA_UNUSABLE, data=data.name, path=data),
             )
         source = name = data.name
     if previous is not None:

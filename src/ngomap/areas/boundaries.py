@@ -80,6 +80,13 @@ class Boundaries:
         a worker process reading a user's file gets the areas."""
         return {**self.__dict__, "cache": {}}
 
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        """Unpickled (from a worker process): the fingerprint made again, as when built."""
+        self.__dict__.update(state)
+        self.cache["fingerprint"] = frame_fingerprint(
+            self.areas, self.level, self.source, self.version
+        )
+
     def __post_init__(self) -> None:
         names: dict[tuple[str, str], list[str]] = {}
         for code, row in self.areas.iterrows():
@@ -238,7 +245,7 @@ def embedded_regions() -> Boundaries:
     except Exception as exc:  # a broken installation, not a user's file
         raise BoundaryError(
             *pair(
-                Msg.BOUNDARIES_EMBEDDED_BOUNDARIES_CANNOT,
+                Msg.BOUNDARIES_EMBEDDED_UNREADABLE,
                 embedded_regions=EMBEDDED_REGIONS,
                 exc=exc,
             ),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections import Counter
 from collections.abc import Mapping
+from typing import Final
 
 import geopandas as gpd
 import numpy as np
@@ -80,7 +81,61 @@ def other_country(columns: Mapping[str, Coded], boundaries: Boundaries) -> tuple
 def other_country_sentence(theirs: str, file_country: str) -> tuple[str, str]:
     """The one sentence said when a file's codes are not the boundaries' country's."""
     b, f = country_label(theirs), country_label(file_country)
-    return pair(Msg.FILE_AREAS_THESE_BOUNDARIES_FILE, b=b, f=f, file_country=file_country)
+    return pair(Msg.AREA_OTHER_COUNTRY_SENTENCE, theirs=b, ours=f, file_country=file_country)
+
+
+_CONSISTENT: Final = 0.95  # share of rows whose name is their code prefix's commonest name
+
+
+def _prefix_of(value: object, *, length: int) -> str:
+    text = str(value)
+    return text[:length] if len(text) > length else ""
+
+
+def _derived_codes(codes: Coded, names: Coded) -> Coded | None:
+    """A coarser level's codes as prefixes of finer P-codes (BF520203 -> BF5202), when one
+    prefix length gives each prefix one name on at least 95% of the rows; the shortest
+    such length (a longer one only splits an area). None when no length does."""
+    cleaned = codes.map(lambda v: norm_pcode(clean_text(v)))
+    spelled = names.map(clean_text)
+    lengths = {len(str(v)) for v in cleaned.values if v}
+    if not lengths:
+        return None
+    longest = max(lengths)
+    for length in range(3, longest):
+        prefixes = cleaned.map(functools.partial(_prefix_of, length=length))
+        ids, first = group([prefixes, spelled])
+        sizes = np.bincount(ids, minlength=len(first))
+        best: dict[str, int] = {}
+        total = 0
+        for combination, position in enumerate(first):
+            prefix = str(prefixes.values[prefixes.codes[position]])
+            name = str(spelled.values[spelled.codes[position]])
+            if prefix and name:
+                best[prefix] = max(best.get(prefix, 0), int(sizes[combination]))
+                total += int(sizes[combination])
+        if total and sum(best.values()) >= _CONSISTENT * total:
+            return prefixes
+    return None
+
+
+def _with_derived_codes(columns: Mapping[str, Coded]) -> dict[str, Coded]:
+    """The columns, with codes derived for a level that has names but no code column."""
+    out = dict(columns)
+    for position, level in enumerate(LEVELS):
+        code_field, name_field = s.ADMIN_LEVELS[level]
+        if code_field in out or name_field not in out:
+            continue
+        finer = next(
+            (s.ADMIN_LEVELS[f][0] for f in LEVELS[position + 1 :] if s.ADMIN_LEVELS[f][0] in out),
+            None,
+        )
+        if finer is None:
+            continue
+        derived = _derived_codes(out[finer], out[name_field])
+        if derived is not None:
+            out[code_field] = derived
+    return out
 
 
 def areas_from_columns(
@@ -94,6 +149,7 @@ def areas_from_columns(
     """
     rows: list[dict[str, object]] = []
     coarser: Coded | None = None
+    columns = _with_derived_codes(columns)
     for level in LEVELS:
         code_field, name_field = s.ADMIN_LEVELS[level]
         if code_field not in columns:
@@ -144,3 +200,31 @@ def areas_from_columns(
     areas = gpd.GeoDataFrame(frame, geometry=[None] * len(frame), crs=4326)
     present = [lvl for lvl in LEVELS if lvl in set(frame[LEVEL])]
     return Boundaries(areas=areas, level=present[-1], source=source, version="no geometry")
+
+
+def boundaries_to_match(
+    columns: Mapping[str, Coded], chosen: Boundaries, *, loaded: bool
+) -> Boundaries | None:
+    """The boundaries to match a file on, as the page chose them; None for "no boundary
+    file of this file's country": the importer then counts by the file's own codes and
+    names when they are another country's than the embedded regions, as the command line
+    does without ``--boundaries``.
+
+    ``loaded``: the chosen boundaries come from a boundary file (not the embedded ones).
+    """
+    if not loaded:
+        return None
+    return None if other_country(columns, chosen) is not None else chosen
+
+
+def without_geometry(boundaries: Boundaries) -> bool:
+    """True for areas with no shapes to draw (the file's own codes and names)."""
+    geometry = boundaries.areas.geometry
+    return bool(geometry.isna().all() or geometry.is_empty.all())
+
+
+def records_country(records: pd.DataFrame) -> str | None:
+    """The country (ISO alpha-2) whose P-codes most of the records' areas carry."""
+    codes = records[s.AREA_CODE].dropna().astype(str).to_numpy(dtype=object)
+    found = codes_country({s.ADMIN_LEVELS["adm1"][0]: Coded.of(codes)})
+    return found[0] if found else None

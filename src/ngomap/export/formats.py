@@ -372,7 +372,26 @@ def view_data(snap: Snapshot) -> pd.DataFrame:
     table = view_of(snap).table
     if snap.options.view == "gaps":
         return gaps_table(table, snap.lang, snap.options.level)
+    if v.VIEWS[snap.options.view].columns:
+        return columns_table(table, snap.options, snap.lang)
     return summary_table(snap)
+
+
+def columns_table(table: pd.DataFrame, options: a.ViewOptions, lang: str) -> pd.DataFrame:
+    """A view's own columns per area (the changes view's arrivals and departures), with the
+    area's name and P-code, the organisations and the details in words; areas where nothing
+    is counted left out."""
+    spec = v.VIEWS[options.view]
+    shown = table.loc[table[a.ACTORS] > 0].reset_index(drop=True)
+    columns: dict[str, list[object]] = {
+        captions.area_word(options.level, lang): list(shown[a.AREA_NAME]),
+        t("col_area_code", lang): list(shown[s.AREA_CODE]),
+    }
+    for column, key in spec.columns:
+        columns[t(key, lang)] = [int(x) for x in shown[column]]
+    if a.DETAILS in shown:
+        columns[t(spec.details_key, lang)] = [str(x) for x in shown[a.DETAILS]]
+    return pd.DataFrame(columns)
 
 
 def _csv(table: pd.DataFrame) -> bytes:

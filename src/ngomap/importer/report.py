@@ -43,6 +43,7 @@ _SUMMARY: Final = {
 # What each kind of problem is, for the summary that groups them (one line per kind).
 _KINDS: Final = {
     "cell.formula_error": Msg.REPORT_KIND_CELL_FORMULA_ERROR,
+    "cell.formula_uncomputed": Msg.REPORT_KIND_CELL_FORMULA_UNCOMPUTED,
     "sectors.unknown": Msg.REPORT_KIND_SECTORS_UNKNOWN,
     "sectors.fuzzy": Msg.REPORT_KIND_SECTORS_FUZZY,
     "sector.missing": Msg.REPORT_KIND_SECTOR_MISSING,
@@ -69,6 +70,7 @@ _KINDS: Final = {
     "point.invalid": Msg.REPORT_KIND_POINT_INVALID,
     "point.outside": Msg.REPORT_KIND_POINT_OUTSIDE,
     "row.duplicate": Msg.REPORT_KIND_ROW_DUPLICATE,
+    "file.provenance": Msg.REPORT_KIND_FILE_PROVENANCE,
 }
 _KIND_COLUMNS: Final = {
     "kind": Msg.REPORT_KIND_COLUMN_KIND,

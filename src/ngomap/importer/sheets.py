@@ -78,6 +78,8 @@ class Grid:
     sheet: str | None = None
     sheets: list[str] = field(default_factory=list)  # every sheet of the workbook
     errors: list[tuple[int, int, str]] = field(default_factory=list)  # (row, column, value)
+    # formulas saved without their value: (row, column, formula), read as empty cells
+    uncomputed: list[tuple[int, int, str]] = field(default_factory=list)
 
     @classmethod
     def of_frame(cls, frame: pd.DataFrame, **kwargs: Any) -> Grid:
@@ -137,7 +139,7 @@ def file_kind(data: bytes, name: str) -> str:
         if _ENCRYPTED_MARK in data:  # a stream name, anywhere in the file
             raise _fail(
                 name,
-                *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD),
+                *pair(Msg.SHEETS_WORKBOOK_PROTECTED_OPEN_IN_EXCEL),
             )
         return "xls"
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -378,7 +380,7 @@ def _open_workbook(data: bytes, name: str) -> CalamineWorkbook:
     except PasswordError as exc:
         raise _fail(
             name,
-            *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD_2),
+            *pair(Msg.SHEETS_WORKBOOK_PROTECTED),
         ) from exc
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise _fail(
@@ -439,33 +441,30 @@ def read_workbook_grid(
         sheet=sheet,
         sheets=names,
     )
-    grid.errors = _formula_errors(data, sheet) if data.startswith(b"PK") else []
+    if data.startswith(b"PK"):
+        cells = _formula_cells(data, sheet)
+        grid.errors, grid.uncomputed = cells.errors, cells.uncomputed
     check_grid(grid, name, limits)
     return grid
 
 
-_ERROR_CELL: Final = re.compile(
-    rb'<c r="([A-Z]+)(\d+)"[^>]*?t="e"[^>]*>(?:<f[^<]*</f>|<f/>)?<v>([^<]*)</v>'
-)
 _NS: Final = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
     "p": "http://schemas.openxmlformats.org/package/2006/relationships",
 }
+_CELL_REF: Final = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
-def _column_index(letters: bytes) -> int:
+def _column_index(letters: str) -> int:
     index = 0
     for letter in letters:
-        index = index * 26 + (letter - 64)
+        index = index * 26 + (ord(letter) - 64)
     return index - 1
 
 
-def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
-    """Cells holding an Excel error value (#N/A, #REF!...) in ``sheet``: (row, column, value).
-
-    The reader turns them into empty cells; this finds them in the sheet's XML, to report.
-    """
+def _sheet_xml(data: bytes, sheet: str) -> bytes | None:
+    """The XML of the worksheet named ``sheet`` (None when a part is missing or damaged)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
@@ -483,7 +482,7 @@ def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
             )
             target = targets.get(rel_id, "")
             path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-            xml = archive.read(path)
+            return archive.read(path)
     except (
         KeyError,
         zipfile.BadZipFile,
@@ -494,13 +493,71 @@ def _formula_errors(data: bytes, sheet: str) -> list[tuple[int, int, str]]:
         NotImplementedError,
         zlib.error,
     ):
-        return []  # a damaged part: the reader has said so already, or read around it
-    if b't="e"' not in xml:
-        return []
-    return [
-        (int(row), _column_index(col), value.decode("utf-8", "replace"))
-        for col, row, value in _ERROR_CELL.findall(xml)
-    ]
+        return None  # a damaged part: the reader has said so already, or read around it
+
+
+@dataclass
+class FormulaCells:
+    """A sheet's formula cells that ngomap cannot take a value from, by (row, column).
+
+    ``errors``: cells holding an Excel error value (#N/A, #REF!...), read as empty;
+    ``uncomputed``: formulas saved without their value (a file written by a program that
+    does not compute), read as empty. Formulas filled down (shared formulas, whose cells
+    hold only a reference to the first) are cells like any other.
+    """
+
+    errors: list[tuple[int, int, str]] = field(default_factory=list)
+    uncomputed: list[tuple[int, int, str]] = field(default_factory=list)
+
+
+def _formula_cell(
+    element: ElementTree.Element,
+    where: tuple[int, int],
+    shared: dict[str, str],
+    found: FormulaCells,
+    formula_tag: str,
+    value_tag: str,
+) -> None:
+    """Note one cell of the sheet's XML if it is an error value or an unsaved formula."""
+    formula = element.find(formula_tag)
+    value = element.find(value_tag)
+    index = formula.get("si") if formula is not None else None
+    if formula is not None and index is not None and formula.text:
+        shared[index] = formula.text  # the first cell of a formula filled down
+    if element.get("t") == "e" and value is not None:
+        found.errors.append((*where, value.text or ""))
+    elif formula is not None and (value is None or value.text is None):
+        text = formula.text or shared.get(index or "", "")
+        found.uncomputed.append((*where, f"={text}"))
+
+
+def _formula_cells(data: bytes, sheet: str) -> FormulaCells:
+    """Scan the sheet's XML, cell by cell (the reader gives values, not what they were)."""
+    found = FormulaCells()
+    xml = _sheet_xml(data, sheet)
+    if xml is None or (b"<f" not in xml and b't="e"' not in xml):
+        return found
+    row_tag, cell_tag, formula_tag, value_tag = (
+        f"{{{_NS['m']}}}{n}" for n in ("row", "c", "f", "v")
+    )
+    shared: dict[str, str] = {}  # a shared formula's index: its text, from its first cell
+    row, column = 0, -1  # cells and rows may leave out their reference ("r"): counted
+    try:
+        for event, element in ElementTree.iterparse(io.BytesIO(xml), events=("start", "end")):
+            if event == "start":
+                if element.tag == row_tag:
+                    number = element.get("r", "")
+                    row, column = (int(number) if number.isdigit() else row + 1), -1
+                continue
+            if element.tag != cell_tag:
+                continue
+            where = _CELL_REF.fullmatch(element.get("r", ""))
+            column = _column_index(where.group(1)) if where else column + 1
+            _formula_cell(element, (row, column), shared, found, formula_tag, value_tag)
+            element.clear()
+    except ElementTree.ParseError:
+        return found  # the reader says what is wrong with the sheet
+    return found
 
 
 def read_grid(

@@ -25,6 +25,7 @@ from ngomap.coded import Coded, group, span
 from ngomap.errors import InputFileError
 from ngomap.fingerprint import frame_fingerprint
 from ngomap.importer.options import ImportKeywords, ImportOptions, import_options
+from ngomap.importer.provenance import Provenance, provenance_sentence, read_provenance
 from ngomap.importer.sheets import (
     FORMULA_ERRORS,
     SNIFF_ROWS,
@@ -370,6 +371,28 @@ def read_3w_areas(
                 **en_fr(Msg.CELL_FORMULA_ERROR_EXCEL_ERROR_VALUE, value=value),
                 severity=Severity.WARNING,
             )
+    for row, position, formula in table.grid.uncomputed:
+        if row > table.header_row and position < len(table.headers):
+            log.add(
+                [row],
+                kind="cell.formula_uncomputed",
+                column=table.headers[position],
+                value=formula,
+                **en_fr(Msg.CELL_FORMULA_UNCOMPUTED_SAVED_WITHOUT_VALUE),
+                severity=Severity.WARNING,
+            )
+    provenance = table_provenance(table)
+    said = provenance_sentence(provenance)
+    if said is not None:
+        log.add(
+            [],
+            kind="file.provenance",
+            column=None,
+            value=None,
+            en=said[0],
+            fr=said[1],
+            severity=Severity.INFO,
+        )
     columns = {field: table.column(header) for header, field in table.mapping.items()}
     boundaries = opts.boundaries
     if boundaries is None:
@@ -413,11 +436,35 @@ def read_3w_areas(
     report.unmapped = table.unmapped
     report.sheet = table.grid.sheet
     report.header_row = table.header_row
+    report.provenance = provenance
     _count_copies(table, report)
     records[s.SOURCE] = label
     if progress is not None:
         progress(1.0, "done")
     return records, report, boundaries
+
+
+def table_provenance(table: Table) -> Provenance:
+    """What the table says of its source, period and title (``importer.provenance``)."""
+    head = table.grid.head(SNIFF_ROWS)
+    above = [
+        row for row, number in zip(head, table.grid.rows, strict=False) if number < table.header_row
+    ]
+
+    def distinct(position: int) -> list[str]:
+        """The column's distinct non-empty values, the commonest first."""
+        column = table.column(table.headers[position]).unique()
+        counts = column.counts()
+        order = np.argsort(-counts, kind="stable")
+        return [str(column.values[i]) for i in order if str(column.values[i])]
+
+    return read_provenance(
+        rows_above=above,
+        headers=table.headers,
+        hashtags=table.hashtags,
+        column=distinct,
+        sheet=table.grid.sheet,
+    )
 
 
 def _count_copies(table: Table, report: ImportReport) -> None:
@@ -472,12 +519,16 @@ def import_dataset_areas(
         progress=progress,
         limits=limits,
     )
+    found = report.provenance
+    title = found.title if found and found.title else name
+    publisher = found.source if found and found.source else name
     dataset = Dataset(
         records=records,
         report=report,
-        titles={"fr": name, "en": name},
-        sources={"fr": name, "en": name},
-        updated=period_end(records),  # the data's own dates; never the file's last save
+        titles={"fr": title, "en": title},
+        sources={"fr": publisher, "en": publisher},
+        # the file's own words and dates; never the file's last save
+        updated=found.period.end if found and found.period else period_end(records),
         is_sample=False,
     )
     return dataset, used

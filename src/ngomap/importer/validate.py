@@ -21,6 +21,7 @@ from ngomap.areas.geometry import locate_points
 from ngomap.areas.matching import AreaMatcher, decision_columns, match_areas
 from ngomap.coded import Coded, group, positions_by_code, span
 from ngomap.importer.lists import split_lists
+from ngomap.importer.provenance import Provenance, provenance_dict
 from ngomap.messages import Msg, Text, capitalised, en_fr
 from ngomap.normalise import AliasTable, clean_text, norm_text
 from ngomap.schema import OTHER_SECTOR_PREFIX, Problem, Severity
@@ -60,6 +61,7 @@ class ImportReport:
     problems: list[Problem] = field(default_factory=list)
     sheet: str | None = None
     header_row: int | None = None  # the spreadsheet's row number of the header
+    provenance: Provenance | None = None  # source, period and title as the file says them
 
     def as_dict(self, lang: str = "en") -> dict[str, Any]:
         """The report as ngomap validate --json prints it."""
@@ -78,6 +80,7 @@ class ImportReport:
             "columns": self.columns,
             "unmapped_columns": self.unmapped,
             "problems": [p.as_dict(lang) for p in self.problems],
+            "provenance": provenance_dict(self.provenance, lang),
         }
 
     @property

@@ -155,22 +155,39 @@ def state(
     return out
 
 
-def _signatures(rows: pd.DataFrame) -> pd.DataFrame:
+def _keys(before: pd.DataFrame, after: pd.DataFrame) -> tuple[np.ndarray[Any, Any], ...]:
+    """Each row's key (organisation, sector, area) as one integer, the same in both states,
+    and the distinct organisations, sectors and areas to read them back."""
+    codes = []
+    uniques = []
+    for column in KEY:
+        both = np.concatenate(
+            [before[column].to_numpy(dtype=object), after[column].to_numpy(dtype=object)]
+        )
+        code, unique = pd.factorize(both)
+        codes.append(code.astype(np.int64))
+        uniques.append(np.asarray(unique, dtype=object))
+    sizes = [max(len(u), 1) for u in uniques]
+    key = (codes[0] * sizes[1] + codes[1]) * sizes[2] + codes[2]
+    return key[: len(before)], key[len(before) :], *uniques
+
+
+def _signatures(rows: pd.DataFrame, key: np.ndarray[Any, Any]) -> pd.DataFrame:
     """Per key: order-free hashes of the rows' content, of their modes and of their statuses."""
-    hashed = rows[list(KEY)].copy()
-    hashed["content"] = pd.util.hash_pandas_object(rows[list(CONTENT)], index=False).to_numpy()
-    out = hashed.groupby(list(KEY), sort=False)["content"].sum().to_frame()
+    content = pd.util.hash_pandas_object(rows[list(CONTENT)], index=False).to_numpy()
+    out = pd.DataFrame({"key": key, "content": content}).groupby("key", sort=False).sum()
     for column in ("mode", "status"):
-        distinct = rows[[*KEY, column]].drop_duplicates()
-        distinct[f"{column}_sig"] = pd.util.hash_array(distinct[column].to_numpy())
-        out = out.join(distinct.groupby(list(KEY), sort=False)[f"{column}_sig"].sum())
+        hashed = pd.util.hash_array(rows[column].to_numpy(dtype=object))
+        distinct = pd.DataFrame({"key": key, f"{column}_sig": hashed}).drop_duplicates()
+        out = out.join(distinct.groupby("key", sort=False).sum())
     return out
 
 
 def compare_states(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
     """Each key of either state with what happened to it: new, withdrawn, changed, ..."""
-    left = _signatures(before)
-    right = _signatures(after)
+    key_a, key_b, orgs, sectors, areas = _keys(before, after)
+    left = _signatures(before, key_a)
+    right = _signatures(after, key_b)
     both = left.add_suffix("_a").join(right.add_suffix("_b"), how="outer")
     in_a = both["content_a"].notna().to_numpy()
     in_b = both["content_b"].notna().to_numpy()
@@ -183,7 +200,17 @@ def compare_states(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
         [NEW, WITHDRAWN, CHANGED, UPDATED],
         default=UNCHANGED,
     )
-    return pd.DataFrame({"what": what}, index=both.index).reset_index()
+    key = both.index.to_numpy(dtype=np.int64)
+    sizes = (max(len(sectors), 1), max(len(areas), 1))
+    out = pd.DataFrame(
+        {
+            ORG: np.asarray(orgs[key // (sizes[0] * sizes[1])], dtype=np.int64),
+            SECTOR: pd.array(sectors[(key // sizes[1]) % sizes[0]], dtype="str"),
+            AREA: pd.array(areas[key % sizes[1]], dtype="str"),
+            "what": what,
+        }
+    )
+    return out.sort_values(list(KEY), kind="stable", ignore_index=True)
 
 
 def by_area(keys: pd.DataFrame) -> pd.DataFrame:

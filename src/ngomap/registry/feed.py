@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Final
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, exists, select
 
 from ngomap.registry.accounts import PUBLIC, visible
-from ngomap.registry.models import Changeset, Organisation, Presence
+from ngomap.registry.models import Changeset, Organisation, PartnerLink, Presence
 from ngomap.registry.state import latest_changeset
 
 ORGANISATION_FIELDS: Final = (
@@ -93,9 +93,20 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
-def snapshot(engine: Engine, *, role: str = PUBLIC) -> Snapshot:
+def partner_only(connection: Connection) -> set[int]:
+    """Organisations known only as someone's local partner: named in a partner column, never
+    with a presence of their own. They are not entries of the list (the directory, the feed,
+    reminders leave them out); they show as partners of the organisations that name them."""
+    has_presence = exists().where(Presence.organisation_id == Organisation.id)
+    is_partner = exists().where(
+        PartnerLink.partner_id == Organisation.id, PartnerLink.closed_in.is_(None)
+    )
+    return set(connection.scalars(select(Organisation.id).where(~has_presence, is_partner)))
+
+
+def snapshot(engine: Engine, *, role: str = PUBLIC, listed_only: bool = True) -> Snapshot:
     """The organisations (not merged, not removed) and their open presences, as ``role``
-    may see them."""
+    may see them; with ``listed_only``, without the organisations known only as partners."""
     changeset, updated = version(engine)
     with engine.connect() as connection:
         orgs = connection.execute(
@@ -103,12 +114,17 @@ def snapshot(engine: Engine, *, role: str = PUBLIC) -> Snapshot:
             .where(Organisation.merged_into.is_(None), Organisation.removed_in.is_(None))
             .order_by(Organisation.id)
         ).all()
+        left_out = partner_only(connection) if listed_only else set()
         presences = connection.execute(
             select(*(getattr(Presence, f) for f in PRESENCE_FIELDS))
             .where(Presence.closed_in.is_(None))
             .order_by(Presence.id)
         ).all()
-    organisations = [visible({k: _plain(v) for k, v in row._mapping.items()}, role) for row in orgs]
+    organisations = [
+        visible({k: _plain(v) for k, v in row._mapping.items()}, role)
+        for row in orgs
+        if row.id not in left_out
+    ]
     known = {org["id"] for org in organisations}
     kept = [
         visible({k: _plain(v) for k, v in row._mapping.items()}, role)

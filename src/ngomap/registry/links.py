@@ -17,7 +17,7 @@ takes it back.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -62,32 +62,22 @@ class Added:
     funders: int = 0
 
 
-def _names(values: Iterable[Any], *, funders: bool) -> list[str]:
-    """Distinct names (first spelling kept) in partner or funder cells."""
-    seen: dict[str, str] = {}
-    for value in values:
-        if value is None or (isinstance(value, float) and np.isnan(value)):
-            continue
-        for name in split_names(value):
-            norm = norm_text(name)
-            if norm and not (funders and norm in NOT_A_FUNDER):
-                seen.setdefault(norm, name)
-    return list(seen.values())
-
-
 def _per_organisation(
     records: pd.DataFrame, org_of_row: np.ndarray[Any, Any], column: str, *, funders: bool
 ) -> dict[int, list[str]]:
+    """{organisation: distinct names (first spelling kept)} of a partner or funder column;
+    each distinct cell is split once."""
     if column not in records:
         return {}
     frame = pd.DataFrame({"org": org_of_row, "value": records[column].to_numpy(dtype=object)})
-    frame = frame[frame["value"].notna()]
-    out: dict[int, list[str]] = {}
-    for org, group in frame.groupby("org", sort=True):
-        names = _names(group["value"].drop_duplicates(), funders=funders)
-        if names:
-            out[int(str(org))] = names
-    return out
+    frame = frame[frame["value"].notna()].drop_duplicates()
+    out: dict[int, dict[str, str]] = {}
+    for org, value in zip(frame["org"].tolist(), frame["value"].tolist(), strict=True):
+        for name in split_names(value):
+            norm = norm_text(name)
+            if norm and not (funders and norm in NOT_A_FUNDER):
+                out.setdefault(int(org), {}).setdefault(norm, name)
+    return {org: list(names.values()) for org, names in sorted(out.items())}
 
 
 class _Finder:

@@ -157,20 +157,20 @@ def _match(
     ids: dict[str, int] = {}
     new: list[str] = []
     unmatched: list[str] = []
-    for key, row in orgs.iterrows():
-        key = str(key)
-        decided = chosen.get(key, chosen.get(norm_text(row[s.ORG_NAME]), -1))
+    for index, org_name in zip(orgs.index.tolist(), orgs[s.ORG_NAME].tolist(), strict=True):
+        key = str(index)
+        decided = chosen.get(key, chosen.get(norm_text(org_name), -1))
         if decided is None:
             new.append(key)
             continue
         if decided != -1:
             if decided not in names:
                 raise RegistryError(
-                    *pair(Msg.ROUNDS_ORGANISATION_CHOSEN_NOT, decided=decided, row=row[s.ORG_NAME]),
+                    *pair(Msg.ROUNDS_ORGANISATION_CHOSEN_NOT, decided=decided, row=org_name),
                 )
             ids[key] = decided
             continue
-        found = by_name.get(key, by_name.get(norm_text(row[s.ORG_NAME])))
+        found = by_name.get(key, by_name.get(norm_text(org_name)))
         if found is not None:
             ids[key] = found
         else:
@@ -397,7 +397,7 @@ def _new_changeset(
 
 def _scalar_int(value: Any) -> int:
     if value is None:  # pragma: no cover - an INSERT ... RETURNING always returns
-        raise RegistryError(*pair(Msg.ROUNDS_DATABASE_RETURNED_NO))
+        raise RegistryError(*pair(Msg.ROUNDS_NO_ID_RETURNED))
     return int(value)
 
 

@@ -169,7 +169,10 @@ def snapshot(
         raise ValueError(f"fresh_months must be at least 1, not {fresh_months}")
     with engine.connect() as connection:
         changeset = state.changeset_at(connection, as_of)
-        records = state.records(connection, as_of=None if as_of is None else changeset)
+    # Kept in this process until a changeset is committed (statecache), and read on a
+    # connection of its own: on SQLite a connection that has begun holds the others off.
+    records = state.records(engine, as_of=None if as_of is None else changeset)
+    with engine.connect() as connection:
         hidden: tuple[str, ...] = ()
         stale: set[str] = set()
         if fresh_months is not None and len(records):

@@ -222,7 +222,7 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
 
     Fields edited after it are read back from the first later change's value before.
     """
-    orgs = frame_of(
+    orgs = fast_frame(
         connection,
         select(
             Organisation.id,
@@ -231,6 +231,7 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
             Organisation.acronym,
             Organisation.org_type,
         ),
+        types={"id": pa.int64(), **dict.fromkeys(ORG_COLUMNS, pa.large_string())},
     ).set_index("id")
     if changeset is None or changeset >= latest_changeset(connection):
         return orgs

@@ -183,3 +183,22 @@ def choose(lang: str) -> Boundaries:
             for note in boundaries.notes:
                 st.caption(plain(note.message(lang)))
     return _at(paths, stamps, str(level), crs) if level in LEVELS else boundaries
+
+
+def is_loaded() -> bool:
+    """Whether the page's boundaries come from a boundary file (not the embedded regions)."""
+    return bool(st.session_state.get("boundaries_choice", EMBEDDED) != EMBEDDED)
+
+
+def file_areas(own: Boundaries, lang: str) -> Boundaries:
+    """The file's own areas (no geometry) at the level the user picks among the file's."""
+    levels = own.levels
+    level = st.sidebar.radio(
+        t("file_areas_level", lang),
+        options=levels,
+        index=len(levels) - 1,
+        format_func=lambda lvl: t(f"level_{lvl}", lang),
+        horizontal=True,
+        key=f"file_areas_level_{'_'.join(levels)}",
+    )
+    return at_level(own, str(level))

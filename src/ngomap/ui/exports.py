@@ -13,10 +13,12 @@ import streamlit as st
 
 from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import without_geometry
 from ngomap.export import formats as ex
 from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
 from ngomap.render.staticmap import PAPERS_MM, PrintLayout
+from ngomap.views import VIEWS
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
 # (button label, format, atlas, table)
@@ -33,6 +35,9 @@ _DATA_BUTTONS: Final = (
     ("GeoJSON", "geojson", False, "records"),
     ("GeoPackage", "gpkg", False, "records"),
 )
+
+
+_GEOMETRY_FORMATS: Final = frozenset({"geojson", "gpkg"})
 
 
 def _builder(
@@ -92,17 +97,26 @@ def panel(
         layout = PrintLayout(paper=str(paper), orientation=str(orientation), dpi=int(dpi))
         snap = ex.Snapshot.of(dataset, boundaries, options, lang, population=population)
         map_col, data_col = st.columns(2)
+        drawable = not without_geometry(boundaries)
         with map_col:
             st.markdown(f"**{t('export_map', lang)}**")
-            for label, fmt, atlas, table in _MAP_BUTTONS:
+            if not drawable:  # the file's own areas: tables only
+                st.caption(t("file_areas_exports", lang))
+            for label, fmt, atlas, table in _MAP_BUTTONS if drawable else ():
                 _button(label, snap, fmt, layout, atlas=atlas, table=table)
-            _button(t("export_atlas", lang), snap, "pdf", layout, atlas=True)
+            if drawable:
+                _button(t("export_atlas", lang), snap, "pdf", layout, atlas=True)
         with data_col:
             st.markdown(f"**{t('export_data', lang)}**")
             if options.view == "gaps":  # the ranked gaps table under the map, first
                 gaps = f"CSV — {t('export_view_gaps', lang)}"
                 _button(gaps, snap, "csv", layout, atlas=False, table="view")
+            elif VIEWS[options.view].columns:  # the view's own table (arrivals, departures)
+                own = f"CSV — {t(VIEWS[options.view].label_key, lang)}"
+                _button(own, snap, "csv", layout, atlas=False, table="view")
             for label, fmt, atlas, table in _DATA_BUTTONS:
+                if not drawable and fmt in _GEOMETRY_FORMATS:
+                    continue
                 shown = label
                 if fmt == "csv":
                     which = "export_summary" if table == "summary" else "export_records"

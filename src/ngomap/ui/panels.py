@@ -8,6 +8,8 @@ import streamlit as st
 from ngomap import analysis
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import country_label, records_country
+from ngomap.areas.matching import boundaries_country
 from ngomap.i18n import sector_label, t
 from ngomap.importer.report import rows_sentence
 from ngomap.importer.threew import Dataset
@@ -39,6 +41,24 @@ def counted_apart(
             for code, names in wide.items()
         )
         st.caption(t("area_wide", lang, items=plain(items)))
+    st.caption(presences_line(records, boundaries, options, lang))
+
+
+def presences_line(
+    records: pd.DataFrame, boundaries: Boundaries, options: views.ViewOptions, lang: str
+) -> str:
+    """How the filtered records become the map's presences at its level, in one sentence."""
+    found = analysis.presences_at(records, boundaries, level=options.level, filters=options.filters)
+    return t(
+        "presences_at_level",
+        lang,
+        level=t(f"level_{found.level}", lang).lower(),
+        records=found.records,
+        presences=found.presences,
+        merged=found.merged,
+        area_wide=found.area_wide,
+        national=found.national,
+    )
 
 
 _AREA_NOTE_KINDS = (
@@ -102,6 +122,19 @@ def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -
             value_title=t("count", lang),
         )
         column.altair_chart(chart, width="stretch")
+
+
+def no_geometry(dataset: Dataset, chosen: Boundaries, lang: str) -> None:
+    """Instead of the map: why there is none, and how to add the country's boundaries."""
+    found = records_country(dataset.records)
+    country = country_label(found) if found else "?"
+    st.info(t("file_areas_no_map", lang, country=plain(country)), icon="🗺️")
+    theirs = boundaries_country(chosen)
+    if theirs is not None and found is not None and theirs != found:
+        st.caption(
+            t("file_areas_other", lang, theirs=plain(country_label(theirs)), country=plain(country))
+        )
+    st.markdown(t("file_areas_how", lang))
 
 
 def rows_summary(report: ImportReport, lang: str) -> str:

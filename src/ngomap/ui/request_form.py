@@ -28,7 +28,7 @@ _HIDE_HONEYPOT = "<style>.st-key-request_trap {display: none;}</style>"
 
 
 def _public_entries(engine: Engine) -> tuple[dict[int, dict[str, Any]], dict[int, list[Any]]]:
-    snap = feed.snapshot(engine, role=PUBLIC)
+    snap = feed.snapshot(engine, role=PUBLIC, listed_only=False)  # a partner may ask too
     entries = {org["id"]: org for org in snap.organisations}
     presences: dict[int, list[Any]] = {}
     for row in snap.presences:

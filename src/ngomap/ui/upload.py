@@ -18,6 +18,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.file_areas import OWN_AREAS_SOURCE, boundaries_to_match
 from ngomap.errors import NgomapError
 from ngomap.i18n import t
 from ngomap.importer.options import ImportOptions
@@ -27,7 +28,7 @@ from ngomap.importer.threew import (
     UPLOAD_LIMIT_MB,
     Dataset,
     Table,
-    import_dataset,
+    import_dataset_areas,
     read_table,
 )
 from ngomap.limits import DEFAULT_LIMITS, MB
@@ -59,11 +60,14 @@ def _import(
     column_map: tuple[tuple[str, str], ...],
     accept: bool,
     boundaries_key: str,
-    boundaries: Boundaries,
+    boundaries: Boundaries | None,
     progress: Any = None,
     aliases: tuple[str, bytes] | None = None,
-) -> Dataset:
-    """The import, once per file, mapping, choice, boundaries and alias file, for this session.
+) -> tuple[Dataset, Boundaries]:
+    """The import, once per file, mapping, choice, boundaries and alias file, for this session,
+    and the boundaries it was matched on (``import_dataset_areas``: without ``boundaries``,
+    the file's own codes and names when they are another country's than the embedded
+    regions, as on the command line).
 
     Not st.cache_resource: the progress bar is an element drawn outside the function (a
     cache hit would replay it and fail), and one user's upload is no one else's business.
@@ -83,11 +87,13 @@ def _import(
         alias_key,
         vocab_key,
     )
-    memo: dict[tuple[Any, ...], Dataset] = st.session_state.setdefault(_IMPORTS, {})
+    memo: dict[tuple[Any, ...], tuple[Dataset, Boundaries]] = st.session_state.setdefault(
+        _IMPORTS, {}
+    )
     if key not in memo:
         memo.clear()  # one import kept per session
         memo[key] = run_bounded(
-            import_dataset,
+            import_dataset_areas,
             data,
             name,
             name=name,
@@ -246,17 +252,39 @@ def dataset_or_sample(
     details: DeltaGenerator | None = None,
     summary: DeltaGenerator | None = None,
 ) -> Dataset:
-    """The user's uploaded data when there is one (imported and reported), else ``sample``.
+    """The user's uploaded data when there is one (imported and reported), else ``sample``."""
+    dataset, _own = dataset_and_areas(
+        sample, boundaries, lang, aliases=aliases, details=details, summary=summary
+    )
+    return dataset
 
-    The import's preview, column mapping and report go to ``details`` (the page's import
-    tab); ``summary`` (above the map) gets one line: what was kept, and where the report is.
+
+def dataset_and_areas(
+    sample: Dataset,
+    boundaries: Boundaries,
+    lang: str,
+    *,
+    aliases: tuple[str, bytes] | None = None,
+    details: DeltaGenerator | None = None,
+    summary: DeltaGenerator | None = None,
+    loaded: bool = True,
+) -> tuple[Dataset, Boundaries | None]:
+    """The user's uploaded data when there is one (imported and reported), else ``sample``;
+    and the file's own areas (no geometry) when its records were counted on them.
+
+    ``loaded``: ``boundaries`` come from a boundary file; without one (the embedded
+    regions), or when they are another country's than the file's codes, a file whose
+    P-codes are another country's is counted by its own codes and names at every level it
+    has. The import's preview, column mapping and report go to ``details`` (the page's
+    import tab); ``summary`` (above the map) gets one line: what was kept, and where the
+    report is.
     """
     details = details if details is not None else st.container()
     summary = summary if summary is not None else st.container()
     upload = st.session_state.get(UPLOAD_KEY)
     if not upload:
         details.caption(t("upload_none", lang))
-        return sample
+        return sample, None
     name, data = str(upload["name"]), bytes(upload["data"])
     with details:
         try:
@@ -264,8 +292,14 @@ def dataset_or_sample(
         except NgomapError as error:
             st.error(plain(error.message(lang)))
             summary.error(t("upload_failed_line", lang, name=plain(name)))
-            return sample
+            return sample, None
         column_map = _mapping(table, lang)
+        mapping = {**table.mapping, **column_map}
+        matched_on = boundaries_to_match(
+            {field: table.column(header) for header, field in mapping.items()},
+            boundaries,
+            loaded=loaded,
+        )
         accept = st.checkbox(
             t("upload_accept", lang), key="upload_accept", help=t("upload_accept_help", lang)
         )
@@ -277,13 +311,13 @@ def dataset_or_sample(
             )
 
         try:
-            dataset = _import(
+            dataset, used = _import(
                 data,
                 name,
-                tuple(sorted({**table.mapping, **column_map}.items())),
+                tuple(sorted(mapping.items())),
                 bool(accept),
-                boundaries.fingerprint,
-                boundaries,
+                matched_on.fingerprint if matched_on is not None else "",
+                matched_on,
                 progress,
                 aliases,
             )
@@ -291,7 +325,7 @@ def dataset_or_sample(
             bar.empty()
             st.error(plain(error.message(lang)))
             summary.error(t("upload_failed_line", lang, name=plain(name)))
-            return sample
+            return sample, None
         bar.empty()
         dataset = _provenance(dataset, lang)
         if aliases is not None:
@@ -313,12 +347,12 @@ def dataset_or_sample(
     line = t("upload_summary_line", lang, name=plain(name), rows=rows_summary(dataset.report, lang))
     if not dataset.report.usable:
         summary.warning(t("upload_unusable", lang))
-        return sample
+        return sample, None
     if s.SECTOR not in dataset.records:
         summary.caption(line)
-        return sample
+        return sample, None
     summary.caption(line)
-    return dataset
+    return dataset, used if used.source == OWN_AREAS_SOURCE else None
 
 
 def current() -> dict[str, Any] | None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from ngomap.areas.boundaries import Boundaries
-from ngomap.areas.population import Population, read_population
+from ngomap.areas.population import Population
 from ngomap.errors import NgomapError
 from ngomap.i18n import DEFAULT_LANGUAGE, LANGUAGE_NAMES, LANGUAGES, t
+from ngomap.importer.population import read_population
 from ngomap.schema import Problem
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded
