@@ -33,6 +33,7 @@ GROUPS: Final = (
     ("export", "benchmarks.export_bench"),
     ("html", "benchmarks.html_export_bench"),
     ("browser", "benchmarks.browser_bench"),
+    ("stages", "benchmarks.app_stages_bench"),
     ("registry", "benchmarks.registry_bench"),
     ("requests", "benchmarks.requests_bench"),
 )
