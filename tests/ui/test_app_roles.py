@@ -93,7 +93,7 @@ def test_every_action_the_page_asks_follows_the_role(registry: Engine) -> None:
     assert not at.exception
     local = _rights(at)  # no account: the single local editor, who also reviews
     assert local == {*EDITORS, "review"}
-    assert "éditeur local de ce poste" in at.sidebar.info[0].value
+    assert any("éditeur local de ce poste" in c.value for c in at.sidebar.caption)
     _accounts(registry)
     at = AppTest.from_function(_rights_page, default_timeout=60).run()
     assert _rights(at) == set(EVERYONE)  # a public visitor

@@ -86,7 +86,8 @@ def person(lang: str) -> Person:
     """The person at the page, signing in from the sidebar when accounts exist."""
     registry = engine()
     if ac.auth_mode(registry) == ac.OPEN:
-        st.sidebar.info(t("open_mode", lang))
+        # One short line, the rest on hover: at 1366x768 the view and its filters come first.
+        st.sidebar.caption(t("open_mode_short", lang), help=t("open_mode", lang))
         return LOCAL_EDITOR  # one person keeps the registry: edits, and reviews the requests
     signed = st.session_state.get("account")
     if isinstance(signed, Person):
