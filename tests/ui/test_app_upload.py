@@ -206,8 +206,9 @@ def test_data_without_sectors_say_so_instead_of_an_empty_filter() -> None:
 def test_after_an_upload_the_map_comes_first_and_the_import_has_its_tab() -> None:
     at = run_with(CSV, "partenaires.csv")
     assert not at.exception, at.exception
-    map_tab, import_tab = at.tabs
+    map_tab, import_tab, edit_tab = at.tabs  # the local editor also has the edit tab
     assert map_tab.label == "Carte"
+    assert edit_tab.label == "Modifier"
     assert import_tab.label.replace("\\", "") == "Import : partenaires.csv"  # markdown-escaped
     line = " ".join(c.value for c in map_tab.caption).replace("\\", "")
     assert "Vos données : partenaires.csv — 4 lignes lues" in line
