@@ -47,7 +47,8 @@ USERS: Final = 20
 QUICK_USERS: Final = 4
 UPLOADERS: Final = 5
 MEMORY_BUDGET_MB: Final = 6_000  # the server and its workers, together
-TIMEOUT_MS: Final = 300_000
+DEFAULT_TIMEOUT_S: Final = 300.0
+TIMEOUT_MS = int(DEFAULT_TIMEOUT_S * 1000)  # per step of a session; --timeout changes it
 REGIONS: Final = 9
 HOSTILE_NAME: Final = "bombe.xlsx"
 
@@ -395,7 +396,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.load_bench", description=__doc__)
     parser.add_argument("--users", type=int, default=USERS)
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON")
+    parser.add_argument(
+        "--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds a step may take"
+    )
     args = parser.parse_args(argv)
+    global TIMEOUT_MS  # the steps read it; one run per process
+    TIMEOUT_MS = int(args.timeout * 1000)
     result = measure(args.users)
     summary = result.summary()
     text = json.dumps(summary, indent=1, ensure_ascii=False)

@@ -66,10 +66,35 @@ def _texts(node: ast.AST) -> int:
     return sum(isinstance(c, ast.Constant | ast.JoinedStr) for c in ast.iter_child_nodes(node))
 
 
+def _on_language(test: ast.expr) -> bool:
+    """``lang == "fr"``, ``fr`` or ``french``: a branch on the language."""
+    if isinstance(test, ast.Name):
+        return test.id in {"fr", "french"}
+    return isinstance(test, ast.Compare) and any(
+        isinstance(c, ast.Constant) and c.value in {"fr", "en"}
+        for c in [test.left, *test.comparators]
+    )
+
+
+def _french_text(nodes: list[ast.stmt] | ast.expr) -> bool:
+    found = []
+    for top in nodes if isinstance(nodes, list) else [nodes]:
+        for node in ast.walk(top):
+            found.extend(_strings(node))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.append(str(node.value))
+    return any(_FRENCH.search(s) and " " in s.strip() and len(s) > 8 for s in found)
+
+
 def inline_pairs(source: str) -> list[int]:
-    """Lines of ``source`` where one call, tuple, list or dict holds English and French text."""
+    """Lines of ``source`` where one call, tuple, list or dict holds English and French text,
+    or where a branch on the language holds French text (its English twin beside it)."""
     lines = []
     for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.If | ast.IfExp) and _on_language(node.test):
+            if _french_text(node.body) or _french_text(node.orelse):
+                lines.append(node.lineno)
+            continue
         if isinstance(node, ast.Call | ast.Tuple | ast.List | ast.Dict):
             found = _strings(node)
             french = [s for s in found if _FRENCH.search(s)]
@@ -84,7 +109,10 @@ def test_the_pair_finder_finds_the_shapes_code_used_to_hold() -> None:
     assert inline_pairs('raise Error(f"{x} is empty.", f"{x} est vide.")')
     assert inline_pairs('log.add(rows, en="No area given.", fr="Aucune zone indiquée.")')
     assert inline_pairs('WORDS = {"a": ("empty cell: give it", "cellule vide : indiquez-la")}')
+    assert inline_pairs('x = "Tout le pays, partout" if lang == "fr" else "Nationwide, all"')
+    assert inline_pairs('if fr:\n    return "Rien à compter ici"\nreturn "Nothing to count"')
     assert not inline_pairs('raise Error(*pair(Msg.X, name="Kidal"), "Mopti region")')
+    assert not inline_pairs('fmt = "DD/MM/YYYY" if lang == "fr" else "YYYY-MM-DD"')
 
 
 def test_no_french_english_pair_is_left_inline() -> None:

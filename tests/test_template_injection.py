@@ -102,9 +102,9 @@ def zones_snapshot(dataset: Dataset, boundaries: Boundaries) -> ex.Snapshot:
 
 def attribution(script: str) -> str:
     """The credit line the map's legend element adds to Leaflet's attribution."""
-    found = re.search(r"addAttribution\((\".*?\")\);", script)
-    assert found is not None
-    return html.unescape(json.loads(found.group(1)))
+    found = re.findall(r"addAttribution\((\".*?\")\);", script)  # the basemap's, then ours
+    assert found
+    return " | ".join(html.unescape(json.loads(credit)) for credit in found)
 
 
 def legend_title(script: str) -> str:

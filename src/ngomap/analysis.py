@@ -11,6 +11,7 @@ import pandas as pd
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
+from ngomap.messages import Msg, text
 
 AREA_NAME = "area_name"
 LEVEL = "level"
@@ -253,7 +254,7 @@ def summary(
     if not national.empty:
         nat = national.groupby(s.SECTOR)[s.ORG_NAME].agg(_names).reset_index()
         nat[s.AREA_CODE] = ""
-        nat[AREA_NAME] = "Tout le pays" if lang == "fr" else "Nationwide"
+        nat[AREA_NAME] = text(Msg.ANALYSIS_NATIONWIDE, lang)
         nat[LEVEL] = NATIONAL_LEVEL
         parts.append(nat)
     columns = [s.AREA_CODE, AREA_NAME, LEVEL, s.SECTOR, ACTORS, ORGANISATIONS]

@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ngomap import analysis, vocab
+from ngomap import analysis, messages, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
@@ -28,6 +28,7 @@ from ngomap.errors import NgomapError
 from ngomap.importer.report import kinds_frame, rows_sentence
 from ngomap.importer.threew import UPLOAD_LIMIT_MB, Dataset, import_dataset_areas, load_sample
 from ngomap.importer.validate import ImportReport
+from ngomap.messages import Msg
 from ngomap.normalise import norm_text
 from ngomap.registry.cli import app as registry_app
 from ngomap.registry.setup import read_registry as registry_view
@@ -252,28 +253,18 @@ def _nothing_counted(
     lang: str,
 ) -> str | None:
     """One sentence when nothing can be counted (every row left out, a filter empty)."""
-    fr = lang == "fr"
     if records.empty:
         foreign = report.by_kind("area.other_country")
         if foreign:
             return foreign[0].message(lang)
-        if fr:
-            return (
-                f"Rien à compter : les {report.rows_read} lignes de {report.source} ont été "
-                f"écartées (voir ngomap validate)."
-            )
-        return (
-            f"Nothing to count: all {report.rows_read} rows of {report.source} were left out "
-            "(see ngomap validate)."
+        return messages.text(
+            Msg.CLI_NOTHING_TO_COUNT, lang, rows=report.rows_read, source=report.source
         )
     if sectors and not records[s.SECTOR].isin(sectors).any():
         present = ", ".join(sorted({str(v) for v in records[s.SECTOR]} - {""})) or "-"
-        if fr:
-            return (
-                f"Aucune ligne dans le(s) secteur(s) {', '.join(sectors)} ; secteurs du "
-                f"fichier : {present}."
-            )
-        return f"No record in sector(s) {', '.join(sectors)}; the file's sectors: {present}."
+        return messages.text(
+            Msg.CLI_NO_RECORD_IN_SECTORS, lang, sectors=", ".join(sectors), present=present
+        )
     return None
 
 
@@ -333,11 +324,7 @@ def summary(
         raise typer.Exit(1) from exc
     empty = _nothing_counted(records, report, codes, lang)
     if empty is None and table.empty:
-        empty = (
-            f"Aucune ligne au niveau {level or bounds.level} : essayez un niveau plus large."
-            if lang == "fr"
-            else f"No record at level {level or bounds.level}: try a coarser --level."
-        )
+        empty = messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level or bounds.level)
     if empty is not None:
         typer.echo(empty, err=True)
         raise typer.Exit(1)
@@ -400,15 +387,15 @@ def validate(
         typer.echo(f"  {rows_sentence(report, lang)}")
         for line in kinds_frame(report, lang).itertuples(index=False, name=None):
             kind, severity, rows, cases, example = line
-            words = (
-                ("lignes", "cas", "tout le fichier", "p. ex.")
-                if lang == "fr"
-                else ("rows", "cases", "the whole file", "e.g.")
+            where = (
+                messages.text(Msg.CLI_ROWS, lang, rows=rows)
+                if pd.notna(rows)
+                else messages.text(Msg.CLI_WHOLE_FILE, lang)
             )
-            where = f"{rows} {words[0]}" if pd.notna(rows) else words[2]
-            typer.echo(f"  {kind} ({severity}): {where}, {cases} {words[1]}")
+            counted = messages.text(Msg.CLI_CASES, lang, cases=cases)
+            typer.echo(f"  {kind} ({severity}): {where}, {counted}")
             if pd.notna(rows) and not details:
-                typer.echo(f"      {words[3]} {example}")
+                typer.echo(f"      {messages.text(Msg.CLI_FOR_EXAMPLE, lang, example=example)}")
         for problem in report.problems:
             if not details and problem.row is not None:
                 continue  # about rows: summed up above, listed with --details

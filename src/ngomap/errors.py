@@ -7,7 +7,8 @@ class NgomapError(Exception):
     """A problem the user can fix (a bad file, an unknown code, a wrong option).
 
     The message is one or two sentences saying what is wrong and what to do, in English
-    (``str(error)``) and in French (``error.message("fr")``).
+    (``str(error)``) and in French (``error.message("fr")``), taken from the catalogue:
+    ``InputFileError(*messages.pair(Msg.X, name=...))``.
     """
 
     def __init__(self, en: str, fr: str | None = None) -> None:

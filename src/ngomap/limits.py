@@ -278,7 +278,7 @@ def check_workbook(data: bytes, name: str, limits: Limits = DEFAULT_LIMITS) -> N
         ValueError,
     ) as exc:
         raise InputFileError(
-            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_PART, name=name, name2=type(exc).__name__),
+            *pair(Msg.LIMITS_WORKBOOK_DAMAGED_PART, name=name, error=type(exc).__name__),
         ) from exc
 
 

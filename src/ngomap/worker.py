@@ -302,6 +302,28 @@ def close_spares() -> None:
 atexit.register(close_spares)  # no worker, nor its pipes, outlives the server
 
 
+def _slots() -> int:
+    """How many imports may run at once: $NGOMAP_WORKERS, else what the memory allows.
+
+    Each worker may use ``worker_memory_bytes``; together they stay within 60 % of the
+    machine's memory (and one per core), so that many users uploading at once, or many
+    hostile files, cannot take the server's memory: the others wait for a slot.
+    """
+    given = os.environ.get("NGOMAP_WORKERS", "")
+    if given.isdigit() and int(given) > 0:
+        return int(given)
+    try:
+        total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError):
+        total = 8_000 * MB
+    fits = int(total * 0.6) // DEFAULT_LIMITS.worker_memory_bytes
+    return max(1, min(os.cpu_count() or 1, fits))
+
+
+SLOTS: Final = _slots()
+_RUNNING = threading.BoundedSemaphore(SLOTS)
+
+
 def run_bounded(
     function: Callable[..., T],
     *args: Any,
@@ -316,11 +338,17 @@ def run_bounded(
     ``name`` is the file's name for the messages; ``progress`` is called here with the
     worker's progress (and given to ``function`` as its ``progress`` keyword).
     """
-    worker = _take(limits.worker_memory_bytes)
+    if not _RUNNING.acquire(timeout=limits.worker_seconds):  # every slot taken all along
+        found = refusal("busy", name=name, slots=SLOTS, limit=f"{limits.worker_seconds:.0f}")
+        raise ResourceLimitError(found.en, found.fr, what="busy")
     try:
-        return worker.run(function, args, kwargs, name=name, limits=limits, progress=progress)
+        worker = _take(limits.worker_memory_bytes)
+        try:
+            return worker.run(function, args, kwargs, name=name, limits=limits, progress=progress)
+        finally:
+            worker.close()
     finally:
-        worker.close()
+        _RUNNING.release()
 
 
 def _over(what: str, name: str, limits: Limits) -> ResourceLimitError:

@@ -11,6 +11,7 @@ from area_helpers import topology_features
 from helpers import map_properties
 
 from ngomap import analysis as a
+from ngomap.areas.basemap import countries
 from ngomap.areas.files import load_boundaries
 from ngomap.areas.geometry import grid_decimals, light_areas
 from ngomap.export import formats as e
@@ -36,6 +37,15 @@ def test_leaflet_goes_in_as_text_that_cannot_close_its_element() -> None:
     assert "sourceMappingURL" not in block
 
 
+def test_the_basemap_is_natural_earth_around_mali() -> None:
+    data = countries()
+    names = {f["properties"]["name"] for f in data["features"]}
+    assert {"Mali", "Niger", "Burkina Faso", "Senegal", "Algeria", "Mauritania"} <= names
+    assert "Natural Earth" in data["source"]
+    for feature in data["features"]:
+        assert shapely.geometry.shape(feature["geometry"]).is_valid, feature["properties"]
+
+
 def test_communes_export_under_350_kb_and_true_to_the_page(shared_data: Path) -> None:
     boundaries = load_boundaries([shared_data / ADM3], level="adm3")
     snap = e.Snapshot.of(load_sample(boundaries), boundaries, a.ViewOptions(level="adm3"), "fr")
@@ -44,7 +54,10 @@ def test_communes_export_under_350_kb_and_true_to_the_page(shared_data: Path) ->
     properties = map_properties(page)
     assert properties is not None
     assert len(properties) == len(boundaries.level_areas("adm3"))
-    assert {"code", "name", "count", "names", "color", "no_data"} <= set(properties[0])
+    assert {"name", "count", "color", "no_data"} <= set(properties[0])
+    assert "code" not in properties[0]  # no click to answer offline
+    assert "ngomapBasemap" in page  # the neighbouring countries, under the areas
+    assert '"name":"Burkina Faso"' in page
     found = re.search(r"ngomapTopoFeatures\((\{\"type\":\"Topology\".*?\}), \"areas\"\)", page)
     assert found is not None
     drawn = topology_features(json.loads(found.group(1)))

@@ -128,6 +128,16 @@ def test_an_organisations_entry_as_each_role_sees_it(db_url: str) -> None:
     engine = _registry(db_url)
     eau = profile.find_by_key(engine, "eau pour tous")
     assert eau is not None
+    sent = rq.submit(
+        engine,
+        rq.RequestForm(
+            profile={"name": "Eau Pour Tous"},
+            presences=[rq.PresenceAsk("WSH", "", "DIRECT")],
+            contact={"name": "Moussa", "email": "moussa@ept.example"},
+            organisation_id=eau,
+        ),
+        session="s",
+    )
     assert profile.find_by_key(engine, "nobody") is None
     seen = profile.entry(engine, eau, role=ac.VIEWER)
     assert "contacts_staff" not in seen.fields  # staff-only, never to a viewer
@@ -139,3 +149,6 @@ def test_an_organisations_entry_as_each_role_sees_it(db_url: str) -> None:
     assert staff.edits == 1
     assert seen.edits == 0
     assert staff.listed_since == date(2024, 3, 31)
+    assert staff.requests == seen.requests == 1  # counted for all, shown to staff only
+    assert sent.reference in staff.latest.to_string()
+    assert sent.reference not in seen.latest.to_string()

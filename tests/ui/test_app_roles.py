@@ -183,7 +183,7 @@ def test_the_public_directory_searches_and_shows_public_fields_only(registry: En
     assert not at.exception, at.exception
     assert at.title[0].value == "Annuaire des organisations"
     table = at.dataframe[0].value
-    assert len(table) == 80  # the sample's organisations
+    assert len(table) == len(dr.build(registry).table) > 0  # every listed organisation
     assert list(table.columns) == [
         "Nom",
         "Sigle",

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 
@@ -206,8 +207,43 @@ def test_a_viewer_subscribes_and_staff_see_the_entries_to_confirm() -> None:
     listed = _table(at, "Active")
     assert listed is not None
     assert listed.iloc[0].tolist() == ["awa@bureau.example", "Area C1", "all", True]
+    at.button(key="advise_unsub").click()
+    at.run()
+    listed = _table(at, "Active")
+    assert listed is not None
+    assert listed.iloc[0].tolist() == ["awa@bureau.example", "Area C1", "all", False]
     staff = _run("en", role="editor")
     assert "Entries to confirm: reminders" in [e.label for e in staff.expander]
     due = _table(staff, "Last confirmed")
-    assert due is not None  # the sample's organisations, confirmed today: none due
-    assert due.empty
+    assert due is not None
+    # The sample's organisations were confirmed today by its round: not due. Local partners
+    # the round created (named by others, never confirmed, no address) are.
+    assert "Savons et Sourires" not in due["Organisation"].tolist()
+    assert set(due["Last confirmed"]) <= {"—"}
+
+
+def test_the_page_sends_the_digests_of_a_new_round(monkeypatch: pytest.MonkeyPatch) -> None:
+    from connect_fixtures import people
+    from smtp_inbox import smtp_inbox
+
+    from ngomap.advise import subscribe
+    from ngomap.advise.notify import Subscription
+    from ngomap.registry.rounds import RoundInfo, apply_round
+    from ngomap.registry.setup import ready_engine
+
+    engine = ready_engine(None)
+    everyone = people()
+    before = everyone.loc[everyone["org_name"] != "Gamma"]
+    apply_round(engine, before, RoundInfo(file_name="mars.csv", sha256="0" * 64, by="t"))
+    subscribe.subscribe(engine, Subscription("awa@bureau.example", ("C1",), (), lang="en"))
+    apply_round(engine, everyone, RoundInfo(file_name="septembre.csv", sha256="1" * 64, by="t"))
+    with smtp_inbox() as inbox:
+        monkeypatch.setenv("NGOMAP_SMTP_HOST", "127.0.0.1")
+        monkeypatch.setenv("NGOMAP_SMTP_PORT", str(inbox.port))
+        monkeypatch.setenv("NGOMAP_SMTP_FROM", "ngomap@bureau.example")
+        at = _run("en")
+        at.run()  # a second run sends nothing more
+        assert not at.exception, at.exception
+        (body,) = inbox.bodies()
+    assert "Arrival: Gamma" in body
+    assert "septembre.csv" in body

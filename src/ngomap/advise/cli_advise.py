@@ -11,6 +11,7 @@ from typing import Annotated
 import typer
 
 from ngomap.errors import NgomapError
+from ngomap.messages import Msg, pair, text
 
 DbOpt = Annotated[
     str | None,
@@ -61,17 +62,9 @@ def notify(
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
-    if lang == "fr":
-        typer.echo(f"{done.made} résumé(s) faits, {done.sent} envoyé(s).")
-    else:
-        typer.echo(f"{done.made} digest(s) made, {done.sent} sent.")
+    typer.echo(text(Msg.CLI_ADVISE_DIGESTS_MADE, lang, made=done.made, sent=done.sent))
     if done.unsent:
-        typer.echo(
-            f"{done.unsent} résumé(s) gardés sans envoi : aucun serveur SMTP ($NGOMAP_SMTP_HOST)."
-            if lang == "fr"
-            else f"{done.unsent} digest(s) kept, not sent: no SMTP server ($NGOMAP_SMTP_HOST).",
-            err=True,
-        )
+        typer.echo(text(Msg.CLI_ADVISE_DIGESTS_UNSENT, lang, unsent=done.unsent), err=True)
 
 
 def remind(
@@ -115,8 +108,7 @@ def remind(
         settings = SmtpSettings.from_env()
         if settings is None:
             raise NgomapError(
-                "No SMTP server: set NGOMAP_SMTP_HOST and NGOMAP_SMTP_FROM.",
-                "Aucun serveur SMTP : définissez NGOMAP_SMTP_HOST et NGOMAP_SMTP_FROM.",
+                *pair(Msg.CLI_ADVISE_NO_SMTP_SERVER),
             )
         done = rm.remind(
             engine, settings, base_url=base_url, by=by or current_user(), months=months, lang=lang
@@ -124,8 +116,6 @@ def remind(
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
-    typer.echo(
-        f"{done.sent} rappel(s) envoyé(s)." if lang == "fr" else f"{done.sent} reminder(s) sent."
-    )
+    typer.echo(text(Msg.CLI_ADVISE_REMINDERS_SENT, lang, sent=done.sent))
     for name in done.without_address:
-        typer.echo(f"Sans adresse : {name}" if lang == "fr" else f"No address: {name}", err=True)
+        typer.echo(text(Msg.CLI_ADVISE_NO_ADDRESS, lang, name=name), err=True)

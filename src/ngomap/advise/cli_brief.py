@@ -136,7 +136,7 @@ def _brief_bytes(
         records, report = read_3w(data, boundaries=bounds)
         if not report.usable:
             raise InputFileError(
-                *pair(Msg.CLI_BRIEF_CANNOT_USED_RUN, data=data.name, data2=data),
+                *pair(Msg.CLI_BRIEF_DATA_UNUSABLE, data=data.name, path=data),
             )
         source = name = data.name
     if previous is not None:

@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import Engine, insert, or_, select, update
 
 from ngomap.advise.connect import Introduction
+from ngomap.messages import Msg, Text, pair
 from ngomap.normalise import clean_text
 from ngomap.registry.advice_models import IntroductionRow
 from ngomap.registry.db import RegistryError
@@ -42,12 +43,11 @@ class Party:
     name: str
 
 
-def _text(value: str, limit: int, what: tuple[str, str]) -> str:
+def _text(value: str, limit: int, what: Msg) -> str:
     text = clean_text(value) if "\n" not in value else value.strip()
     if len(text) > limit:
         raise RegistryError(
-            f"The {what[0]} is {len(text)} characters long; at most {limit}.",
-            f"{what[1]} fait {len(text)} caractères ; {limit} au plus.",
+            *pair(Msg.LOG_TOO_LONG, what=Text(what), length=len(text), limit=limit),
         )
     return text
 
@@ -64,10 +64,9 @@ def record(
     """Log that ``first`` and ``second`` were put in touch; the entry's id."""
     if not first.key or not second.key or first.key == second.key:
         raise RegistryError(
-            "An introduction needs two different organisations.",
-            "Une mise en relation demande deux organisations différentes.",
+            *pair(Msg.LOG_INTRODUCTION_NEEDS_TWO),
         )
-    chosen = _text(note, NOTE_LIMIT, ("note", "La note"))
+    chosen = _text(note, NOTE_LIMIT, Msg.LOG_NOTE)
     with engine.begin() as connection:
         ids = dict(
             connection.execute(
@@ -100,7 +99,7 @@ def set_outcome(
     engine: Engine, entry: int, outcome: str, *, by: str, at: datetime | None = None
 ) -> None:
     """Write (or rewrite) what came of introduction ``entry``."""
-    chosen = _text(outcome, OUTCOME_LIMIT, ("outcome", "Le résultat"))
+    chosen = _text(outcome, OUTCOME_LIMIT, Msg.LOG_OUTCOME)
     with engine.begin() as connection:
         done = connection.execute(
             update(IntroductionRow)
@@ -108,9 +107,7 @@ def set_outcome(
             .values(outcome=chosen, outcome_at=at or datetime.now(UTC), outcome_by=by or "—")
         )
         if not done.rowcount:
-            raise RegistryError(
-                f"There is no introduction {entry}.", f"Il n'y a pas de mise en relation {entry}."
-            )
+            raise RegistryError(*pair(Msg.LOG_THERE_NO_INTRODUCTION, entry=entry))
 
 
 def listing(engine: Engine, *, organisation: str | None = None) -> pd.DataFrame:

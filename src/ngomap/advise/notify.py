@@ -48,7 +48,7 @@ class Subscription:
             )
         if not self.areas:
             raise NgomapError(
-                *pair(Msg.NOTIFY_SUBSCRIPTION_NEEDS_AT),
+                *pair(Msg.NOTIFY_SUBSCRIPTION_NEEDS_AREA),
             )
 
 
@@ -168,6 +168,6 @@ def send_messages(
                 server.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise NgomapError(
-            *pair(Msg.NOTIFY_MAIL_SERVER_DID, host=settings.host, port=settings.port, exc=exc),
+            *pair(Msg.NOTIFY_MAIL_SERVER_REFUSED, host=settings.host, port=settings.port, exc=exc),
         ) from exc
     return len(messages)

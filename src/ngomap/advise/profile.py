@@ -87,7 +87,10 @@ def entry(engine: Engine, organisation_id: int, *, role: str) -> Entry:
     if not ac.can(role, "staff_fields"):  # a staff-only field's changes are staff-only too
         events = events.loc[~events["field"].isin(list(ac.STAFF_FIELDS))]
     what = events["what"].astype(str)
-    latest = events.assign(_at=pd.to_datetime(events["at"], utc=True, errors="coerce"))
+    shown_events = events
+    if not ac.can(role, "staff_fields"):  # request references and notes are the staff's
+        shown_events = events.loc[~what.str.startswith("request")]
+    latest = shown_events.assign(_at=pd.to_datetime(shown_events["at"], utc=True, errors="coerce"))
     latest = latest.sort_values("_at", ascending=False, kind="stable").head(LATEST)
     return Entry(
         id=organisation_id,

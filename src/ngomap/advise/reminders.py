@@ -24,6 +24,7 @@ from sqlalchemy import Engine, func, insert, select
 from ngomap.advise.introduce import one_line, plain_address
 from ngomap.advise.notify import SmtpSettings, send_messages
 from ngomap.i18n import t
+from ngomap.messages import Msg, pair
 from ngomap.registry.access_models import ListingRequest
 from ngomap.registry.advice_models import ReminderRow
 from ngomap.registry.db import RegistryError
@@ -49,8 +50,7 @@ def request_link(base_url: str, organisation_id: int) -> str:
     parts = urlsplit(base_url.strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise RegistryError(
-            f"'{base_url}' is not the page's address (https://ngomap.example/).",
-            f"« {base_url} » n'est pas l'adresse de la page (https://ngomap.example/).",
+            *pair(Msg.REMINDERS_NOT_PAGE_ADDRESS, base_url=base_url),
         )
     base = base_url.strip().split("?")[0].split("#")[0]
     return f"{base}?{urlencode({'page': 'request', 'org': organisation_id})}"

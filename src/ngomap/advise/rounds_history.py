@@ -15,6 +15,7 @@ import pandas as pd
 from sqlalchemy import Connection, Engine
 
 from ngomap.advise.changes import TwoRounds
+from ngomap.messages import Msg, pair
 from ngomap.registry import state
 from ngomap.registry.db import RegistryError
 
@@ -58,8 +59,7 @@ def of_round(engine: Engine, round_id: int) -> TwoRounds:
         marks = {m.id: m for m in live_rounds(connection)}
         if round_id not in marks:
             raise RegistryError(
-                f"There is no round {round_id} in force: `ngomap registry rounds` lists them.",
-                f"Il n'y a pas de tour {round_id} en vigueur : `ngomap registry rounds` les liste.",
+                *pair(Msg.ROUNDS_HISTORY_THERE_NO_ROUND, round_id=round_id),
             )
         mark = marks[round_id]
         before = _at(connection, mark.changeset - 1)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from ngomap.advise import rounds_history
 from ngomap.advise.notify import Digest, SmtpSettings, Subscription, digests, send
 from ngomap.areas.boundaries import Boundaries
+from ngomap.messages import Msg, pair
 from ngomap.registry.advice_models import DigestRow, SubscriptionRow
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import Round
@@ -48,8 +49,7 @@ def subscribe(
         unknown = [code for code in subscription.areas if code not in boundaries.areas.index]
         if unknown:
             raise RegistryError(
-                f"Unknown areas: {', '.join(unknown)} (use P-codes of the boundaries).",
-                f"Zones inconnues : {', '.join(unknown)} (utilisez les P-codes des limites).",
+                *pair(Msg.SUBSCRIBE_UNKNOWN_AREAS_USE, unknown=", ".join(unknown)),
             )
     with engine.begin() as connection:
         return _scalar_int(
@@ -79,8 +79,7 @@ def unsubscribe(engine: Engine, subscription_id: int) -> None:
         )
     if not done.rowcount:
         raise RegistryError(
-            f"There is no subscription {subscription_id}.",
-            f"Il n'y a pas d'abonnement {subscription_id}.",
+            *pair(Msg.SUBSCRIBE_THERE_NO_SUBSCRIPTION, subscription_id=subscription_id),
         )
 
 

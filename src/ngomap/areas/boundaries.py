@@ -238,7 +238,7 @@ def embedded_regions() -> Boundaries:
     except Exception as exc:  # a broken installation, not a user's file
         raise BoundaryError(
             *pair(
-                Msg.BOUNDARIES_EMBEDDED_BOUNDARIES_CANNOT,
+                Msg.BOUNDARIES_EMBEDDED_UNREADABLE,
                 embedded_regions=EMBEDDED_REGIONS,
                 exc=exc,
             ),

@@ -80,7 +80,7 @@ def other_country(columns: Mapping[str, Coded], boundaries: Boundaries) -> tuple
 def other_country_sentence(theirs: str, file_country: str) -> tuple[str, str]:
     """The one sentence said when a file's codes are not the boundaries' country's."""
     b, f = country_label(theirs), country_label(file_country)
-    return pair(Msg.FILE_AREAS_THESE_BOUNDARIES_FILE, b=b, f=f, file_country=file_country)
+    return pair(Msg.AREA_OTHER_COUNTRY_SENTENCE, theirs=b, ours=f, file_country=file_country)
 
 
 def areas_from_columns(

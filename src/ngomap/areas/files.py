@@ -758,7 +758,7 @@ def read_boundaries(
                         Msg.FILES_TWO_LAYERS_GIVE,
                         level=read.level,
                         source=layers[read.level].source,
-                        source2=read.source,
+                        other=read.source,
                     ),
                 )
             layers[read.level] = read
@@ -824,7 +824,9 @@ def read_boundaries(
     map_level = level or present[-1]
     if map_level not in present:
         raise BoundaryError(
-            *pair(Msg.FILES_THESE_BOUNDARIES_NOT, present=", ".join(present), map_level=map_level),
+            *pair(
+                Msg.FILES_LEVEL_MISSING_GIVE_FILE, present=", ".join(present), map_level=map_level
+            ),
         )
     conventions = sorted({lay.convention for lay in layers.values() if lay.convention})
     versions = sorted({lay.version for lay in layers.values() if lay.version})
@@ -915,8 +917,6 @@ def at_level(boundaries: Boundaries, level: str | None) -> Boundaries:
         return boundaries
     if level not in boundaries.levels:
         raise BoundaryError(
-            *pair(
-                Msg.FILES_THESE_BOUNDARIES_NOT_2, levels=", ".join(boundaries.levels), level=level
-            ),
+            *pair(Msg.FILES_LEVEL_MISSING, levels=", ".join(boundaries.levels), level=level),
         )
     return replace(boundaries, level=level, cache=boundaries.cache)

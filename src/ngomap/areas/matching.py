@@ -326,7 +326,7 @@ class AreaMatcher:
                         code_field,
                         value,
                         *pair(
-                            Msg.MATCHING_CODE_NOT_BOUNDARIES_2,
+                            Msg.MATCHING_CODE_UNKNOWN_ROW_LEFT_OUT,
                             value=value,
                             source=self.boundaries.source,
                         ),
@@ -369,7 +369,7 @@ class AreaMatcher:
                     code_field,
                     value,
                     *pair(
-                        Msg.MATCHING_CODE_NOT_BOUNDARIES,
+                        Msg.MATCHING_CODE_UNKNOWN_PLACED_BY_OTHERS,
                         value=value,
                         source=self.boundaries.source,
                         best=self._label(best),

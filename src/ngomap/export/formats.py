@@ -219,6 +219,7 @@ def map_html(snap: Snapshot) -> bytes:
         tiles=False,
         decimals=decimals,
         note=(text.source_line, text.disclaimer),
+        codes=False,
     )
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]

@@ -137,7 +137,7 @@ def file_kind(data: bytes, name: str) -> str:
         if _ENCRYPTED_MARK in data:  # a stream name, anywhere in the file
             raise _fail(
                 name,
-                *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD),
+                *pair(Msg.SHEETS_WORKBOOK_PROTECTED_OPEN_IN_EXCEL),
             )
         return "xls"
     if b"\x00" in data[:4096] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -378,7 +378,7 @@ def _open_workbook(data: bytes, name: str) -> CalamineWorkbook:
     except PasswordError as exc:
         raise _fail(
             name,
-            *pair(Msg.SHEETS_WORKBOOK_PROTECTED_PASSWORD_2),
+            *pair(Msg.SHEETS_WORKBOOK_PROTECTED),
         ) from exc
     except (CalamineError, ValueError, OSError, zipfile.BadZipFile) as exc:
         raise _fail(

@@ -326,7 +326,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
                 + 1,
             )
             raise LoginError(
-                *pair(Msg.ACCOUNTS_TOO_MANY_WRONG, minutes=minutes),
+                *pair(Msg.ACCOUNTS_LOCKED_FOR_MORE, minutes=minutes),
             )
         try:
             _hasher.verify(account.password_hash, password)
@@ -339,7 +339,7 @@ def login(engine: Engine, email: str, password: str, *, now: datetime | None = N
             failure: LoginError | None = refused
             if failures >= MAX_FAILURES:
                 failure = LoginError(
-                    *pair(Msg.ACCOUNTS_TOO_MANY_WRONG_2, lock_minutes=LOCK_MINUTES),
+                    *pair(Msg.ACCOUNTS_LOCKED_FOR, lock_minutes=LOCK_MINUTES),
                 )
         else:
             failure = None

@@ -18,6 +18,7 @@ from typing import Any, Final
 import pandas as pd
 from sqlalchemy import Connection, Engine, insert, select, update
 
+from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text
 from ngomap.registry import organisations as orgs
 from ngomap.registry.db import RegistryError
@@ -99,10 +100,11 @@ def _check_presence_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
     unknown = sorted(set(changes) - set(PRESENCE_FIELDS))
     if unknown:
         raise RegistryError(
-            f"A presence's {', '.join(unknown)} cannot be edited; fields: "
-            f"{', '.join(PRESENCE_FIELDS)} (close it and add another to move it).",
-            f"{', '.join(unknown)} d'une présence ne peut pas être modifié ; champs : "
-            f"{', '.join(PRESENCE_FIELDS)} (fermez-la et ajoutez-en une autre pour la déplacer).",
+            *pair(
+                Msg.HAND_EDITS_PRESENCE_CANNOT_EDITED,
+                unknown=", ".join(unknown),
+                presence_fields=", ".join(PRESENCE_FIELDS),
+            ),
         )
     return {name: _text(value) for name, value in changes.items()}
 
@@ -119,7 +121,7 @@ def _new_row(
     organisation_id: int, new: NewPresence, changeset: int, by: str, today: date
 ) -> dict[str, Any]:
     if not clean_text(new.sector):
-        raise RegistryError("A presence needs a sector.", "Une présence a besoin d'un secteur.")
+        raise RegistryError(*pair(Msg.HAND_EDITS_PRESENCE_NEEDS_SECTOR))
     national = new.area_code is None or new.area_code == ""
     row: dict[str, Any] = {col.key: None for col in Presence.__table__.columns if col.key != "id"}
     row |= {
@@ -174,10 +176,11 @@ def save(
             raise _conflict(connection, organisation_id, version)
         if current["merged_into"] is not None:
             raise RegistryError(
-                f"Organisation {organisation_id} was merged into {current['merged_into']}: "
-                "edit that one.",
-                f"L'organisation {organisation_id} a été fusionnée dans "
-                f"{current['merged_into']} : modifiez celle-ci.",
+                *pair(
+                    Msg.HAND_EDITS_ORGANISATION_MERGED_INTO,
+                    organisation_id=organisation_id,
+                    current=current["merged_into"],
+                ),
             )
         edited = {name: v for name, v in values.items() if current[name] != v}
         open_rows = {
@@ -191,10 +194,7 @@ def save(
         for pid in [*close, *changed]:
             if pid not in open_rows:
                 raise RegistryError(
-                    f"Presence {pid} is not one of this organisation's presences in force: "
-                    "reload the organisation.",
-                    f"La présence {pid} n'est pas une présence en cours de cette organisation : "
-                    "rechargez l'organisation.",
+                    *pair(Msg.HAND_EDITS_PRESENCE_NOT_ONE, pid=pid),
                 )
         really = {
             pid: fields
@@ -236,13 +236,11 @@ def revert_edit(engine: Engine, changeset: int, *, by: str = "") -> Reverted:
         ).first()
         if target is None or target.kind != EDIT:
             raise RegistryError(
-                f"There is no hand edit {changeset}.",
-                f"Il n'y a pas de modification à la main {changeset}.",
+                *pair(Msg.HAND_EDITS_THERE_NO_HAND, changeset=changeset),
             )
         if target.reverted_by_id is not None:
             raise RegistryError(
-                f"Edit {changeset} is already reverted.",
-                f"La modification {changeset} est déjà annulée.",
+                *pair(Msg.HAND_EDITS_EDIT_ALREADY_REVERTED, changeset=changeset),
             )
         touched = set(
             connection.scalars(

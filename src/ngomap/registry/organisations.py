@@ -262,7 +262,7 @@ def merge(engine: Engine, keep: int, gone: int, *, by: str = "") -> int:
                     *pair(
                         Msg.ORGANISATIONS_ORGANISATION_ALREADY_MERGED,
                         org=org["id"],
-                        org2=org["merged_into"],
+                        into=org["merged_into"],
                     ),
                 )
         changeset = _new_changeset(

@@ -743,7 +743,7 @@ def decide(
     problems: list[tuple[str, str]] = []
     note = _text(problems, "note", note, NOTE_LIMIT)
     if status == NEEDS_INFO and not note:
-        problems.append(pair(Msg.REQUESTS_SAY_NOTE_WHAT))
+        problems.append(pair(Msg.REQUESTS_SAY_WHAT_IS_MISSING))
     if problems:
         raise RequestError(problems)
     with engine.begin() as connection:

@@ -397,7 +397,7 @@ def _new_changeset(
 
 def _scalar_int(value: Any) -> int:
     if value is None:  # pragma: no cover - an INSERT ... RETURNING always returns
-        raise RegistryError(*pair(Msg.ROUNDS_DATABASE_RETURNED_NO))
+        raise RegistryError(*pair(Msg.ROUNDS_NO_ID_RETURNED))
     return int(value)
 
 

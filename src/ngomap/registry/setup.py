@@ -14,6 +14,7 @@ from ngomap import schema as s
 from ngomap._paths import SAMPLE_FILE
 from ngomap.importer.threew import Dataset
 from ngomap.importer.validate import ImportReport
+from ngomap.messages import Msg, text
 from ngomap.registry import state
 from ngomap.registry.db import engine_for, is_empty, migrate, unreachable
 from ngomap.registry.models import Changeset
@@ -93,10 +94,9 @@ class RegistryView:
     def source(self, lang: str, as_of: str | None = None) -> str:
         """Where the records come from, for a caption: the registry and the point in time."""
         as_of = as_of or self.as_of
-        when = f" {as_of}" if as_of else ""
-        if lang == "fr":
-            return f"Registre ngomap{' au' + when if as_of else ''} ({self.url})"
-        return f"ngomap registry{' as of' + when if as_of else ''} ({self.url})"
+        if as_of:
+            return text(Msg.REGISTRY_SOURCE_AS_OF, lang, as_of=as_of, url=self.url)
+        return text(Msg.REGISTRY_SOURCE, lang, url=self.url)
 
     def dataset(self, as_of: str | None = None) -> Dataset:
         """The records as a Dataset, as the views, exports and command line take a file's."""

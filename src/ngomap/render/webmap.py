@@ -15,6 +15,7 @@ from jinja2 import Template
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
+from ngomap.areas.basemap import countries
 from ngomap.areas.geometry import DEFAULT_DECIMALS
 from ngomap.render.classes import Classes, classify_counts
 from ngomap.render.webassets import Assets, local_assets
@@ -185,6 +186,34 @@ class _Note(InertMacro):
         self.lines = data_json(list(lines))
 
 
+class _Basemap(InertMacro):
+    """Countries drawn under the areas in a pane of their own, light and not interactive."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (map) {
+            var pane = map.createPane("ngomapBasemap");
+            pane.style.zIndex = 350;  // under the areas (overlayPane: 400), over tiles
+            pane.style.pointerEvents = "none";
+            L.geoJson({{ this.data }}, {
+                pane: "ngomapBasemap", interactive: false,
+                style: {color: "#a8a29a", weight: 1, fillColor: "#f3f0ea", fillOpacity: 1}
+            }).addTo(map);
+            map.attributionControl.addAttribution("Natural Earth");
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        super().__init__()  # type: ignore[no-untyped-call]
+        self._name = "Basemap"
+        self.data = data_json(
+            {"type": "FeatureCollection", "features": list(data.get("features", []))}
+        )
+
+
 def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:
     """(colour, label) per legend line: zero first, in its neutral colour."""
     items = [(classes.zero_color, zero_label)]
@@ -257,6 +286,8 @@ def choropleth(
     legend: Sequence[tuple[str, str]] | None = None,
     decimals: int = DEFAULT_DECIMALS,
     note: Sequence[str] = (),
+    basemap: Mapping[str, Any] | None = None,
+    codes: bool = True,
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
@@ -265,6 +296,9 @@ def choropleth(
     ``assets`` (local by default); the tile layer is optional and the areas draw without it.
     ``decimals``: the TopoJSON's grid (``areas`` quantised to it: ``geometry.grid_decimals``).
     ``note``: lines shown bottom left, above the scale bar (an export's sources).
+    ``basemap``: countries drawn under the areas (default: Natural Earth's around Mali,
+    ``areas.basemap``; ``{}`` for none). ``codes``: send the areas' codes (the page reads
+    the clicked one; an offline file has no use for them).
     The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
     template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
     """
@@ -291,6 +325,9 @@ def choropleth(
     fmap.default_css = list(assets.css)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
+    basemap = countries() if basemap is None else basemap
+    if basemap.get("features"):
+        fmap.add_child(_Basemap(basemap))
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         no_data = feature["properties"][P_NO_DATA]
@@ -308,7 +345,7 @@ def choropleth(
         style_function=style,
         highlight_function=lambda _feature: {"weight": 3, "color": "#222222"},
         decimals=decimals,
-        style_only=(P_COLOR, P_NO_DATA),  # the styles carry them
+        style_only=(P_COLOR, P_NO_DATA) if codes else (P_COLOR, P_NO_DATA, P_CODE),
     )
     fields = [(P_NAME, labels.area), (P_COUNT, labels.count)]
     if details_column:

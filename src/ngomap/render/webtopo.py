@@ -153,7 +153,12 @@ class TopoGeoJson(InertMacro, Layer):
             else None
         )
         self.topology, self.topology_json = _geometry_topology(features, decimals)
-        sent = [c for c in columns if c not in style_only]
+        # A column empty for every area is not sent: the tooltip skips a missing value.
+        sent = [
+            c
+            for c in columns
+            if c not in style_only and not features[c].map(lambda v: v is None or v == "").all()
+        ]
         properties = features[sent].assign(**{STYLE_PROPERTY: indexes})
         # By column: each property's name travels once, not once per area.
         self.properties_json = data_json(properties.to_dict(orient="list"))

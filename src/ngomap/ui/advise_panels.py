@@ -20,6 +20,7 @@ from ngomap.advise.notify import SmtpSettings, Subscription
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
+from ngomap.messages import Msg, pair
 from ngomap.registry import accounts as ac
 from ngomap.ui import access
 from ngomap.ui.text import plain
@@ -253,6 +254,7 @@ def subscriptions_panel(engine: Engine, boundaries: Boundaries, lang: str) -> No
                 width="stretch",
                 key="advise_sub_table",
             )
+            _unsubscribe(engine, listed, boundaries, lang)
         digests = subscribe.digest_log(engine, email=mine)
         digests = digests.loc[digests["movements"] > 0]
         st.caption(t("advise_digests", lang))
@@ -268,6 +270,27 @@ def subscriptions_panel(engine: Engine, boundaries: Boundaries, lang: str) -> No
         ):
             sent = sent_at.isoformat(timespec="minutes") if isinstance(sent_at, datetime) else "—"
             st.text(f"R{round_id} · {email} · {sent}\n{body}")
+
+
+def _unsubscribe(engine: Engine, listed: pd.DataFrame, boundaries: Boundaries, lang: str) -> None:
+    """Stop one of the subscriptions shown."""
+    active = listed.loc[listed["active"].astype(bool)]
+    if active.empty:
+        return
+    labels = {
+        int(i): f"{email} · {', '.join(boundaries.name(c, lang) for c in areas)}"
+        for i, email, areas in zip(active["id"], active["email"], active["areas"], strict=True)
+    }
+    left, right = st.columns([3, 1])
+    chosen = left.selectbox(
+        t("advise_unsubscribe_which", lang),
+        list(labels),
+        format_func=labels.__getitem__,
+        key="advise_unsub_choice",
+    )
+    if right.button(t("advise_unsubscribe", lang), key="advise_unsub"):
+        subscribe.unsubscribe(engine, int(chosen))
+        st.rerun()
 
 
 def reminders_panel(engine: Engine, lang: str) -> None:
@@ -326,8 +349,7 @@ def _send_reminders(engine: Engine, months: int, url: str, by: str, lang: str) -
         settings = SmtpSettings.from_env()
         if settings is None:
             raise NgomapError(
-                "No SMTP server: set NGOMAP_SMTP_HOST and NGOMAP_SMTP_FROM.",
-                "Aucun serveur SMTP : définissez NGOMAP_SMTP_HOST et NGOMAP_SMTP_FROM.",
+                *pair(Msg.CLI_ADVISE_NO_SMTP_SERVER),
             )
         done = reminders.remind(
             engine, settings, base_url=url, by=by, months=months, lang=lang, now=datetime.now(UTC)
