@@ -1,11 +1,19 @@
+from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from ngomap import schema as s
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
-from ngomap.importer.threew import field_for_hashtag, load_sample, map_columns, read_3w
+from ngomap.importer.threew import (
+    field_for_hashtag,
+    load_sample,
+    map_columns,
+    period_end,
+    read_3w,
+)
 
 HEADER = "Nom de l'organisation,Secteur,Région,Code région\n"
 TAGS = "#org+name,#sector,#adm1+name,#adm1+code\n"
@@ -154,3 +162,19 @@ def test_a_real_password_protected_workbook_says_so_and_what_to_do() -> None:
     assert "retirez le mot de passe" in french
     assert english.startswith("protege.xlsx: the workbook is protected by a password.")
     assert "remove the password" in english
+
+
+def test_the_datas_date_is_its_last_date_not_after_the_import() -> None:
+    records = pd.DataFrame(
+        {
+            s.START: ["01/02/2024", "15/03/2025", None],
+            s.END: ["31/12/2024", "31/12/2029", "bientôt"],  # a project running to 2029
+        }
+    )
+    assert period_end(records, today=date(2026, 11, 29)) == date(2025, 3, 15)
+    assert period_end(records, today=date(2030, 1, 1)) == date(2029, 12, 31)
+    assert period_end(records, today=date(2023, 1, 1)) is None  # nothing happened yet
+    # The sample's projects run to 2029: a list imported today is dated at most today.
+    updated = load_sample().updated
+    assert updated is not None
+    assert updated <= date.today()

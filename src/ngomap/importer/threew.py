@@ -481,17 +481,23 @@ def _count_copies(table: Table, report: ImportReport) -> None:
     report.rows_merged = report.rows_duplicate - len(copies)
 
 
-def period_end(records: pd.DataFrame) -> date | None:
-    """The last date the data's own date columns give (end, else start), if any parses.
+def period_end(records: pd.DataFrame, *, today: date | None = None) -> date | None:
+    """The data's date as its own date columns say it: the last start or end date that is
+    not after ``today`` (the day of the import by default), if any parses.
 
-    The data's date as the data says it; a file's modification time is never used.
+    An end date still to come is a plan (a project running to 2029), not the day the data
+    was true: a list imported today is dated at most today. A file's modification time is
+    never used.
     """
+    limit = pd.Timestamp(today or date.today())
+    found: list[pd.Timestamp] = []
     for column in (s.END, s.START):
         if column in records:
             parsed = pd.to_datetime(records[column], errors="coerce", format="mixed", dayfirst=True)
-            if parsed.notna().any():
-                return parsed.max().date()
-    return None
+            past = parsed[parsed.notna() & (parsed <= limit)]
+            if not past.empty:
+                found.append(past.max())
+    return max(found).date() if found else None
 
 
 def import_dataset_areas(

@@ -23,7 +23,7 @@ from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
 from ngomap.importer.validate import ImportReport
 from ngomap.movements import movement_records
-from ngomap.registry import state
+from ngomap.registry import state, statecache
 from ngomap.registry.snapshot import LANGUAGES, Snapshot, bounds, day_text, snapshot
 from ngomap.ui import access
 from ngomap.ui.text import plain
@@ -47,13 +47,15 @@ def show_registry_now() -> None:
 def _snapshot(
     _engine: Engine,
     url: str,
-    changeset: int,
+    committed: statecache.Token,
     as_of: date | None,
     fresh: int,
     today: date,
 ) -> Snapshot:
-    """The registry's records, once per database, newest changeset, date and freshness
-    (shared by every session: nobody mutates them)."""
+    """The registry's records, once per database, committed state, date and freshness
+    (shared by every session: nobody mutates them). The committed state is the changesets'
+    count, newest id and time (``statecache.token``), not the newest id alone: on PostgreSQL
+    a lower id can be committed last, and the newest id would not change."""
     return snapshot(_engine, as_of=as_of, fresh_months=fresh or None, today=today)
 
 
@@ -108,7 +110,13 @@ def load(lang: str, *, today: date | None = None) -> Snapshot:
         )
     picked = as_of if isinstance(as_of, date) else None
     url = engine.url.render_as_string(hide_password=False)
-    return _snapshot(engine, url, known.changeset, picked, int(fresh or 0), today)
+    return _snapshot(engine, url, committed(engine), picked, int(fresh or 0), today)
+
+
+def committed(engine: Engine) -> statecache.Token:
+    """What identifies the registry's committed state now (cheap: two small queries)."""
+    with engine.connect() as connection:
+        return statecache.token(connection)
 
 
 def params() -> dict[str, str]:
@@ -166,7 +174,9 @@ SINCE: Final = "changes_since"  # the changes view's starting round (0: the empt
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
-def _records_after_round(_engine: Engine, url: str, changeset: int, round_id: int) -> pd.DataFrame:
+def _records_after_round(
+    _engine: Engine, url: str, changeset: statecache.Token, round_id: int
+) -> pd.DataFrame:
     """The registry's records right after a round (0: before anything was written)."""
     if round_id == 0:
         return state.records(_engine, as_of=0)
@@ -223,7 +233,7 @@ def movements(
         help=t("changes_since_help", lang),
     )
     url = engine.url.render_as_string(hide_password=False)
-    before = _records_after_round(engine, url, bounds(engine).changeset, int(since))
+    before = _records_after_round(engine, url, committed(engine), int(since))
     if shown.hidden_keys:
         before = before.loc[~before[s.ORG_KEY].isin(shown.hidden_keys)]
     titles = {
