@@ -207,6 +207,17 @@ async def _upload(page: Any, name: str, data: bytes) -> None:
     )
 
 
+async def _frames_html(page: Any) -> str:
+    """The HTML of every frame of the page (a frame being replaced counts as empty)."""
+    found = []
+    for frame in page.frames:
+        try:
+            found.append(await frame.evaluate("() => document.documentElement.innerHTML"))
+        except Exception:  # detached meanwhile: the next look reads its successor
+            continue
+    return " ".join(found)
+
+
 async def user_session(browser: Any, url: str, user: int, kind: str, users: int) -> Outcome:
     outcome = Outcome(user, kind)
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
@@ -248,11 +259,16 @@ async def user_session(browser: Any, url: str, user: int, kind: str, users: int)
                 continue
         seen = text + frame_text
         if kind == "upload":
-            detail = await page.evaluate(
-                "() => Array.from(document.querySelectorAll('iframe')).map(f => "
-                "{ try { return f.contentDocument.documentElement.innerHTML } "
-                "catch (e) { return '' } }).join(' ')"
-            )
+            # The names travel in the map's data, inside the map component's frames; the map
+            # may be drawn again once more after the upload (its frame replaced): look again
+            # until they show or the time is up.
+            detail = ""
+            deadline = time.monotonic() + TIMEOUT_MS / 1000
+            while True:
+                detail = await _frames_html(page)
+                if marker(user) in seen + detail or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(1)
             outcome.own_names = marker(user) in seen + detail
             seen += detail
         outcome.others_names = [

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ngomap import analysis as a
+from ngomap._paths import EMBEDDED_REGIONS
 from ngomap.areas.boundaries import embedded_regions
 from ngomap.areas.files import read_boundary_uploads
 from ngomap.errors import InputFileError, NgomapError
@@ -88,8 +89,7 @@ def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pat
 
 
 def test_no_temporary_file_is_left_after_imports_exports_and_failures(private_tmp: Path) -> None:
-    geojson = (Path(__file__).resolve().parents[1] / "geo").glob("*.geojson")
-    boundaries_file = next(iter(sorted(geojson)), None)
+    boundaries_file = EMBEDDED_REGIONS  # the regions ngomap ships (not the basemap beside it)
     before = sorted(private_tmp.iterdir())
     dataset = run_bounded(import_dataset, CSV, "w.csv", name="w.csv")
     with pytest.raises(InputFileError):

@@ -10,6 +10,7 @@ sees the sample; every session still answers at the end, and the server is alive
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from benchmarks import load_bench
@@ -17,7 +18,10 @@ from benchmarks import load_bench
 
 def test_a_hostile_upload_fails_only_for_its_sender(tmp_path: Path) -> None:
     with load_bench.running_server(tmp_path / "streamlit.log") as server:
-        outcomes = asyncio.run(load_bench._crowd(server.url, 3))
+        # In a thread of its own: the browser tests' sync Playwright may already run an event
+        # loop in this one, and asyncio.run() refuses to start a second.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            outcomes = pool.submit(lambda: asyncio.run(load_bench._crowd(server.url, 3))).result()
         alive = server.process.poll() is None and load_bench._harness()._healthy(server.url)
     by_kind = {o.kind: o for o in outcomes}
     assert set(by_kind) == {"view", "upload", "hostile"}

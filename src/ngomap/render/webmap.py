@@ -165,8 +165,9 @@ class _Note(InertMacro):
             var note = L.control({position: "bottomleft"});
             note.onAdd = function () {
                 var box = L.DomUtil.create("div", "ngomap-note");
+                // Text only: the pointer goes through to the areas under it (hover, click).
                 box.style.cssText = "background:#fffd;padding:3px 6px;font:11px/1.3 sans-serif;"
-                    + "max-width:60vw;margin-bottom:4px";
+                    + "max-width:60vw;margin-bottom:4px;pointer-events:none";
                 {{ this.lines }}.forEach(function (line) {
                     var row = document.createElement("div");
                     row.textContent = line;
