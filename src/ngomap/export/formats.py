@@ -82,6 +82,7 @@ class Snapshot:
     data_source: str = ""
     data_updated: date | None = None
     today: date = field(default_factory=date.today)
+    tiles: bool = False  # OpenStreetMap's tiles under the HTML map (the page's switch)
 
     @classmethod
     def of(
@@ -93,6 +94,7 @@ class Snapshot:
         *,
         population: Mapping[str, float] | None = None,
         today: date | None = None,
+        tiles: bool = False,
     ) -> Snapshot:
         """The snapshot of a page showing ``dataset``."""
         return cls(
@@ -104,6 +106,7 @@ class Snapshot:
             data_source=dataset.source(lang) or dataset.title(lang),
             data_updated=dataset.updated,
             today=today or date.today(),
+            tiles=tiles,
         )
 
 
@@ -196,7 +199,8 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 
 
 def map_html(snap: Snapshot) -> bytes:
-    """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
+    """One HTML file of the map that opens with no network: Leaflet inlined, the basemap
+    cut to the map's view; OpenStreetMap's tiles only when ``snap.tiles`` (the page's switch).
 
     The page's light geometry as TopoJSON, on the coarsest grid its simplification allows;
     legend, tooltips and the source line as on the page. Every text from data is escaped,
@@ -216,10 +220,11 @@ def map_html(snap: Snapshot) -> bytes:
         details_column=a.DETAILS if a.DETAILS in view.table else None,
         classes=view.classes,
         assets=NO_ASSETS,
-        tiles=False,
+        tiles=snap.tiles,
         decimals=decimals,
         note=(text.source_line, text.disclaimer),
         codes=False,
+        lang=snap.lang,
     )
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
