@@ -141,6 +141,7 @@ def print_text(view: v.View) -> staticmap.PrintText:
         no_data=view.labels.no_data,
         source_line=view.source_line,
         disclaimer=t("disclaimer", view.lang),
+        lang=view.lang,
     )
 
 
