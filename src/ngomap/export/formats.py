@@ -27,11 +27,12 @@ from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import views as v
 from ngomap import vocab
-from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.areas.geometry import grid_decimals, light_areas
 from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.levels import in_sentence
 from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes
 from ngomap.render.staticmap import PrintLayout
@@ -82,6 +83,10 @@ class Snapshot:
     data_source: str = ""
     data_updated: date | None = None
     today: date = field(default_factory=date.today)
+
+    def __post_init__(self) -> None:
+        # The options name the areas in the boundaries' words (Cercle in Mali, LGA in Nigeria).
+        object.__setattr__(self, "options", self.options.in_country_of(self.boundaries))
 
     @classmethod
     def of(
@@ -282,6 +287,16 @@ def _sector_text(code: str, raw: str, lang: str) -> str:
     return vocab.sectors().label(code, lang)
 
 
+def _header(field_: str, country: str, lang: str) -> str:
+    """A records column's header; an admin column says the country's level word in French
+    ("Cercle", "Code cercle"; "État" in Nigeria), OCHA's neutral "Admin2" in English."""
+    level = field_.split("_")[0]
+    if level not in LEVELS:
+        return t(f"col_{field_}", lang)
+    word = captions.area_word(level, lang, country=country)
+    return t(f"col_{field_}", lang, area=word, area_lower=in_sentence(word))
+
+
 def records_table(snap: Snapshot) -> pd.DataFrame:
     """The view's filtered records as ngomap's template: headers, then an HXL hashtag row.
 
@@ -301,7 +316,7 @@ def records_table(snap: Snapshot) -> pd.DataFrame:
     }
     columns: dict[str, list[str]] = {}
     for field_, tag in _RECORD_COLUMNS:
-        header = t(f"col_{field_}", lang)
+        header = _header(field_, snap.boundaries.country, lang)
         if field_ in areas:
             values = [_text(v) for v in areas[field_]]
         elif field_ == s.SECTOR:
@@ -338,7 +353,7 @@ def summary_table(snap: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
+def gaps_table(table: pd.DataFrame, lang: str, level: str, *, country: str) -> pd.DataFrame:
     """The coverage gaps as the gaps view lists them, ranked: rank, area, P-code, actors,
     organisations, whether the data says anything there, population (when given).
 
@@ -349,7 +364,7 @@ def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
     found = table.loc[table["gap"]].reset_index(drop=True)
     columns: dict[str, list[object]] = {
         t("col_rank", lang): list(range(1, len(found) + 1)),
-        captions.area_word(level, lang): list(found[a.AREA_NAME]),
+        captions.area_word(level, lang, country=country): list(found[a.AREA_NAME]),
         t("col_area_code", lang): list(found[s.AREA_CODE]),
         t("col_actors", lang): [int(x) for x in found[a.ACTORS]],
         t("col_organisations", lang): [", ".join(x) for x in found[a.ORGANISATIONS]],
@@ -371,7 +386,7 @@ def view_data(snap: Snapshot) -> pd.DataFrame:
     """The table the view lists under its map (the ranked gaps for the gaps view)."""
     table = view_of(snap).table
     if snap.options.view == "gaps":
-        return gaps_table(table, snap.lang, snap.options.level)
+        return gaps_table(table, snap.lang, snap.options.level, country=snap.options.country)
     if v.VIEWS[snap.options.view].columns:
         return columns_table(table, snap.options, snap.lang)
     return summary_table(snap)
@@ -384,7 +399,7 @@ def columns_table(table: pd.DataFrame, options: a.ViewOptions, lang: str) -> pd.
     spec = v.VIEWS[options.view]
     shown = table.loc[table[a.ACTORS] > 0].reset_index(drop=True)
     columns: dict[str, list[object]] = {
-        captions.area_word(options.level, lang): list(shown[a.AREA_NAME]),
+        captions.area_word(options.level, lang, country=options.country): list(shown[a.AREA_NAME]),
         t("col_area_code", lang): list(shown[s.AREA_CODE]),
     }
     for column, key in spec.columns:
@@ -442,7 +457,9 @@ def workbook(snap: Snapshot) -> bytes:
         )
         matrix.to_excel(writer, sheet_name=_sheet_name(t("export_matrix", snap.lang)))
         if snap.options.view == "gaps":
-            gaps = gaps_table(view_of(snap).table, snap.lang, snap.options.level)
+            gaps = gaps_table(
+                view_of(snap).table, snap.lang, snap.options.level, country=snap.options.country
+            )
             gaps.to_excel(writer, sheet_name=_sheet_name(t("export_gaps", snap.lang)), index=False)
         text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
         for sheet in writer.sheets.values():
