@@ -63,7 +63,8 @@ def test_summary_at_a_level_finer_than_the_data_says_the_data_s_level(
     assert result.stdout == ""
     counted = runner.invoke(cli, [*args[:-1], "adm2"])
     assert counted.exit_code == 0, counted.output
-    assert "Est" in counted.stdout and "Ouest" in counted.stdout
+    assert "Est" in counted.stdout
+    assert "Ouest" in counted.stdout
 
 
 def test_no_row_anywhere_near_still_says_try_a_coarser_level(tmp_path: Path) -> None:

@@ -8,12 +8,15 @@ neutral words for a country the file does not list.
 from __future__ import annotations
 
 import csv
+import io
 
 import pandas as pd
 import pycountry
+import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 from import_helpers import code_boundaries
+from pypdf import PdfReader
 
 from ngomap import analysis as a
 from ngomap import levels
@@ -62,7 +65,8 @@ def test_the_file_names_real_countries_with_three_levels_each() -> None:
         if row["iso2"] == levels.ANY:
             continue
         country = pycountry.countries.get(alpha_2=row["iso2"])
-        assert country is not None and country.alpha_3 == row["iso3"], row
+        assert country is not None, row
+        assert country.alpha_3 == row["iso3"], row
     assert all(found == {"adm1", "adm2", "adm3"} for found in by_country.values()), by_country
     wanted = {"ML", "BF", "NE", "NG", "TD", "MR", "SN", "GN", "CI", "CM"}
     assert wanted <= set(levels.countries())
@@ -136,6 +140,7 @@ def _snapshot(table: pd.DataFrame, level: str = "adm2") -> ex.Snapshot:
         f"ONG {i},WASH,{code}\n" for i, code in enumerate(table["l"])
     )
     dataset = import_dataset(csv_text.encode(), "liste.csv", boundaries=boundaries)
+    assert len(dataset.records) == len(table)  # every row found its area
     return ex.Snapshot.of(dataset, boundaries, a.ViewOptions(level=level), "fr")
 
 
@@ -173,3 +178,32 @@ def test_matching_messages_name_the_country_s_levels() -> None:
     said = " ".join(note.fr for note in moved.notes)
     assert "dans la colonne état est un code des zones de gouvernement local (LGA)" in said, said
     assert "cercle" not in said.lower()
+
+
+def _drawn(table: pd.DataFrame) -> Boundaries:
+    """The tiny boundaries with a square per area, for print maps."""
+    bare = _bounds(table)
+    areas = bare.areas.copy()
+    areas = areas.set_geometry([shapely.box(i, 0, i + 1, 1) for i in range(len(areas))], crs=4326)
+    return Boundaries(areas=areas, level="adm2", source="tiny")
+
+
+def test_print_maps_and_atlas_name_the_country_s_level() -> None:
+    boundaries = _drawn(NIGERIA)
+    csv_text = "Organisation,Secteur,Admin2 Pcode\n" + "".join(
+        f"ONG {i},{sector},{code}\n"
+        for i, code in enumerate(NIGERIA["l"])
+        for sector in ("WASH", "Santé")
+    )
+    dataset = import_dataset(csv_text.encode(), "liste.csv", boundaries=boundaries)
+    snap = ex.Snapshot.of(dataset, boundaries, a.ViewOptions(level="adm2"), "fr")
+    assert ex.file_name(snap, "pdf").startswith("nga_3w_density_adm2_")
+    page = PdfReader(io.BytesIO(ex.export(snap, "pdf"))).pages[0]
+    text = " ".join(page.extract_text().split())
+    assert "Organisations par zone de gouvernement local (LGA) — tous les secteurs" in text
+    assert "Cercle" not in text
+    assert "cercle" not in text
+    atlas = PdfReader(io.BytesIO(ex.export(snap, "pdf", atlas=True)))
+    titles = [" ".join(p.extract_text().split()) for p in atlas.pages]
+    assert len(titles) == 3
+    assert all("Organisations par zone de gouvernement local (LGA) — " in t for t in titles)

@@ -576,9 +576,8 @@ def geopackage(snap: Snapshot) -> bytes:
 def short_name(snap: Snapshot) -> str:
     """An OCHA-style short name: country, 3w, view, level, and the sector when only one."""
     country = "ngomap"
-    codes = snap.boundaries.codes(snap.options.level)
-    if codes:
-        found = pycountry.countries.get(alpha_2=codes[0][:2].upper())
+    if snap.boundaries.country:  # the P-codes' country, as the level words use it
+        found = pycountry.countries.get(alpha_2=snap.boundaries.country)
         if found is not None:
             country = found.alpha_3.lower()
     parts = [country, "3w", snap.options.view, snap.options.level]
