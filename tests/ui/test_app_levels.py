@@ -58,7 +58,7 @@ def _plain(markdown: object) -> str:
 def _shown(at: AppTest) -> list[str]:
     """The page's own words: headings, notes, choices, tables' headers, the line on how
     records became presences (not the data's names: "Cercle des ..." may be an NGO)."""
-    parts = [str(e.value) for kind in ("subheader", "title") for e in at.get(kind)]
+    parts = [str(e.value) for e in [*at.subheader, *at.title]]
     parts += [str(e.value) for e in [*at.info, *at.warning, *at.success]]
     parts += [str(c.value) for c in at.caption if str(c.value).startswith(("Par ", "By "))]
     for radio in at.radio:
