@@ -498,6 +498,14 @@ def export_command(
     ] = "landscape",
     dpi: Annotated[int, typer.Option("--dpi", min=30, max=1200, help="PNG resolution.")] = 150,
     labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Area names.")] = True,
+    osm_tiles: Annotated[
+        bool,
+        typer.Option(
+            "--osm-tiles",
+            help="For .html: OpenStreetMap's tiles under the map (loaded from the internet "
+            "when the file is opened). Off: the offline basemap alone.",
+        ),
+    ] = False,
     atlas: Annotated[
         bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
     ] = False,
@@ -598,7 +606,9 @@ def export_command(
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        snap = ex.Snapshot.of(
+            dataset, bounds, options, lang, population=inhabitants, tiles=osm_tiles
+        )
         if data_source or data_day:  # what the user says wins over what the data says
             snap = replace(
                 snap,

@@ -83,6 +83,7 @@ class Snapshot:
     data_source: str = ""
     data_updated: date | None = None
     today: date = field(default_factory=date.today)
+    tiles: bool = False  # OpenStreetMap's tiles under the HTML map (the page's switch)
 
     def __post_init__(self) -> None:
         # The options name the areas in the boundaries' words (Cercle in Mali, LGA in Nigeria).
@@ -98,6 +99,7 @@ class Snapshot:
         *,
         population: Mapping[str, float] | None = None,
         today: date | None = None,
+        tiles: bool = False,
     ) -> Snapshot:
         """The snapshot of a page showing ``dataset``."""
         return cls(
@@ -109,6 +111,7 @@ class Snapshot:
             data_source=dataset.source(lang) or dataset.title(lang),
             data_updated=dataset.updated,
             today=today or date.today(),
+            tiles=tiles,
         )
 
 
@@ -143,6 +146,7 @@ def print_text(view: v.View) -> staticmap.PrintText:
         no_data=view.labels.no_data,
         source_line=view.source_line,
         disclaimer=t("disclaimer", view.lang),
+        lang=view.lang,
     )
 
 
@@ -201,7 +205,8 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 
 
 def map_html(snap: Snapshot) -> bytes:
-    """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
+    """One HTML file of the map that opens with no network: Leaflet inlined, the basemap
+    cut to the map's view; OpenStreetMap's tiles only when ``snap.tiles`` (the page's switch).
 
     The page's light geometry as TopoJSON, on the coarsest grid its simplification allows;
     legend, tooltips and the source line as on the page. Every text from data is escaped,
@@ -221,10 +226,11 @@ def map_html(snap: Snapshot) -> bytes:
         details_column=a.DETAILS if a.DETAILS in view.table else None,
         classes=view.classes,
         assets=NO_ASSETS,
-        tiles=False,
+        tiles=snap.tiles,
         decimals=decimals,
         note=(text.source_line, text.disclaimer),
         codes=False,
+        lang=snap.lang,
     )
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]

@@ -30,6 +30,7 @@ from ngomap.levels import in_sentence
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
+from ngomap.ui import tiles
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -187,6 +188,7 @@ def save_to_url(
     """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
     params.update(made_with or {})
+    params.update(tiles.params())
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
@@ -422,6 +424,8 @@ def show_map(shown: View, areas: Any) -> str | None:
         classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
+        tiles=tiles.on(),
+        lang=shown.lang,
     )
     result = st_folium(
         fmap,
