@@ -118,7 +118,7 @@ with map_tab:  # everything below is drawn in the map tab
 
     tables = views.side_tables(dataset, boundaries, options, lang)
     views.view_tables(view.table, tables, options, lang)
-    panels.source_charts(tables["by_sector"], tables["by_region"], lang)
+    panels.source_charts(tables["by_sector"], tables["by_region"], lang, boundaries=boundaries)
     exports.panel(dataset, boundaries, options, lang, population)
     connect.section(dataset, boundaries, lang, population)
     panels.footer(dataset, lang)

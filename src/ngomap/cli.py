@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ngomap import analysis, messages, vocab
+from ngomap import analysis, levels, messages, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
@@ -284,6 +284,27 @@ def _sector_codes(values: list[str]) -> list[str] | None:
     return codes
 
 
+def _empty_level(
+    records: pd.DataFrame, bounds: Boundaries, level: str, sectors: list[str] | None, lang: str
+) -> str:
+    """Why nothing is counted at ``level``: the data's coarser level when the boundaries
+    have it (the page's grey-map warning, ``analysis.coarser_level``), in the country's words."""
+    filters = analysis.Filters(sectors=tuple(sectors) if sectors else None)
+    options = analysis.ViewOptions(level=level, filters=filters)
+    coarse = analysis.coarser_level(records, bounds, options)
+    areas = levels.many_in_sentence(level, bounds.country)
+    if coarse is None:
+        return messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level, areas=areas)
+    return messages.text(
+        Msg.CLI_DATA_AT_COARSER_LEVEL,
+        lang,
+        coarse_many=levels.many_in_sentence(coarse, bounds.country),
+        coarse=coarse,
+        areas=areas,
+        level=level,
+    )
+
+
 @cli.command()
 def summary(
     file: FileArg = None,
@@ -325,7 +346,7 @@ def summary(
         raise typer.Exit(1) from exc
     empty = _nothing_counted(records, report, codes, lang)
     if empty is None and table.empty:
-        empty = messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level or bounds.level)
+        empty = _empty_level(records, bounds, level or bounds.level, codes, lang)
     if empty is not None:
         typer.echo(empty, err=True)
         raise typer.Exit(1)
@@ -337,7 +358,7 @@ def summary(
         level=level,
         filters=analysis.Filters(sectors=tuple(codes) if codes else None),
     )
-    typer.echo(captions.presences_sentence(found, lang), err=True)
+    typer.echo(captions.presences_sentence(found, lang, country=bounds.country), err=True)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -580,6 +601,7 @@ def export_command(
             max_gap=max_gap,
             zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
+            country=bounds.country,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
