@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
 import pandas as pd
 from jinja2 import Template
+from markupsafe import Markup
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
@@ -298,21 +301,47 @@ class _Basemap(InertMacro):
     def __init__(self, context: Context, *, tiles: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Basemap"
-        countries = gpd.GeoDataFrame.from_features(context.countries, crs="EPSG:4326")
-        if countries.empty:
-            countries = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
-        self.data = data_json(
-            {
-                "countries": to_topology(countries, decimals=BASEMAP_DECIMALS, ids=False),
-                "names": [str(name) for name in countries["name"]],
-                "lakes": context.lakes,
-                "rivers": _river_steps(context.rivers),
-                # The tiles name their towns: the basemap's would stand on them twice.
-                "towns": [] if tiles else [[t.lon, t.lat, t.name, t.rank] for t in context.towns],
-                "credit": context.credit,
-                "tiles": tiles,
-            }
-        )
+        self.data = _basemap_json(context, tiles)
+
+
+# The basemap's JSON per context (``areas.basemap.context`` returns the same object for the
+# same view), kept with its context so that no id is reused: a page redraws it every rerun.
+_BASEMAP_JSON: OrderedDict[tuple[int, bool], tuple[Context, Markup]] = OrderedDict()
+_BASEMAP_JSON_KEPT: Final = 16
+_BASEMAP_JSON_LOCK: Final = threading.Lock()
+
+
+def _basemap_json(context: Context, tiles: bool) -> Markup:
+    key = (id(context), tiles)
+    with _BASEMAP_JSON_LOCK:
+        found = _BASEMAP_JSON.get(key)
+        if found is not None and found[0] is context:
+            _BASEMAP_JSON.move_to_end(key)
+            return found[1]
+    text = _basemap_data(context, tiles)
+    with _BASEMAP_JSON_LOCK:
+        _BASEMAP_JSON[key] = (context, text)
+        while len(_BASEMAP_JSON) > _BASEMAP_JSON_KEPT:
+            _BASEMAP_JSON.popitem(last=False)
+    return text
+
+
+def _basemap_data(context: Context, tiles: bool) -> Markup:
+    countries = gpd.GeoDataFrame.from_features(context.countries, crs="EPSG:4326")
+    if countries.empty:
+        countries = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    return data_json(
+        {
+            "countries": to_topology(countries, decimals=BASEMAP_DECIMALS, ids=False),
+            "names": [str(name) for name in countries["name"]],
+            "lakes": context.lakes,
+            "rivers": _river_steps(context.rivers),
+            # The tiles name their towns: the basemap's would stand on them twice.
+            "towns": [] if tiles else [[t.lon, t.lat, t.name, t.rank] for t in context.towns],
+            "credit": context.credit,
+            "tiles": tiles,
+        }
+    )
 
 
 def _river_steps(rivers: Mapping[str, Any] | None) -> list[list[int]]:
