@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -82,8 +82,37 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+class _SqliteConnection(Connection):
+    """A connection that knows whether its transaction was begun by a statement (a reader:
+    ``engine.connect()`` then queries) or asked for (a writer: ``engine.begin()``)."""
+
+    reading = False
+
+    def _autobegin(self) -> None:
+        self.reading = True
+        try:
+            super()._autobegin()
+        finally:
+            self.reading = False
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")  # a writer takes the lock at once
+    """Writers take SQLite's write lock when they begin, readers take none.
+
+    Every write in ngomap is made inside ``engine.begin()``, and most read first, then
+    write: begun deferred, two such writers could both read, and the second one's upgrade to
+    a writer would fail at once (``database is locked``: its snapshot is older than the
+    other's commit, waiting cannot help). ``BEGIN IMMEDIATE`` makes the second writer wait
+    for the first instead (``busy_timeout``). A transaction begun by a query on
+    ``engine.connect()`` only reads: a deferred ``BEGIN`` holds no lock, so in WAL mode a
+    long read never keeps a writer waiting (nor the reader waiting for a writer), and
+    ``query_only`` refuses a write there, which would lose that guarantee."""
+    if getattr(connection, "reading", False):
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+    else:
+        connection.exec_driver_sql("PRAGMA query_only=OFF")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @cache
@@ -93,6 +122,7 @@ def _engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, poolclass=NullPool)
+        engine._connection_cls = _SqliteConnection  # readers and writers begin apart
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine
