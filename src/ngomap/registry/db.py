@@ -28,6 +28,7 @@ from ngomap.messages import Msg, pair
 ENV_URL: Final = "NGOMAP_DATABASE_URL"
 MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE: Final = "registry.sqlite"
+BUSY_MS: Final = 30_000  # how long an SQLite writer waits for another to finish
 
 
 class RegistryError(NgomapError):
@@ -78,7 +79,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
     cursor.close()
 
 
@@ -111,6 +112,9 @@ def _sqlite_begin(connection: Any) -> None:
         connection.exec_driver_sql("PRAGMA query_only=ON")
         connection.exec_driver_sql("BEGIN")
     else:
+        # A writer that would rather give up than wait says so: execution_options(ngomap_wait_ms=N).
+        wait = int(connection.get_execution_options().get("ngomap_wait_ms", BUSY_MS))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
         connection.exec_driver_sql("PRAGMA query_only=OFF")
         connection.exec_driver_sql("BEGIN IMMEDIATE")
 
