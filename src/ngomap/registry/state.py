@@ -13,6 +13,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 from sqlalchemy import Connection, Engine, Executable, Select, and_, func, or_, select
 
 from ngomap import schema as s
@@ -292,14 +293,23 @@ def as_records(rows: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
         out[name] = values.array.take(positions, allow_fill=True)
     for column, name in PRESENCE_COLUMNS.items():
         out[name] = rows[column].array
-    frame = pd.DataFrame(out, index=pd.RangeIndex(len(rows)))
+    frame = pd.DataFrame(out, index=pd.RangeIndex(len(rows)), copy=False)
     frame[s.NATIONAL] = frame[s.NATIONAL].fillna(False).astype(bool)
     frame[s.ROW] = pd.to_numeric(frame[s.ROW], errors="coerce").fillna(0).astype("int64")
-    frame[s.SOURCE] = frame[s.SOURCE].astype(object)
+    frame[s.SOURCE] = _objects(frame[s.SOURCE])
     for column in (s.TARGETED, s.REACHED):
         frame[column] = pd.to_numeric(frame[column], errors="coerce")
     keep = [c for c in RECORD_ORDER if c not in _OPTIONAL or frame[c].notna().any()]
     return frame[keep]
+
+
+def _objects(values: pd.Series) -> pd.Series:
+    """Text as Python objects (``astype(object)``), one object per distinct value: a column
+    of a few file names over 500,000 rows converts in milliseconds, not a second."""
+    encoded = pc.dictionary_encode(pa.chunked_array(pa.array(values.array))).combine_chunks()
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+    table = np.append(np.asarray(encoded.dictionary.to_pylist(), dtype=object), np.nan)
+    return pd.Series(table[codes], index=values.index, dtype=object, name=values.name, copy=False)
 
 
 def rounds_frame(connection_or_engine: Connection | Engine) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from datetime import date
 from typing import Final, Protocol
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, or_, select
+from sqlalchemy import Connection, Engine, Executable, bindparam, func, or_, select, text
 
 from ngomap.registry import state, statestore
 from ngomap.registry.models import Changeset, Presence
@@ -172,16 +172,9 @@ def _catch_up(
     """The kept rows with the presences that the new changesets opened or closed set right."""
     if not new:
         return kept.rows
-    changesets = sorted(new)
-    query = select(
-        Presence.id,
-        Presence.organisation_id,
-        *(getattr(Presence, c) for c in state.PRESENCE_COLUMNS),
-        Presence.closed_in,
-    ).where(or_(Presence.opened_in.in_(changesets), Presence.closed_in.in_(changesets)))
-    if list_source is not None:
-        query = query.where(Presence.list_source == list_source)
-    touched = state.fast_frame(connection, query.order_by(Presence.id), types=state.PRESENCE_TYPES)
+    touched = state.fast_frame(
+        connection, _touched_query(connection, sorted(new), list_source), types=state.PRESENCE_TYPES
+    )
     if touched.empty:
         return kept.rows
     still = kept.rows[~kept.rows["id"].isin(touched["id"])]
@@ -193,3 +186,32 @@ def _catch_up(
     if not rows["id"].is_monotonic_increasing:
         rows = rows.sort_values("id", kind="stable", ignore_index=True)
     return rows.reset_index(drop=True)
+
+
+def _touched_query(
+    connection: Connection, changesets: list[int], list_source: str | None
+) -> Executable:
+    """The presences opened or closed by ``changesets``, by id, with ``closed_in``.
+
+    On SQLite through the indexes on ``opened_in`` and ``closed_in`` by name: once ANALYZE
+    has seen one changeset open most presences (a first import) and most of them open
+    (``closed_in`` null), its planner reads the whole table instead (0.7 s for 500,000)."""
+    columns = ["id", state.ORGANISATION_ID, *state.PRESENCE_COLUMNS, "closed_in"]
+    if connection.dialect.name != "sqlite":
+        query = select(*(getattr(Presence, c) for c in columns)).where(
+            or_(Presence.opened_in.in_(changesets), Presence.closed_in.in_(changesets))
+        )
+        if list_source is not None:
+            query = query.where(Presence.list_source == list_source)
+        return query.order_by(Presence.id)
+    names = ", ".join(f'"{c}"' for c in columns)
+    one_list = " AND list_source = :list_source" if list_source is not None else ""
+    query_text = text(
+        f"SELECT {names} FROM presences INDEXED BY ix_presences_opened_in "
+        f"WHERE opened_in IN :new{one_list} "
+        f"UNION ALL SELECT {names} FROM presences INDEXED BY ix_presences_closed_in "
+        f"WHERE closed_in IN :new AND opened_in NOT IN :new{one_list} ORDER BY id"
+    ).bindparams(bindparam("new", value=changesets, expanding=True))
+    if list_source is not None:
+        query_text = query_text.bindparams(list_source=list_source)
+    return query_text
