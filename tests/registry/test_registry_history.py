@@ -32,8 +32,10 @@ def test_presences_added_and_withdrawn_each_with_its_changeset(db_url: str) -> N
     history = organisations.history(engine, org)
     events = history.loc[history["what"] != "field"]
     got = sorted(
-        (str(r.what), int(r.changeset), str(r.after).split()[1])
-        for r in events.itertuples(index=False)
+        (str(what), int(changeset), str(after).split()[1])
+        for what, changeset, after in zip(
+            events["what"], events["changeset"], events["after"], strict=True
+        )
     )
     assert got == expected
     # Added in the first round, withdrawn by the second (ML04), back with the revert.
