@@ -249,3 +249,22 @@ def test_a_late_commit_of_a_lower_changeset_after_the_copy_is_caught_up(
     assert how == "stored, caught up"
     assert "LOG" in set(after[s.SECTOR])
     _same(after, _fresh(engine))
+
+
+def test_a_reader_does_not_wait_long_for_the_lock_to_store_its_copy(tmp_path: Path) -> None:
+    """SQLite: another writer holds the lock; the reader reads, gives up storing its copy
+    after half a second (the next reader stores it) instead of waiting for the writer."""
+    engine = _registry(f"sqlite:///{tmp_path / 'busy.sqlite'}")
+    with engine.begin() as writing:
+        writing.execute(
+            update(Changeset).where(Changeset.id == 1).values(note="a long write in progress")
+        )
+        frame, how = _new_process_read(engine)
+        assert how == "read"
+        assert statecache.last_read["stored"] == "not written"
+        assert len(frame) == 5
+    _, how = _new_process_read(engine)
+    assert how == "read"
+    assert statecache.last_read["stored"] == "written"
+    _, how = _new_process_read(engine)
+    assert how == "stored"

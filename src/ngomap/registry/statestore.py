@@ -19,6 +19,7 @@ whole (``statecache``).
 
 from __future__ import annotations
 
+import logging
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -48,6 +49,7 @@ from ngomap.registry.models import Base
 EVERY_LIST: Final = "*"  # the scope of the state of every list
 WAIT_MS: Final = 500  # at most this long for the lock to write a copy
 Token = tuple[int, int, str]
+_log = logging.getLogger(__name__)
 
 
 class StoredState(Base):
@@ -140,9 +142,11 @@ def save(
                     )
                 )
     except DBAPIError as exc:
-        if _busy(exc):
-            return False
-        raise
+        # The copy only saves time: another writer holding the lock (the next reader writes
+        # it), or a database this process may read but not write, must not fail the read.
+        if not _busy(exc):
+            _log.warning("the registry's state was read but its copy not stored: %s", exc.orig)
+        return False
     return True
 
 
