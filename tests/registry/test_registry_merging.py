@@ -55,7 +55,8 @@ def test_the_plan_says_what_will_happen_and_writes_nothing(db_url: str) -> None:
     engine, keep, gone = _registry(db_url)
     before = state.records(engine)
     plan = merging.plan(engine, keep, gone)
-    assert plan.keep_name == "Aide Sahel" and plan.gone_name == "Aide au Sahel"
+    assert plan.keep_name == "Aide Sahel"
+    assert plan.gone_name == "Aide au Sahel"
     assert {"Aide au Sahel", "ADS"} <= set(plan.aliases)
     assert plan.presences_moved == 1  # water in ML03
     assert [(j.sector, j.area, j.period) for j in plan.joined] == [
