@@ -115,6 +115,14 @@ def _print_comparison(comparison: Comparison, *, applied: bool) -> None:
     for change in comparison.organisations_changed[:50]:
         typer.echo(f"Changed: {change.name}: {change.field} {change.before!r} -> {change.after!r}")
     typer.echo(
+        f"Partners: {data['partners_added']} added, {data['partners_removed']} removed; "
+        f"funders: {data['funders_added']} added, {data['funders_removed']} removed."
+    )
+    for link in comparison.links_changed[:50]:
+        added = f" + {', '.join(link.added)}" if link.added else ""
+        removed = f" - {', '.join(link.removed)}" if link.removed else ""
+        typer.echo(f"  {link.name}: {link.kind}{added}{removed}")
+    typer.echo(
         f"Presences: {data['presences_new']} new, {data['presences_withdrawn']} withdrawn, "
         f"{data['presences_changed']} changed (mode or status), {data['presences_updated']} "
         f"updated (dates, partners, figures), {data['presences_unchanged']} unchanged."

@@ -335,8 +335,28 @@ def _compare(
         presences_unchanged=found[c.UNCHANGED],
         by_area=c.by_area(keys),
         keys=keys,
+        links_changed=links.preview_round(
+            connection, records, org_ids.to_numpy(), _org_names(connection, matched)
+        ),
     )
     return comparison, matched, org_ids, before, after
+
+
+def _org_names(connection: Connection, matched: _FileOrgs) -> dict[int, str]:
+    """Each organisation's name by the id the comparison gives it (negative: a new one)."""
+    names = {
+        -(position + 1): str(matched.frame.at[key, s.ORG_NAME])
+        for position, key in enumerate(matched.new)
+    }
+    ids = sorted(set(matched.ids.values()))
+    for chunk in _chunks(ids):
+        names.update(
+            (int(i), str(n))
+            for i, n in connection.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))
+            )
+        )
+    return names
 
 
 def compare_file(
@@ -919,4 +939,5 @@ def diff(
             presences_unchanged=found[c.UNCHANGED],
             by_area=c.by_area(keys),
             keys=keys,
+            links_changed=links.between(connection, a, b),
         )

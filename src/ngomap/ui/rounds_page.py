@@ -145,6 +145,31 @@ def _changed(comparison: c.Comparison, lang: str) -> None:
         st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
 
 
+def _links(comparison: c.Comparison, lang: str) -> None:
+    """Partners and funders each organisation gains or loses, with the counts."""
+    if not comparison.links_changed:
+        return
+    counts = comparison.link_counts()
+    title = t("round_links", lang, **counts)
+    with st.expander(title):
+        frame = pd.DataFrame(
+            {
+                t("org_a", lang): [ch.name for ch in comparison.links_changed],
+                t("round_links_kind", lang): [
+                    t(f"round_links_{ch.kind}", lang) for ch in comparison.links_changed
+                ],
+                t("round_links_added", lang): [
+                    ", ".join(ch.added) for ch in comparison.links_changed
+                ],
+                t("round_links_removed", lang): [
+                    ", ".join(ch.removed) for ch in comparison.links_changed
+                ],
+            }
+        )
+        st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
+        st.caption(t("round_links_help", lang))
+
+
 def _period(lang: str) -> tuple[date | None, date | None]:
     picked: Any = st.date_input(
         t("round_period", lang),
@@ -239,6 +264,7 @@ def compare_and_apply(
         _names(t("round_orgs_new", lang), comparison.organisations_new)
         _names(t("round_orgs_absent", lang), comparison.organisations_absent)
         _changed(comparison, lang)
+        _links(comparison, lang)
         _by_area(comparison, boundaries, lang)
     info = RoundInfo.of_bytes(
         data,
