@@ -79,37 +79,58 @@ def show_plan(plan: merging.MergePlan, boundaries: Boundaries, lang: str) -> Non
     keep, gone = plain(plan.keep_name), plain(plan.gone_name)
     lines = [t("merge_will", lang, keep=keep, gone=gone)]
     if plan.aliases:
-        lines.append(t("merge_aliases", lang, n=len(plan.aliases), names=_names(plan.aliases)))
+        lines.append(
+            t("merge_aliases", lang, keep=keep, n=len(plan.aliases), names=_names(plan.aliases))
+        )
     lines.append(t("merge_moved", lang, n=plan.presences_moved, keep=keep))
     if plan.joined:
         lines.append(t("merge_joined", lang, n=len(plan.joined), keep=keep))
     if plan.partners_moved:
         lines.append(
-            t("merge_partners", lang, n=len(plan.partners_moved), names=_names(plan.partners_moved))
+            t(
+                "merge_partners",
+                lang,
+                keep=keep,
+                n=len(plan.partners_moved),
+                names=_names(plan.partners_moved),
+            )
         )
     if plan.partners_dropped:
         lines.append(
             t(
                 "merge_partners_dropped",
                 lang,
+                keep=keep,
                 n=len(plan.partners_dropped),
                 names=_names(plan.partners_dropped),
             )
         )
     if plan.partner_of:
         lines.append(
-            t("merge_partner_of", lang, n=len(plan.partner_of), names=_names(plan.partner_of))
+            t(
+                "merge_partner_of",
+                lang,
+                keep=keep,
+                n=len(plan.partner_of),
+                names=_names(plan.partner_of),
+            )
         )
     if plan.funders_added:
         lines.append(
-            t("merge_funders", lang, n=len(plan.funders_added), names=_names(plan.funders_added))
+            t(
+                "merge_funders",
+                lang,
+                keep=keep,
+                n=len(plan.funders_added),
+                names=_names(plan.funders_added),
+            )
         )
     if plan.fields_filled:
         filled = ", ".join(
             f"{t(f'edit_field_{name}', lang)} = {plain(value)}"
             for name, value in plan.fields_filled
         )
-        lines.append(t("merge_fields", lang, fields=filled))
+        lines.append(t("merge_fields", lang, keep=keep, fields=filled))
     lines.append(t("merge_history", lang, n=plan.history, keep=keep))
     lines.append(t("merge_revertible", lang))
     st.markdown("\n".join(f"- {line}" for line in lines))
@@ -209,8 +230,6 @@ def section(
         changeset,
         t("merge_done", lang, changeset=changeset, gone=plan.gone_name, keep=plan.keep_name),
     )
-    st.session_state.pop(_PLAN, None)
-    st.session_state[KEEP] = None
-    st.session_state[GONE] = None
+    st.session_state.pop(_PLAN, None)  # the merged one leaves the pickers by itself
     registry_data.show_registry_now()
     st.rerun()
