@@ -2,12 +2,42 @@
 
 from __future__ import annotations
 
-from test_registry_links import FIRST, SECOND, _info, _records
+import pandas as pd
 
+from ngomap.importer.threew import read_3w
 from ngomap.registry import db
 from ngomap.registry.compare import Comparison
-from ngomap.registry.rounds import apply_round, compare_file, diff
+from ngomap.registry.rounds import RoundInfo, apply_round, compare_file, diff
 from ngomap.registry.setup import init
+
+HEADER = (
+    "Nom,Sigle,Type d'organisation,Mode de présence,Partenaires,Bailleurs,Secteur,Code région\n"
+    "#org+name,#org+acronym,#org+type,#org+presence,#org+impl,#org+funding,#sector,#adm1+code\n"
+)
+FIRST = (
+    "Aide Sahel,AIS,ONG internationale,Via partenaires locaux,Jeunesse Active; AMAS,AFD,Santé,ML01",
+    "Aide Sahel,AIS,ONG internationale,Via partenaires locaux,Jeunesse Active,AFD | ECHO,"
+    "Éducation,ML02",
+    "Eau Pour Tous,EPT,ONG internationale,Via partenaires locaux,AIS,Fonds propres,EHA,ML03",
+    "Jardins du Fleuve,JDF,ONG nationale,Présence directe,,,Agriculture,ML05",
+)
+# The next quarter: the same partner in capitals, a funder more, a partner more.
+SECOND = (
+    "Aide Sahel,AIS,ONG internationale,Via partenaires locaux,JEUNESSE ACTIVE,AFD; UNICEF,"
+    "Santé,ML01",
+    "Eau Pour Tous,EPT,ONG internationale,Via partenaires locaux,AIS,,EHA,ML03",
+    "Jardins du Fleuve,JDF,ONG nationale,Via partenaires locaux,Eau Pour Tous,,Agriculture,ML05",
+)
+
+
+def _records(*rows: str, name: str) -> pd.DataFrame:
+    records, report = read_3w((HEADER + "".join(f"{r}\n" for r in rows)).encode(), name=name)
+    assert report.rows_rejected == 0, [p.message_en for p in report.problems]
+    return records
+
+
+def _info(name: str) -> RoundInfo:
+    return RoundInfo(file_name=name, sha256="0" * 64, by="tester")
 
 
 def _by(comparison: Comparison) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:

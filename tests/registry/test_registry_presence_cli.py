@@ -44,10 +44,24 @@ def test_add_change_close_a_presence_each_one_revertible_edit(db_url: str, tmp_p
     before = len(state.records(engine))
     added = _run(
         db_url,
-        "presence", "add", "Aide Sahel", "--sector", "Nutrition", "--area", "ml03",
-        "--mode", "Via partenaires locaux", "--start", "2025-01", "--end", "2025-12-31",
-        "--status", "en cours", "--by", "alice",
-    )  # fmt: skip
+        "presence",
+        "add",
+        "Aide Sahel",
+        "--sector",
+        "Nutrition",
+        "--area",
+        "ml03",
+        "--mode",
+        "Via partenaires locaux",
+        "--start",
+        "2025-01",
+        "--end",
+        "2025-12-31",
+        "--status",
+        "en cours",
+        "--by",
+        "alice",
+    )
     changeset = _changeset(added)
     assert "ngomap registry undo" in added
     held = he.presences(engine, ais)

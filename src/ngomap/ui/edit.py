@@ -158,7 +158,7 @@ def _one_presence(
     picked = st.selectbox(
         t("edit_presence", lang),
         [0, *labels],
-        format_func=lambda i: t("edit_presence_none", lang) if i == 0 else plain(labels[i]),
+        format_func=lambda i: t("edit_presence_none", lang) if i == 0 else labels[i],
         key=f"{prefix}_presence",
     )
     if not picked:
@@ -327,7 +327,7 @@ def _revert_from_history(engine: Engine, frame: pd.DataFrame, lang: str) -> None
     picked = st.selectbox(
         t("edit_revert_pick", lang),
         list(options),
-        format_func=lambda k: plain(options[k]),
+        format_func=options.__getitem__,
         key="edit_history_revert_pick",
         index=None,
         placeholder=t("choose", lang),
@@ -376,7 +376,7 @@ def section(boundaries: Boundaries, lang: str) -> None:
     organisation_id = st.selectbox(
         t("edit_pick", lang),
         list(choices),
-        format_func=lambda i: plain(choices[i]),
+        format_func=choices.__getitem__,  # options are not Markdown: as written
         key=ORG,
         index=None,
         placeholder=t("choose", lang),

@@ -53,7 +53,7 @@ def _pick(key: str, title: str, choices: dict[int, str], lang: str, *, box: Any)
     picked = box.selectbox(
         title,
         options,
-        format_func=lambda i: plain(choices[i]),
+        format_func=choices.__getitem__,  # options are not Markdown: as written
         key=key,
         index=None,
         placeholder=t("choose", lang),

@@ -330,7 +330,7 @@ def _revert_any(engine: Engine, rounds: pd.DataFrame, lang: str) -> None:
     picked = st.selectbox(
         t("rounds_pick", lang),
         list(names),
-        format_func=lambda i: plain(names[i]),
+        format_func=names.__getitem__,
         key=f"round_revert_pick_{int(standing['id'].iloc[0])}",  # the newest first, anew
         help=t("rounds_pick_help", lang),
     )
