@@ -335,8 +335,28 @@ def _compare(
         presences_unchanged=found[c.UNCHANGED],
         by_area=c.by_area(keys),
         keys=keys,
+        links_changed=links.preview_round(
+            connection, records, org_ids.to_numpy(), _org_names(connection, matched)
+        ),
     )
     return comparison, matched, org_ids, before, after
+
+
+def _org_names(connection: Connection, matched: _FileOrgs) -> dict[int, str]:
+    """Each organisation's name by the id the comparison gives it (negative: a new one)."""
+    names = {
+        -(position + 1): str(matched.frame.at[key, s.ORG_NAME])
+        for position, key in enumerate(matched.new)
+    }
+    ids = sorted(set(matched.ids.values()))
+    for chunk in _chunks(ids):
+        names.update(
+            (int(i), str(n))
+            for i, n in connection.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))
+            )
+        )
+    return names
 
 
 def compare_file(
@@ -715,6 +735,62 @@ def revert_round(engine: Engine, round_id: int, *, by: str = "") -> Reverted:
         return _revert(connection, target.id, by=by, note=f"revert round {round_id}")
 
 
+# What makes a presence row the same fact as another (all but its id and changesets).
+_FACT: Final = (
+    "organisation_id",
+    "list_source",
+    "sector",
+    "area_code",
+    "national",
+    "mode",
+    "status",
+    "start",
+    "end",
+    "partner",
+    "funder",
+)
+
+
+def put_back_copies(connection: Connection, target: int) -> list[int]:
+    """Open presences that carry a row ``target`` opened, put back under a new id: a later
+    changeset closed the row, then reverting that changeset opened a copy of it. Reverting
+    ``target`` must close these too, or its presences would stay."""
+    return [int(row.id) for row in lineage(connection, target) if row.closed_in is None]
+
+
+def lineage(connection: Connection, target: int) -> list[Any]:
+    """The copies of rows ``target`` opened that reverts put back (open or closed since):
+    id, opened_in, closed_in and the fact's columns."""
+    columns = [Presence.id, Presence.opened_in, Presence.closed_in] + [
+        getattr(Presence, name) for name in _FACT
+    ]
+    frontier = connection.execute(select(*columns).where(Presence.opened_in == target)).all()
+    found: list[Any] = []
+    for _ in range(20):  # a chain of withdraw-and-revert, followed to its end
+        closers = sorted({row.closed_in for row in frontier if row.closed_in is not None})
+        if not closers:
+            break
+        reverts = connection.execute(
+            select(Changeset.id, Changeset.reverts_id).where(
+                Changeset.kind == REVERT, Changeset.reverts_id.in_(closers)
+            )
+        ).all()
+        if not reverts:
+            break
+        wanted = {(row.closed_in, tuple(getattr(row, name) for name in _FACT)) for row in frontier}
+        undone_by = {int(rv): int(c) for rv, c in reverts if c is not None}
+        copies = connection.execute(
+            select(*columns).where(Presence.opened_in.in_(list(undone_by)))
+        ).all()
+        frontier = [
+            row
+            for row in copies
+            if (undone_by[row.opened_in], tuple(getattr(row, name) for name in _FACT)) in wanted
+        ]
+        found += frontier
+    return found
+
+
 def _revert(connection: Connection, target: int, *, by: str, note: str) -> Reverted:
     changeset = _new_changeset(connection, REVERT, by=by, reverts=target, note=note)
     connection.execute(
@@ -726,6 +802,7 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             select(Presence.id).where(Presence.opened_in == target, Presence.closed_in.is_(None))
         )
     )
+    opened += put_back_copies(connection, target)
     _close(connection, opened, changeset)
     closed = connection.execute(
         select(Presence.__table__).where(Presence.closed_in == target)
@@ -862,4 +939,5 @@ def diff(
             presences_unchanged=found[c.UNCHANGED],
             by_area=c.by_area(keys),
             keys=keys,
+            links_changed=links.between(connection, a, b),
         )
