@@ -19,7 +19,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.cli import cli
 from ngomap.registry import db, organisations, state, statecache
 from ngomap.registry.models import Organisation
-from ngomap.registry.rounds import RoundInfo, apply_round
+from ngomap.registry.rounds import RoundInfo, apply_round, revert_round
 from ngomap.registry.setup import init
 
 runner = CliRunner()
@@ -34,8 +34,10 @@ OCHA = (  # OCHA's 3W: every nationality, one organisation in both lists
 )
 
 
-def _info(name: str, source: str, day: date) -> RoundInfo:
-    return RoundInfo(file_name=name, sha256="0" * 64, source=source, data_date=day, by="t")
+def _info(name: str, source: str, day: date, origin: str = "") -> RoundInfo:
+    return RoundInfo(
+        file_name=name, sha256="0" * 64, source=source, data_date=day, by="t", origin=origin
+    )
 
 
 def _set_country(engine: Engine, name: str, country: str) -> None:
@@ -49,10 +51,9 @@ def _set_country(engine: Engine, name: str, country: str) -> None:
 def _two_lists(db_url: str) -> Engine:
     init(db_url, empty=True)
     engine = db.engine_for(db_url)
-    apply_round(engine, three_w(*EMBASSY), _info("ong_fr.csv", "embassy", date(2024, 3, 31)))
+    embassy = _info("ong_fr.csv", "embassy", date(2024, 3, 31), origin="France")
+    apply_round(engine, three_w(*EMBASSY), embassy)  # its organisations are French
     apply_round(engine, three_w(*OCHA), _info("3w_q1.csv", "ocha-3w", date(2025, 3, 31)))
-    for name in ("Aide Sahel", "Eau Pour Tous"):
-        _set_country(engine, name, "France")
     _set_country(engine, "Sahel Relief", "Royaume-Uni")
     return engine
 
@@ -82,11 +83,60 @@ def test_records_name_their_list_origin_and_confirmation(db_url: str, regions: B
     with engine.connect() as connection:
         fresh = state.records(connection)
     assert list(fresh.columns) == list(records.columns)
-    # As of the embassy's round: one list, no origin yet (the edits came later).
+    # As of the embassy's round: one list, its organisations French already.
     with engine.connect() as connection:
         before = state.records(connection, as_of="R1")
     assert set(before[s.LIST_SOURCE]) == {"embassy"}
-    assert set(before[s.ORG_COUNTRY]) == {""}
+    assert set(before[s.ORG_COUNTRY]) == {"France"}
+
+
+def test_a_list_s_origin_fills_only_missing_ones_and_is_undone_with_its_round(
+    db_url: str,
+) -> None:
+    init(db_url, empty=True)
+    engine = db.engine_for(db_url)
+    apply_round(engine, three_w(*OCHA), _info("3w.csv", "ocha-3w", date(2025, 3, 31)))
+    _set_country(engine, "Sahel Relief", "Royaume-Uni")
+    with engine.connect() as connection:  # R2: one edit, the origin as written before
+        before = state.records(connection)
+    again = (*OCHA[:2], EMBASSY[1])  # the embassy's list names two known organisations
+    done = apply_round(
+        engine, three_w(*again), _info("ong_fr.csv", "embassy", date(2025, 4, 30), "France")
+    )
+    assert done.round is not None
+    with engine.connect() as connection:
+        after = state.records(connection)
+    origin = dict(zip(after[s.ORG_NAME], after[s.ORG_COUNTRY], strict=True))
+    assert origin == {
+        "Aide Sahel": "France",  # known, without an origin: the list gives it
+        "Sahel Relief": "Royaume-Uni",  # known with another: kept
+        "Jigiya": "",  # not in the embassy's list
+        "Eau Pour Tous": "France",  # new
+    }
+    history = runner.invoke(cli, ["registry", "history", "Aide Sahel", "--db", db_url])
+    assert history.exit_code == 0, history.output
+    assert "France" in history.output
+    revert_round(engine, done.round, by="t")
+    with engine.connect() as connection:
+        undone = state.records(connection)
+    assert dict(zip(undone[s.ORG_NAME], undone[s.ORG_COUNTRY], strict=True)) == dict(
+        zip(before[s.ORG_NAME], before[s.ORG_COUNTRY], strict=True)
+    )
+
+
+def test_registry_import_gives_the_list_s_origin(db_url: str, tmp_path: Path) -> None:
+    init(db_url, empty=True)
+    path = tmp_path / "ong_fr.csv"
+    path.write_text(
+        "Nom,Secteur,Code région\n#org+name,#sector,#adm1+code\nAide Sahel,Santé,ML01\n",
+        encoding="utf-8",
+    )
+    args = ["registry", "import", str(path), "--db", db_url, "--source", "embassy"]
+    done = runner.invoke(cli, [*args, "--origin", "France", "--apply"])
+    assert done.exit_code == 0, done.output
+    records = state.records(db.engine_for(db_url))
+    assert list(records[s.ORG_COUNTRY]) == ["France"]
+    assert list(records[s.LIST_SOURCE]) == ["embassy"]
 
 
 def test_filters_by_list_and_origin_change_the_counts(db_url: str, regions: Boundaries) -> None:
