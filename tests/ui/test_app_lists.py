@@ -106,3 +106,37 @@ def test_freshness_view_counts_the_organisations_to_confirm_again() -> None:
     at.run()
     assert not at.exception, at.exception
     assert any("seul le registre connaît" in i.value for i in at.info)
+
+
+def _click_panel_two_lists() -> None:  # runs as a page of its own: imports inside
+    import pandas
+
+    from ngomap import analysis as a
+    from ngomap import schema as s
+    from ngomap.areas.boundaries import embedded_regions
+    from ngomap.ui import views
+
+    records = pandas.DataFrame(
+        {
+            s.ORG_NAME: ["Aide Sahel", "Aide Sahel", "Jigiya"],
+            s.ORG_KEY: ["aide sahel", "aide sahel", "jigiya"],
+            s.SECTOR: ["HEA", "HEA", "HEA"],
+            s.ADM1_CODE: ["ML08"] * 3,
+            s.AREA_CODE: ["ML08"] * 3,
+            s.AREA_LEVEL: ["adm1"] * 3,
+            s.NATIONAL: [False] * 3,
+            s.LIST_SOURCE: ["embassy", "ocha-3w", "ocha-3w"],
+        }
+    )
+    views.area_panel(records, embedded_regions(), "ML08", a.ViewOptions(), "fr")
+
+
+def test_the_click_panel_names_each_organisation_s_lists() -> None:
+    at = AppTest.from_function(_click_panel_two_lists, default_timeout=120).run()
+    assert not at.exception, at.exception
+    table = at.table[0].value
+    assert list(table.columns)[-1] == "Listes"
+    assert dict(zip(table.iloc[:, 0], table["Listes"], strict=True)) == {
+        "Aide Sahel": "embassy, ocha\\-3w",
+        "Jigiya": "ocha\\-3w",
+    }
