@@ -24,6 +24,7 @@ from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
 from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
+from ngomap.levels import in_sentence
 from ngomap.messages import Msg, pair
 from ngomap.render.captions import area_word, areas_word, describe_filters, zone_text
 
@@ -165,7 +166,7 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             headline=lambda options, lang, _orgs: t(
                 "title_density_per_capita" if options.per_capita else "title_density",
                 lang,
-                area=area_word(options.level, lang).lower(),
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
         ),
         ViewSpec(
@@ -180,7 +181,10 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="gaps",
             table=_gaps,
             headline=lambda options, lang, _orgs: t(
-                "title_gaps", lang, n=options.max_gap, areas=areas_word(options.level, lang)
+                "title_gaps",
+                lang,
+                n=options.max_gap,
+                areas=areas_word(options.level, lang, country=options.country),
             ),
         ),
         ViewSpec(
@@ -199,7 +203,9 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="changes",
             table=_changes,
             headline=lambda options, lang, _orgs: t(
-                "title_changes", lang, area=area_word(options.level, lang).lower()
+                "title_changes",
+                lang,
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
             legend_key="legend_changes",
             details_key="changes_details",
@@ -214,7 +220,7 @@ VIEWS: Final[dict[str, ViewSpec]] = {
                 "title_freshness",
                 lang,
                 n=options.stale_months,
-                area=area_word(options.level, lang).lower(),
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
             legend_key="legend_freshness",
             details_key="freshness_details",
@@ -272,7 +278,7 @@ def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLa
     if options.view == "freshness":
         legend = t(spec.legend_key, lang, n=options.stale_months)
     return MapLabels(
-        area=area_word(options.level, lang),  # the level shown: Région, Cercle, Commune
+        area=area_word(options.level, lang, country=options.country),  # Cercle, LGA...
         count=legend,
         organisations=t("organisations", lang),
         legend_title=legend,
@@ -380,6 +386,7 @@ def build_view(
     ``classes`` when the map must share another's (the pages of an atlas); ``map_credit``:
     what the interactive map's corner says (the source line when not given).
     """
+    options = options.in_country_of(boundaries)  # its level words: Cercle, LGA...
     spec = spec_of(options)
     if spec.unavailable is not None and not spec.available(records):
         raise InputFileError(*pair(spec.unavailable))
