@@ -47,6 +47,7 @@ PRESENCE_COLUMNS: Final[dict[str, str]] = {
     "area_rule": s.AREA_RULE,
     "national": s.NATIONAL,
     "source": s.SOURCE,
+    "list_source": s.LIST_SOURCE,
 }
 # Arrow types of the presence columns read fast (text otherwise).
 PRESENCE_TYPES: Final[dict[str, pa.DataType]] = {
@@ -68,7 +69,9 @@ ORG_COLUMNS: Final[dict[str, str]] = {
     "acronym": s.ORG_ACRONYM,
     "org_type": s.ORG_TYPE,
     "key": s.ORG_KEY,
+    "country": s.ORG_COUNTRY,
 }
+CONFIRMED_COLUMN: Final = "last_confirmed"  # read with the organisations, a date
 # Columns kept only when some record has a value (a file without them has no such column).
 _OPTIONAL: Final = (
     s.ADM2_CODE,
@@ -107,6 +110,10 @@ RECORD_ORDER: Final = (
     s.AREA_RULE,
     s.NATIONAL,
     s.SOURCE,
+    # The registry's own: which list, the organisation's origin and last confirmation.
+    s.LIST_SOURCE,
+    s.ORG_COUNTRY,
+    s.CONFIRMED,
 )
 
 
@@ -219,9 +226,11 @@ def _column(values: tuple[Any, ...]) -> pd.Series:
 
 
 def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFrame:
-    """Every organisation (id, key, name, acronym, type) with its fields as of ``changeset``.
+    """Every organisation (id, key, name, acronym, type, country, last confirmed) with its
+    fields as of ``changeset``.
 
-    Fields edited after it are read back from the first later change's value before.
+    Fields edited after it are read back from the first later change's value before. The
+    last confirmation is the latest known (an organisation confirmed since counts as such).
     """
     orgs = fast_frame(
         connection,
@@ -231,7 +240,10 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
             Organisation.name,
             Organisation.acronym,
             Organisation.org_type,
+            Organisation.country,
+            Organisation.last_confirmed,
         ),
+        # The last confirmation's type is the driver's: text on SQLite, a date on PostgreSQL.
         types={"id": pa.int64(), **dict.fromkeys(ORG_COLUMNS, pa.large_string())},
     ).set_index("id")
     if changeset is None or changeset >= latest_changeset(connection):
@@ -239,7 +251,10 @@ def organisations_at(connection: Connection, changeset: int | None) -> pd.DataFr
     later = frame_of(
         connection,
         select(Change.organisation_id, Change.field, Change.before, Change.id)
-        .where(Change.changeset_id > changeset, Change.field.in_(["name", "acronym", "org_type"]))
+        .where(
+            Change.changeset_id > changeset,
+            Change.field.in_(["name", "acronym", "org_type", "country"]),
+        )
         .order_by(Change.id),
     )
     if not later.empty:
@@ -293,6 +308,10 @@ def as_records(rows: pd.DataFrame, orgs: pd.DataFrame) -> pd.DataFrame:
         out[name] = values.array.take(positions, allow_fill=True)
     for column, name in PRESENCE_COLUMNS.items():
         out[name] = rows[column].array
+    confirmed = pd.to_datetime(
+        pd.Series(orgs[CONFIRMED_COLUMN].to_numpy(dtype=object)), errors="coerce", format="ISO8601"
+    )
+    out[s.CONFIRMED] = confirmed.array.take(positions, allow_fill=True)
     frame = pd.DataFrame(out, index=pd.RangeIndex(len(rows)), copy=False)
     frame[s.NATIONAL] = frame[s.NATIONAL].fillna(False).astype(bool)
     frame[s.ROW] = pd.to_numeric(frame[s.ROW], errors="coerce").fillna(0).astype("int64")
