@@ -64,7 +64,7 @@ def test_every_text_fits_the_page(paper: str, orientation: str) -> None:
         text=TEXT,
         layout=sm.PrintLayout(paper=paper, orientation=orientation, dpi=72),
     )
-    renderer = figure.canvas.get_renderer()
+    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     page = figure.bbox
     texts = [t for t in figure.findobj(Text) if t.get_text().strip()]
     assert any("mli_admbnda_adm3" in t.get_text() for t in texts)

@@ -177,7 +177,8 @@ def _text_width_pt(text: str, size_pt: float, weight: str) -> float:
     150 dpi PNG: a line that fits here fits in every format.
     """
     font = FontProperties(family=_RC["font.family"], size=size_pt, weight=weight)
-    width, _height, _descent = RendererAgg(1, 1, 72).get_text_width_height_descent(
+    renderer = RendererAgg(1, 1, 72)  # type: ignore[no-untyped-call]
+    width, _height, _descent = renderer.get_text_width_height_descent(  # type: ignore[no-untyped-call]
         text, font, ismath=False
     )
     return float(width)
