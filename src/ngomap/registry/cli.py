@@ -142,6 +142,14 @@ def import_command(
     day: Annotated[
         str | None, typer.Option("--date", help="The date the data describe (2025-03-31).")
     ] = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--origin",
+            help="The country of origin of every organisation of this list (e.g. France for "
+            "the embassy's list of French NGOs): given to those without one.",
+        ),
+    ] = "",
     apply: Annotated[bool, typer.Option("--apply", help="Keep the file as a round.")] = False,
     same: Annotated[
         list[str] | None,
@@ -181,6 +189,7 @@ def import_command(
                 data_date=data_date,
                 by=by,
                 rows_read=report.rows_read,
+                origin=origin,
             )
             comparison = rounds.apply_round(engine, records, info, decisions=decisions)
         else:

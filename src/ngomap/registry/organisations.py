@@ -347,27 +347,31 @@ def history(engine: Engine, organisation: int | str) -> pd.DataFrame:
             .where(Change.organisation_id.in_(ids))
         ).all()
         rows: list[tuple[Any, ...]] = [(*r[:8], "field", r[8], r[9], r[10], r[11]) for r in fields]
-        for event, column in (
-            ("presence added", Presence.opened_in),
-            ("presence withdrawn", Presence.closed_in),
-        ):
-            found = connection.execute(
-                select(
-                    *meta,
-                    Presence.organisation_id,
-                    Presence.sector,
-                    Presence.area_code,
-                    Presence.national,
-                    Presence.mode,
-                )
-                .join(Changeset, Changeset.id == column)
-                .outerjoin(Round, Round.id == Changeset.round_id)
-                .where(Presence.organisation_id.in_(ids))
-            ).all()
-            for r in found:
-                area = "nationwide" if r[10] else r[9]
-                rows.append(
-                    (*r[:8], event, "presence", None, f"{r[8]} {area} {r[11] or ''}".strip(), None)
-                )
+        # Presences added and withdrawn in one query: each presence with the changeset that
+        # opened it and, once closed, the one that closed it.
+        found = connection.execute(
+            select(
+                *meta,
+                Presence.organisation_id,
+                Presence.sector,
+                Presence.area_code,
+                Presence.national,
+                Presence.mode,
+                Presence.opened_in,
+                Presence.closed_in,
+            )
+            .join(
+                Changeset,
+                or_(Changeset.id == Presence.opened_in, Changeset.id == Presence.closed_in),
+            )
+            .outerjoin(Round, Round.id == Changeset.round_id)
+            .where(Presence.organisation_id.in_(ids))
+        ).all()
+        for r in found:
+            area = "nationwide" if r[10] else r[9]
+            what = f"{r[8]} {area} {r[11] or ''}".strip()
+            for event, changeset in (("presence added", r[12]), ("presence withdrawn", r[13])):
+                if r[0] == changeset:
+                    rows.append((*r[:8], event, "presence", None, what, None))
     frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
     return frame.sort_values(["changeset", "what"], kind="stable").reset_index(drop=True)

@@ -80,6 +80,10 @@ class RoundInfo:
     by: str = ""
     rows_read: int = 0
     period: tuple[date | None, date | None] = (None, None)
+    # The country of origin of every organisation the list names (France for the embassy's
+    # list of French NGOs): given to its new organisations and to known ones without one,
+    # never over an origin already given.
+    origin: str = ""
 
     @staticmethod
     def of_bytes(data: bytes, file_name: str, **kwargs: Any) -> RoundInfo:
@@ -556,6 +560,7 @@ def apply_round(
                         "name": clean_text(org[s.ORG_NAME]),
                         "acronym": clean_text(org[s.ORG_ACRONYM]),
                         "org_type": clean_text(org[s.ORG_TYPE]),
+                        "country": clean_text(info.origin),
                         "created_in": changeset,
                         "last_confirmed": effective,
                         "version": 1,
@@ -619,6 +624,7 @@ def apply_round(
                 .where(Organisation.id.in_(chunk))
                 .values(last_confirmed=effective)
             )
+        _give_origin(connection, confirmed, clean_text(info.origin), changeset)
         step(0.35, "aliases")
         _add_aliases(connection, matched, ids, changeset, info.file_name)
         step(0.5, "presences")
@@ -649,6 +655,39 @@ def apply_round(
         )
     step(1.0, "done")
     return comparison
+
+
+def _give_origin(connection: Connection, known: list[int], origin: str, changeset: int) -> None:
+    """The list's country of origin to its known organisations that have none, each a change
+    of the round (shown in history, undone with it)."""
+    if not origin or not known:
+        return
+    without: list[int] = []
+    for chunk in _chunks(known):
+        without += connection.scalars(
+            select(Organisation.id).where(Organisation.id.in_(chunk), Organisation.country == "")
+        ).all()
+    if not without:
+        return
+    for chunk in _chunks(without):
+        connection.execute(
+            update(Organisation)
+            .where(Organisation.id.in_(chunk))
+            .values(country=origin, version=Organisation.version + 1)
+        )
+    connection.execute(
+        insert(Change),
+        [
+            {
+                "changeset_id": changeset,
+                "organisation_id": org_id,
+                "field": "country",
+                "before": "",
+                "after": origin,
+            }
+            for org_id in without
+        ],
+    )
 
 
 def _summary(comparison: c.Comparison) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.registry import compare as c
-from ngomap.registry import reverting, state
+from ngomap.registry import reverting, state, statecache
 from ngomap.registry.rounds import (
     DEFAULT_SOURCE,
     RoundInfo,
@@ -31,7 +31,7 @@ from ngomap.registry.rounds import (
     compare_file,
     current_user,
 )
-from ngomap.registry.snapshot import Snapshot, bounds
+from ngomap.registry.snapshot import Snapshot
 from ngomap.ui import access, registry_data, revert_panel
 from ngomap.ui.text import plain, plain_frame
 
@@ -46,11 +46,15 @@ def _comparison(
     _records: pd.DataFrame,
     url: str,
     fingerprint: str,
-    changeset: int,
+    committed: statecache.Token,
     list_source: str,
     decisions: tuple[tuple[str, int | None], ...],
 ) -> c.Comparison:
-    """The file compared with the registry, once per file, registry state, list and choice."""
+    """The file compared with the registry, once per file, registry state, list and choice.
+
+    The registry state is the committed one (``registry_data.committed``: changesets' count,
+    newest id and time), not the newest id alone, which a late commit of a lower id on
+    PostgreSQL leaves unchanged."""
     return compare_file(_engine, _records, list_source=list_source, decisions=dict(decisions))
 
 
@@ -238,20 +242,20 @@ def compare_and_apply(
     )
     with right:
         period = _period(lang)
-    changeset = bounds(engine).changeset  # compared with the registry now, whatever is shown
+    committed = registry_data.committed(engine)  # the registry now, whatever is shown
     url = engine.url.render_as_string(hide_password=False)
     try:
         # The ambiguous organisations come from the comparison without decisions, so that
         # each keeps its choice once made (a matched one is no longer ambiguous).
         first = _comparison(
-            engine, uploaded.records, url, uploaded.fingerprint, changeset, list_source, ()
+            engine, uploaded.records, url, uploaded.fingerprint, committed, list_source, ()
         )
         above = st.container()
         decisions = _decisions(first, lang)
         same = tuple((key, value) for key, value in decisions if value is not None)
         comparison = (
             _comparison(
-                engine, uploaded.records, url, uploaded.fingerprint, changeset, list_source, same
+                engine, uploaded.records, url, uploaded.fingerprint, committed, list_source, same
             )
             if same
             else first
