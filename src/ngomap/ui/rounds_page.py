@@ -1,11 +1,12 @@
-"""Import as a round, on the page: how the uploaded file compares with the registry, apply it,
-and revert the last round.
+"""Import as a round, on the page: how the uploaded file compares with the registry (with the
+partners and funders it adds), apply it, and revert any round.
 
 Shown in the import tab under the file's report, to those who may import
 (``access.allowed("import")``). Comparing writes nothing; "Appliquer ce round" keeps the file
 as a round of the chosen list in one transaction (``rounds.apply_round``), after which the
-map shows the registry's new state. The rounds table lists every round; the last one not yet
-reverted can be reverted whole.
+map shows the registry's new state. The rounds table lists every round; any one still in
+force can be reverted whole, the later changes touching the same facts named first
+(``revert_panel``).
 """
 
 from __future__ import annotations
