@@ -139,7 +139,7 @@ def show_plan(plan: merging.MergePlan, boundaries: Boundaries, lang: str) -> Non
         table = pd.DataFrame(
             {
                 t("sector", lang): [sector_label(j.sector, lang) for j in plan.joined],
-                t("area", lang): [_area(boundaries, j.area, lang) for j in plan.joined],
+                t("col_area_name", lang): [_area(boundaries, j.area, lang) for j in plan.joined],
                 t("presence", lang): [
                     modes.label(j.mode, lang) if j.mode else "—" for j in plan.joined
                 ],
