@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -556,8 +557,41 @@ class ViewOptions:
     max_gap: int = 1
     zone_orgs: tuple[str, ...] = ()
     per_capita: bool = False
+    # The boundaries' country (ISO2, ``Boundaries.country``): its level words name the areas.
+    country: str = ""
+
+    def in_country_of(self, boundaries: Boundaries) -> ViewOptions:
+        """These options naming the areas in ``boundaries``' words when they name no country."""
+        return self if self.country else replace(self, country=boundaries.country)
 
     @property
     def rates(self) -> bool:
         """True when the view's VALUE is a rate (actors per 100,000), not a count."""
         return self.view == "density" and self.per_capita
+
+
+def coarser_level(
+    records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions
+) -> str | None:
+    """The level the filtered records are at when none is at the map's level or finer.
+
+    None when some record can be drawn at the map's level, or when none is coarser (no
+    data at all is another message). The level named is the one holding most records.
+    The page's grey-map warning and ``ngomap summary`` both say it.
+    """
+    levels = boundaries.levels
+    if options.level not in levels:
+        return None
+    chosen = filter_records(records, options.filters)
+    if s.NATIONAL in chosen:
+        chosen = chosen.loc[~chosen[s.NATIONAL].astype(bool)]
+    shown = levels.index(options.level)
+    coarser: Counter[str] = Counter()
+    for code, count in chosen[s.AREA_CODE].dropna().astype(str).value_counts().items():
+        level = boundaries.level_of(str(code))
+        if level not in levels:
+            continue
+        if levels.index(level) >= shown:
+            return None  # this one is drawn: the map is not grey for want of a level
+        coarser[level] += int(count)
+    return coarser.most_common(1)[0][0] if coarser else None

@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ngomap import analysis, messages, vocab
+from ngomap import analysis, levels, messages, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
@@ -284,6 +284,27 @@ def _sector_codes(values: list[str]) -> list[str] | None:
     return codes
 
 
+def _empty_level(
+    records: pd.DataFrame, bounds: Boundaries, level: str, sectors: list[str] | None, lang: str
+) -> str:
+    """Why nothing is counted at ``level``: the data's coarser level when the boundaries
+    have it (the page's grey-map warning, ``analysis.coarser_level``), in the country's words."""
+    filters = analysis.Filters(sectors=tuple(sectors) if sectors else None)
+    options = analysis.ViewOptions(level=level, filters=filters)
+    coarse = analysis.coarser_level(records, bounds, options)
+    areas = levels.many_in_sentence(level, bounds.country)
+    if coarse is None:
+        return messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level, areas=areas)
+    return messages.text(
+        Msg.CLI_DATA_AT_COARSER_LEVEL,
+        lang,
+        coarse_many=levels.many_in_sentence(coarse, bounds.country),
+        coarse=coarse,
+        areas=areas,
+        level=level,
+    )
+
+
 @cli.command()
 def summary(
     file: FileArg = None,
@@ -325,7 +346,7 @@ def summary(
         raise typer.Exit(1) from exc
     empty = _nothing_counted(records, report, codes, lang)
     if empty is None and table.empty:
-        empty = messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level or bounds.level)
+        empty = _empty_level(records, bounds, level or bounds.level, codes, lang)
     if empty is not None:
         typer.echo(empty, err=True)
         raise typer.Exit(1)
@@ -337,7 +358,7 @@ def summary(
         level=level,
         filters=analysis.Filters(sectors=tuple(codes) if codes else None),
     )
-    typer.echo(captions.presences_sentence(found, lang), err=True)
+    typer.echo(captions.presences_sentence(found, lang, country=bounds.country), err=True)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -477,6 +498,14 @@ def export_command(
     ] = "landscape",
     dpi: Annotated[int, typer.Option("--dpi", min=30, max=1200, help="PNG resolution.")] = 150,
     labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Area names.")] = True,
+    osm_tiles: Annotated[
+        bool,
+        typer.Option(
+            "--osm-tiles",
+            help="For .html: OpenStreetMap's tiles under the map (loaded from the internet "
+            "when the file is opened). Off: the offline basemap alone.",
+        ),
+    ] = False,
     atlas: Annotated[
         bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
     ] = False,
@@ -572,11 +601,14 @@ def export_command(
             max_gap=max_gap,
             zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
+            country=bounds.country,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        snap = ex.Snapshot.of(
+            dataset, bounds, options, lang, population=inhabitants, tiles=osm_tiles
+        )
         if data_source or data_day:  # what the user says wins over what the data says
             snap = replace(
                 snap,

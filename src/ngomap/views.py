@@ -21,6 +21,7 @@ from ngomap import movements as mv
 from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
 from ngomap.i18n import sector_label, t
+from ngomap.levels import in_sentence
 from ngomap.render.captions import area_word, areas_word, describe_filters, zone_text
 
 if TYPE_CHECKING:  # mapclassify and folium load when a view is built, not to list the views
@@ -140,7 +141,7 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             headline=lambda options, lang, _orgs: t(
                 "title_density_per_capita" if options.per_capita else "title_density",
                 lang,
-                area=area_word(options.level, lang).lower(),
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
         ),
         ViewSpec(
@@ -155,7 +156,10 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="gaps",
             table=_gaps,
             headline=lambda options, lang, _orgs: t(
-                "title_gaps", lang, n=options.max_gap, areas=areas_word(options.level, lang)
+                "title_gaps",
+                lang,
+                n=options.max_gap,
+                areas=areas_word(options.level, lang, country=options.country),
             ),
         ),
         ViewSpec(
@@ -174,7 +178,9 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="changes",
             table=_changes,
             headline=lambda options, lang, _orgs: t(
-                "title_changes", lang, area=area_word(options.level, lang).lower()
+                "title_changes",
+                lang,
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
             legend_key="legend_changes",
             details_key="changes_details",
@@ -215,7 +221,7 @@ def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLa
     spec = spec_of(options)
     legend = t("legend_per_capita" if options.rates else spec.legend_key, lang)
     return MapLabels(
-        area=area_word(options.level, lang),  # the level shown: Région, Cercle, Commune
+        area=area_word(options.level, lang, country=options.country),  # Cercle, LGA...
         count=legend,
         organisations=t("organisations", lang),
         legend_title=legend,
@@ -313,6 +319,7 @@ def build_view(
     ``classes`` when the map must share another's (the pages of an atlas); ``map_credit``:
     what the interactive map's corner says (the source line when not given).
     """
+    options = options.in_country_of(boundaries)  # its level words: Cercle, LGA...
     spec = spec_of(options)
     table = spec.table(records, boundaries, options, population, lang)
     table = with_details_text(table, options, lang)

@@ -21,6 +21,7 @@ from ngomap.i18n import sector_label, t
 from ngomap.registry import hand_edits as he
 from ngomap.registry import organisations as orgs
 from ngomap.registry.rounds import current_user
+from ngomap.render import captions
 from ngomap.ui import access, registry_data
 from ngomap.ui.text import plain, plain_frame
 
@@ -80,7 +81,7 @@ def _area_picker(boundaries: Boundaries, lang: str, prefix: str) -> tuple[str, d
         words = {code: _area_text(boundaries, code, lang) for code in options if code}
         words[""] = empty
         picked = columns[position].selectbox(
-            t(f"area_{level}", lang),
+            captions.area_word(level, lang, country=boundaries.country),
             options,
             format_func=words.__getitem__,
             key=f"{prefix}_{level}",

@@ -119,7 +119,7 @@ def _by_area(comparison: c.Comparison, boundaries: Boundaries, lang: str) -> Non
         return
     shown = pd.DataFrame(
         {
-            t("area", lang): [_area_name(str(v), boundaries, lang) for v in table[c.AREA]],
+            t("col_area_name", lang): [_area_name(str(v), boundaries, lang) for v in table[c.AREA]],
             t("sector", lang): [sector_label(str(v), lang) for v in table[c.SECTOR]],
             t("round_arrivals", lang): table["arrivals"].to_numpy(),
             t("round_departures", lang): table["departures"].to_numpy(),

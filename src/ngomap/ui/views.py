@@ -26,9 +26,11 @@ from ngomap.areas.population import Population
 from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.levels import in_sentence
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
+from ngomap.ui import tiles
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -186,6 +188,7 @@ def save_to_url(
     """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
     params.update(made_with or {})
+    params.update(tiles.params())
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
@@ -338,7 +341,12 @@ def controls(
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
             filters = replace(filters, period=(picked[0], picked[1]))
 
-    options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
+    options = ViewOptions(
+        view=str(view),
+        level=level or boundaries.level,
+        filters=filters,
+        country=boundaries.country,  # its level words: Cercle in Mali, LGA in Nigeria
+    )
     if view == "overlap":
         _initial("min_overlap", 2)
         n = box.number_input(
@@ -416,6 +424,8 @@ def show_map(shown: View, areas: Any) -> str | None:
         classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
+        tiles=tiles.on(),
+        lang=shown.lang,
     )
     result = st_folium(
         fmap,
@@ -476,7 +486,7 @@ def view_tables(
     table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
 ) -> None:
     """The tables that go with the view."""
-    area = captions.area_word(options.level, lang)  # the level shown: Région, Cercle, Commune
+    area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
         pairs = tables["pairs"]
@@ -512,7 +522,11 @@ def view_tables(
     elif options.view == "gaps":
         st.subheader(t("gaps_title", lang))
         # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
-        st.dataframe(ex.gaps_table(table, lang, options.level), hide_index=True, width="stretch")
+        st.dataframe(
+            ex.gaps_table(table, lang, options.level, country=options.country),
+            hide_index=True,
+            width="stretch",
+        )
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
@@ -522,7 +536,7 @@ def view_tables(
             width="stretch",
         )
     else:
-        st.subheader(captions.areas_word(options.level, lang))
+        st.subheader(captions.areas_word(options.level, lang, country=options.country))
         shown = pd.DataFrame(
             {
                 area: table[a.AREA_NAME],
@@ -541,7 +555,8 @@ def view_tables(
         st.dataframe(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
-    st.subheader(t("matrix_title", lang, areas=captions.areas_word(options.level, lang).lower()))
+    areas = captions.areas_word(options.level, lang, country=options.country)
+    st.subheader(t("matrix_title", lang, areas=in_sentence(areas)))
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
