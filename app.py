@@ -25,7 +25,7 @@ from ngomap.ui import (
     widgets,
 )
 from ngomap.ui.text import plain
-from ngomap.views import VIEWS
+from ngomap.views import VIEWS, unavailable
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -91,6 +91,9 @@ with map_tab:  # everything below is drawn in the map tab
         st.stop()
     if VIEWS[options.view].needs_organisations and not options.zone_orgs:
         st.info(t("zone_orgs_needed", lang))
+        st.stop()
+    if (why := unavailable(records, options, lang)) is not None:  # freshness on a file
+        st.info(why)
         st.stop()
 
     view = views.view(

@@ -45,6 +45,9 @@ class Filters:
     organisations: tuple[str, ...] | None = None  # organisation keys
     statuses: tuple[str, ...] | None = None
     period: tuple[date | None, date | None] | None = None  # records active in [from, to]
+    # The registry's: organisations' countries of origin, and the lists (sources) shown.
+    origins: tuple[str, ...] | None = None
+    lists: tuple[str, ...] | None = None
 
 
 def _parsed_dates(values: pd.Series) -> pd.Series:
@@ -72,6 +75,8 @@ def filter_records(
         (s.PRESENCE, filters.presence),
         (s.ORG_KEY, filters.organisations),
         (s.STATUS, filters.statuses),
+        (s.ORG_COUNTRY, filters.origins),
+        (s.LIST_SOURCE, filters.lists),
     ):
         if chosen is not None and column in records:
             mask &= records[column].isin(list(chosen))
@@ -503,14 +508,14 @@ def area_actors(
     """Who works in one area (any level), by sector: the side panel of a clicked area.
 
     Records of finer areas count; one row per sector x organisation, with presence mode,
-    partners and type.
+    partners and type (and, from the registry, the lists it is in).
     """
     level = boundaries.level_of(code)
     if level is None:
         return pd.DataFrame(columns=[s.SECTOR, s.ORG_NAME, s.PRESENCE, s.PARTNER, s.ORG_TYPE])
     local = _local(records, boundaries, filters, level)
     local = local.loc[local[s.AREA_CODE] == code]
-    columns = [c for c in (s.PRESENCE, s.PARTNER, s.ORG_TYPE) if c in local]
+    columns = [c for c in (s.PRESENCE, s.PARTNER, s.ORG_TYPE, s.LIST_SOURCE) if c in local]
     rows = local.groupby([s.SECTOR, s.ORG_NAME])[columns].agg(_joined).reset_index()
     return rows.sort_values([s.SECTOR, s.ORG_NAME]).reset_index(drop=True)
 
@@ -557,6 +562,10 @@ class ViewOptions:
     max_gap: int = 1
     zone_orgs: tuple[str, ...] = ()
     per_capita: bool = False
+    # The freshness view: organisations not confirmed for more than this many months before
+    # ``reference`` (the registry's "as of" date; None: today).
+    stale_months: int = 12
+    reference: date | None = None
     # The boundaries' country (ISO2, ``Boundaries.country``): its level words name the areas.
     country: str = ""
 

@@ -403,16 +403,27 @@ def columns_table(table: pd.DataFrame, options: a.ViewOptions, lang: str) -> pd.
     area's name and P-code, the organisations and the details in words; areas where nothing
     is counted left out."""
     spec = v.VIEWS[options.view]
-    shown = table.loc[table[a.ACTORS] > 0].reset_index(drop=True)
+    shown = table.loc[table[a.ACTORS] > 0]
+    if spec.ranked:  # the areas needing action first (the freshness view's calls to make)
+        shown = shown.sort_values(a.VALUE, ascending=False, kind="stable")
+    shown = shown.reset_index(drop=True)
     columns: dict[str, list[object]] = {
         captions.area_word(options.level, lang, country=options.country): list(shown[a.AREA_NAME]),
         t("col_area_code", lang): list(shown[s.AREA_CODE]),
     }
     for column, key in spec.columns:
-        columns[t(key, lang)] = [int(x) for x in shown[column]]
+        columns[t(key, lang)] = [_cell(x) for x in shown[column]]
     if a.DETAILS in shown:
         columns[t(spec.details_key, lang)] = [str(x) for x in shown[a.DETAILS]]
     return pd.DataFrame(columns)
+
+
+def _cell(value: object) -> object:
+    """A count as an int, a share as a float, words as they are."""
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
 def _csv(table: pd.DataFrame) -> bytes:
@@ -467,11 +478,16 @@ def workbook(snap: Snapshot) -> bytes:
                 view_of(snap).table, snap.lang, snap.options.level, country=snap.options.country
             )
             gaps.to_excel(writer, sheet_name=_sheet_name(t("export_gaps", snap.lang)), index=False)
+        elif v.VIEWS[snap.options.view].columns:  # the view's own table (e.g. freshness)
+            own = columns_table(view_of(snap).table, snap.options, snap.lang)
+            own_name = _sheet_name(t(v.VIEWS[snap.options.view].label_key, snap.lang))
+            own.to_excel(writer, sheet_name=own_name, index=False)
         text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
         for sheet in writer.sheets.values():
             sheet.freeze_panes = {
                 _sheet_name(t("export_matrix", snap.lang)): "B2",
                 _sheet_name(t("export_gaps", snap.lang)): "A2",
+                _sheet_name(t(v.VIEWS[snap.options.view].label_key, snap.lang)): "A2",
             }.get(sheet.title, "A3")
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])

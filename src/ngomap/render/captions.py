@@ -65,6 +65,11 @@ def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, 
     if filters.period:
         first, last = filters.period
         parts.append(f"{first or '…'} → {last or '…'}")
+    if filters.origins:
+        names = ", ".join(o or t("origin_unknown", lang) for o in filters.origins)
+        parts.append(t("filter_origins", lang, names=names))
+    if filters.lists:
+        parts.append(t("filter_lists", lang, names=", ".join(filters.lists)))
     return " · ".join(parts)
 
 

@@ -30,7 +30,7 @@ from ngomap.levels import in_sentence
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
-from ngomap.ui import tiles
+from ngomap.ui import registry_data, tiles
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -38,8 +38,19 @@ from ngomap.views import View, build_view
 
 VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
-_LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
-_INT_KEYS: Final = ("min_overlap", "max_gap")
+_LIST_KEYS: Final = (
+    "sectors",
+    "types",
+    "presence",
+    "orgs",
+    "status",
+    "zone_orgs",
+    "lists",
+    "origins",
+)
+_INT_KEYS: Final = ("min_overlap", "max_gap", "stale_months")
+UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not given"
+STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 
 
 # --- caching: data, boundaries and population are keyed by their content fingerprints ---
@@ -198,9 +209,13 @@ def save_to_url(
         ("orgs", filters.organisations),
         ("status", filters.statuses),
         ("zone_orgs", options.zone_orgs),
+        ("lists", filters.lists),
+        ("origins", tuple(o or UNKNOWN_ORIGIN for o in filters.origins or ())),
     ):
         if chosen:
             params[key] = ",".join(chosen)
+    if options.view == "freshness":
+        params["stale_months"] = str(options.stale_months)
     if options.view == "overlap":
         params["min_overlap"] = str(options.min_overlap)
     if options.view == "gaps":
@@ -296,6 +311,7 @@ def controls(
                     "types", t("org_types", lang), types, lang, all_by_default=True, box=box
                 ),
             )
+    filters = _registry_filters(records, filters, lang, box)
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
         if len(modes) > 1:
@@ -373,11 +389,79 @@ def controls(
                 placeholder=t("choose", lang),
             )
         options = replace(options, zone_orgs=tuple(zone))
+    elif view == "freshness":
+        options = _freshness_options(options, lang, box)
     elif view == "density":
         _initial("per_capita", False)
         per_capita = box.toggle(t("per_capita", lang), key="per_capita")
         options = replace(options, per_capita=bool(per_capita))
     return options
+
+
+def _registry_filters(
+    records: pd.DataFrame, filters: a.Filters, lang: str, box: DeltaGenerator
+) -> a.Filters:
+    """The registry's lists and its organisations' countries of origin, when it has several
+    (a file has neither column: nothing is drawn). Every list and origin by default."""
+    if s.LIST_SOURCE in records:
+        lists = _labels_of(records[s.LIST_SOURCE], str)
+        if len(lists) > 1:
+            chosen = _multi(
+                "lists",
+                t("lists_filter", lang),
+                lists,
+                lang,
+                all_by_default=True,
+                help_text=t("lists_filter_help", lang),
+                box=box,
+            )
+            filters = replace(filters, lists=chosen)
+    if s.ORG_COUNTRY in records:
+        given = records[s.ORG_COUNTRY].fillna("").astype(str)
+        codes = {str(v) or UNKNOWN_ORIGIN for v in given.unique()}
+        if len(codes) > 1:
+            unknown = t("origin_unknown", lang)
+            choices = {
+                code: unknown if code == UNKNOWN_ORIGIN else code
+                for code in sorted(codes, key=lambda c: (c == UNKNOWN_ORIGIN, c.casefold()))
+            }
+            chosen = _multi(
+                "origins",
+                t("origins_filter", lang),
+                choices,
+                lang,
+                all_by_default=True,
+                help_text=t("origins_filter_help", lang),
+                box=box,
+            )
+            if chosen is not None:
+                chosen = tuple("" if c == UNKNOWN_ORIGIN else c for c in chosen)
+            filters = replace(filters, origins=chosen)
+    return filters
+
+
+def _freshness_options(options: ViewOptions, lang: str, box: DeltaGenerator) -> ViewOptions:
+    """The freshness view's months (the Registry panel's freshness when chosen, else 12)
+    and its reference date (the registry's "as of" date, else today)."""
+    fresh = st.session_state.get(registry_data.FRESH)
+    _initial(
+        "stale_months",
+        fresh if fresh in STALE_CHOICES else 12,
+        lambda v: v if v in STALE_CHOICES else None,
+    )
+    months = box.selectbox(
+        t("stale_months", lang),
+        options=STALE_CHOICES,
+        format_func=lambda n: t("stale_months_n", lang, n=n),
+        key="stale_months",
+        help=t("stale_months_help", lang),
+    )
+    as_of = st.session_state.get(registry_data.AS_OF)
+    return replace(
+        options,
+        stale_months=int(months),
+        reference=as_of if isinstance(as_of, date) else None,
+    )
 
 
 organisation_names = a.organisation_names
@@ -461,6 +545,7 @@ def area_panel(
         t("area_panel_counts", lang, n=detail[s.ORG_NAME].nunique(), sectors=sectors.ngroups)
     )
     ranked = sorted(sectors, key=lambda item: (-len(item[1]), sector_label(str(item[0]), lang)))
+    several_lists = s.LIST_SOURCE in detail and records[s.LIST_SOURCE].nunique() > 1
     for sector, group in ranked:
         label = f"{sector_label(str(sector), lang)} ({len(group)})"
         with st.expander(plain(label), expanded=len(ranked) == 1):
@@ -479,6 +564,8 @@ def area_panel(
                 )
             if s.PARTNER in group:
                 shown[t("partners", lang)] = group[s.PARTNER]
+            if several_lists:  # the registry holds two lists: say which one says so
+                shown[t("lists_filter", lang)] = group[s.LIST_SOURCE]
             st.table(plain_frame(shown), hide_index=True, border="horizontal")  # renders Markdown
 
 
@@ -527,6 +614,9 @@ def view_tables(
             hide_index=True,
             width="stretch",
         )
+    elif VIEW_SPECS[options.view].ranked:  # freshness: the areas with calls to make first
+        st.subheader(t(VIEW_SPECS[options.view].label_key, lang))
+        st.dataframe(ex.columns_table(table, options, lang), hide_index=True, width="stretch")
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
