@@ -306,9 +306,10 @@ def _check_sheet_xml(
 ) -> None:
     rows = columns = 0
     refs = _CELL_REF.findall(xml)
-    for letters, row in refs:
-        columns = max(columns, _column_number(letters))
-        rows = max(rows, int(row))
+    if refs:  # the largest column of the few distinct letters, the largest row number
+        letters, numbers = zip(*refs, strict=True)
+        columns = max(_column_number(found) for found in set(letters))
+        rows = max(map(int, numbers))
     check_table(rows, columns, name, limits, sheet=sheet)
     # A sheet whose cells are few but far apart (one cell at XFD1048576) is laid out whole by
     # the reader: its extent is counted against the cells it really holds.
@@ -321,7 +322,7 @@ def _check_sheet_xml(
             limit=_count(max(_SPARSE * cells, _SPARSE_FLOOR)),
         )
     if len(lengths):
-        indexes = np.fromiter((int(i) for i in _SHARED_CELL.findall(xml)), dtype=np.int64)
+        indexes = np.array(_SHARED_CELL.findall(xml), dtype="S12").astype(np.int64)
         indexes = indexes[(indexes >= 0) & (indexes < len(lengths))]
         text = int(lengths[indexes].sum())
         if text > limits.max_text_bytes:

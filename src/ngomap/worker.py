@@ -3,9 +3,10 @@
 The checks of ``ngomap.limits`` refuse what they can see; what they cannot (a reader that
 loops, or allocates far more than the file's size suggests, or aborts the process from
 native code) costs a worker process, never the server: the page's imports and boundary
-uploads go through ``run_bounded``. A worker is a fresh ``python -m ngomap.worker``
-process (not a fork of the server: the page's threads, memory and main script stay out),
-started ahead of need with ngomap already imported, so a run starts at once; it sets its
+uploads go through ``run_bounded`` (one job) or ``bounded`` (one file's jobs, one worker).
+A worker is a fresh ``python -m ngomap.worker`` process (not a fork of the server: the
+page's threads, memory and main script stay out), started ahead of need (``warm``) with
+ngomap already imported, so a run starts at once; it sets its
 memory budget (RLIMIT_AS) before reading its job, and the server stops it at the end of the
 time budget.
 
@@ -31,7 +32,7 @@ import sys
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, Any, Final, TypeVar
 
@@ -324,6 +325,85 @@ SLOTS: Final = _slots()
 _RUNNING = threading.BoundedSemaphore(SLOTS)
 
 
+def warm(limits: Limits = DEFAULT_LIMITS) -> None:
+    """Have a worker started and waiting for ``limits``' memory budget (when none is), so
+    that the next import does not wait for one to import its libraries: the page calls it
+    when it shows the upload panel, well before a file is chosen."""
+    with _LOCK:
+        spare = _SPARES.get(limits.worker_memory_bytes)
+        if spare is None or spare.process.poll() is not None:
+            _SPARES[limits.worker_memory_bytes] = Worker(limits.worker_memory_bytes)
+
+
+class Bounded:
+    """The jobs on one user's file, run one after the other in one worker process.
+
+    The page reads a file, then imports it: both in the same worker (started ahead of need),
+    instead of a second worker that would still be importing its libraries. Each job has
+    its own time budget; the memory budget is the worker's. A job that ran over a budget
+    or crashed ends its worker, and the next job gets a new one. The worker holds one of
+    the ``SLOTS`` from the first job until ``close`` (use ``bounded``), and runs no other
+    file's jobs.
+    """
+
+    def __init__(self, *, name: str, limits: Limits = DEFAULT_LIMITS) -> None:
+        self.name = name
+        self.limits = limits
+        self._worker: Worker | None = None
+        self._slot = False
+
+    def run(
+        self,
+        function: Callable[..., T],
+        *args: Any,
+        limits: Limits | None = None,
+        progress: Progress | None = None,
+        **kwargs: Any,
+    ) -> T:
+        """``function(*args, **kwargs)`` in this file's worker, within ``limits`` (default:
+        the ones given at the start; their memory budget must be the same)."""
+        limits = limits or self.limits
+        if limits.worker_memory_bytes != self.limits.worker_memory_bytes:
+            raise ValueError("one worker has one memory budget")
+        if not self._slot:
+            if not _RUNNING.acquire(timeout=limits.worker_seconds):  # every slot taken
+                found = refusal(
+                    "busy", name=self.name, slots=SLOTS, limit=f"{limits.worker_seconds:.0f}"
+                )
+                raise ResourceLimitError(found.en, found.fr, what="busy")
+            self._slot = True
+        if self._worker is None or self._worker.process.poll() is not None:
+            self._worker = _take(limits.worker_memory_bytes)
+        return self._worker.run(
+            function, args, kwargs, name=self.name, limits=limits, progress=progress
+        )
+
+    def close(self) -> None:
+        """Stop the worker (it never serves another file) and give its slot back."""
+        try:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
+        finally:
+            if self._slot:
+                self._slot = False
+                _RUNNING.release()
+
+
+@contextlib.contextmanager
+def bounded(*, name: str, limits: Limits = DEFAULT_LIMITS) -> Iterator[Bounded]:
+    """A ``Bounded`` for the jobs on the file ``name``, closed at the end of the block.
+
+    No worker is taken until the first job: a block whose results are all cached costs
+    nothing.
+    """
+    session = Bounded(name=name, limits=limits)
+    try:
+        yield session
+    finally:
+        session.close()
+
+
 def run_bounded(
     function: Callable[..., T],
     *args: Any,
@@ -338,17 +418,8 @@ def run_bounded(
     ``name`` is the file's name for the messages; ``progress`` is called here with the
     worker's progress (and given to ``function`` as its ``progress`` keyword).
     """
-    if not _RUNNING.acquire(timeout=limits.worker_seconds):  # every slot taken all along
-        found = refusal("busy", name=name, slots=SLOTS, limit=f"{limits.worker_seconds:.0f}")
-        raise ResourceLimitError(found.en, found.fr, what="busy")
-    try:
-        worker = _take(limits.worker_memory_bytes)
-        try:
-            return worker.run(function, args, kwargs, name=name, limits=limits, progress=progress)
-        finally:
-            worker.close()
-    finally:
-        _RUNNING.release()
+    with bounded(name=name, limits=limits) as session:
+        return session.run(function, *args, progress=progress, **kwargs)
 
 
 def _over(what: str, name: str, limits: Limits) -> ResourceLimitError:

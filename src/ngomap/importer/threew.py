@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import re
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as dataclass_replace
 from datetime import date, datetime
 from functools import cache, cached_property
 from pathlib import Path
@@ -235,6 +236,46 @@ def _unique_headers(values: Sequence[object]) -> list[str]:
     return headers
 
 
+def _check_column_map(column_map: Mapping[str, str] | None) -> None:
+    for header, field_name in (column_map or {}).items():
+        if field_name not in FIELDS:
+            raise InputFileError(
+                f"'{field_name}' (for column '{header}') is not a field; use one of: "
+                + ", ".join(FIELDS)
+                + ".",
+                f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
+                "utilisez l'un de : " + ", ".join(FIELDS) + ".",
+            )
+
+
+def _mapped(
+    headers: list[str],
+    hashtags: list[str] | None,
+    column_map: Mapping[str, str] | None,
+    name: str,
+    sheet: str | None,
+) -> tuple[dict[str, str], list[str]]:
+    """``map_columns``; InputFileError when no column is recognised."""
+    mapping, unmapped = map_columns(headers, hashtags, dict(column_map) if column_map else None)
+    if not mapping:
+        raise InputFileError(
+            *pair(
+                Msg.THREEW_NO_COLUMN_RECOGNISED,
+                name=name,
+                sheet=Text(Msg.THREEW_SHEET_NAMED, {"sheet": sheet}) if sheet else "",
+            ),
+        )
+    return mapping, unmapped
+
+
+def remap(table: Table, column_map: Mapping[str, str] | None, *, name: str) -> Table:
+    """``table`` with its columns mapped as ``read_table(..., column_map=column_map)`` maps
+    them: the same table as reading the file again with that mapping, without reading it."""
+    _check_column_map(column_map)
+    mapping, unmapped = _mapped(table.headers, table.hashtags, column_map, name, table.grid.sheet)
+    return dataclass_replace(table, mapping=mapping, unmapped=unmapped)
+
+
 def read_table(
     data: bytes,
     name: str,
@@ -248,15 +289,7 @@ def read_table(
 
     Raises InputFileError, with one sentence saying what to do, for anything unusable.
     """
-    for header, field_name in (column_map or {}).items():
-        if field_name not in FIELDS:
-            raise InputFileError(
-                f"'{field_name}' (for column '{header}') is not a field; use one of: "
-                + ", ".join(FIELDS)
-                + ".",
-                f"« {field_name} » (pour la colonne « {header} ») n'est pas un champ ; "
-                "utilisez l'un de : " + ", ".join(FIELDS) + ".",
-            )
+    _check_column_map(column_map)
     grid = read_grid(data, name, sheet=sheet, score=_sheet_score, progress=progress, limits=limits)
     if progress is not None:
         progress(0.45, "columns")
@@ -272,15 +305,7 @@ def read_table(
     first_data = header_index + 1
     while first_data < len(grid) and _is_hashtag_row(grid.row(first_data)):
         first_data += 1
-    mapping, unmapped = map_columns(headers, hashtags, column_map)
-    if not mapping:
-        raise InputFileError(
-            *pair(
-                Msg.THREEW_NO_COLUMN_RECOGNISED,
-                name=name,
-                sheet=Text(Msg.THREEW_SHEET_NAMED, {"sheet": grid.sheet}) if grid.sheet else "",
-            ),
-        )
+    mapping, unmapped = _mapped(headers, hashtags, column_map, name, grid.sheet)
     body = np.flatnonzero(non_empty[first_data:]) + first_data  # blank lines are not rows
     return Table(
         grid=grid,
@@ -360,6 +385,13 @@ def read_3w_areas(
         progress=progress,
         limits=limits,
     )
+    return _table_records(table, label, opts, progress)
+
+
+def _table_records(
+    table: Table, label: str, opts: ImportOptions, progress: Progress | None
+) -> tuple[pd.DataFrame, ImportReport, Boundaries]:
+    """A read table's records, report and the boundaries they were matched on."""
     log = ProblemLog()
     for row, position, value in table.grid.errors:
         if row > table.header_row and position < len(table.headers):
@@ -525,10 +557,37 @@ def import_dataset_areas(
         progress=progress,
         limits=limits,
     )
+    return _dataset(records, report, name), used
+
+
+def import_table(
+    table: Table,
+    name: str,
+    *,
+    options: ImportOptions | None = None,
+    progress: Progress | None = None,
+) -> tuple[Dataset, Boundaries | None]:
+    """``import_dataset_areas`` of a file already read (``read_table``), without reading it
+    again: the same dataset. ``options.column_map`` maps the columns anew (``remap``);
+    ``options.sheet`` is the table's already.
+
+    The boundaries the records were matched on come back only when they are not
+    ``options.boundaries`` (None then: the caller has them, and they need not travel back
+    from a worker process).
+    """
+    opts = options or ImportOptions()
+    if opts.column_map is not None:
+        table = remap(table, opts.column_map, name=name)
+    records, report, used = _table_records(table, name, opts, progress)
+    return _dataset(records, report, name), None if used is opts.boundaries else used
+
+
+def _dataset(records: pd.DataFrame, report: ImportReport, name: str) -> Dataset:
+    """The records and report as a user's Dataset: its title, source and date."""
     found = report.provenance
     title = found.title if found and found.title else name
     publisher = found.source if found and found.source else name
-    dataset = Dataset(
+    return Dataset(
         records=records,
         report=report,
         titles={"fr": title, "en": title},
@@ -537,7 +596,6 @@ def import_dataset_areas(
         updated=found.period.end if found and found.period else period_end(records),
         is_sample=False,
     )
-    return dataset, used
 
 
 def import_dataset(

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import replace
 from datetime import date
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -28,13 +29,13 @@ from ngomap.importer.threew import (
     UPLOAD_LIMIT_MB,
     Dataset,
     Table,
-    import_dataset_areas,
+    import_table,
     read_table,
 )
 from ngomap.limits import DEFAULT_LIMITS, MB
 from ngomap.ui.panels import rows_summary
 from ngomap.ui.text import plain
-from ngomap.worker import run_bounded
+from ngomap.worker import Bounded, bounded, warm
 
 UPLOAD_KEY = "upload"
 UPLOAD_TYPES = ["csv", "txt", "tsv", "xlsx", "xlsm", "xls", "json"]
@@ -42,19 +43,23 @@ VOCAB_KEY = "upload_vocab"  # the user's vocabulary alias files: {vocabulary: (n
 _VOCABULARIES = ("sectors", "org_types", "presence")
 ALIASES_TYPES = ["csv", "txt"]
 _ROUND = "_upload_round"  # in the uploaders' keys: the reset button empties them with a new one
+_UPLOAD_LIMITS = replace(DEFAULT_LIMITS, max_bytes=UPLOAD_LIMIT_MB * MB)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def _table(data: bytes, name: str) -> Table:
+def _table(data: bytes, name: str, _worker: Bounded) -> Table:
     """The file read and understood (sheet, header, mapping), once per file, in a worker
-    process with a time and a memory budget (a hostile file costs its user an error)."""
-    return run_bounded(read_table, data, name, name=name)
+    process with a time and a memory budget (a hostile file costs its user an error): the
+    worker that then imports the table, without reading the file again."""
+    return _worker.run(read_table, data, name, limits=DEFAULT_LIMITS)
 
 
 _IMPORTS = "_upload_imports"
 
 
 def _import(
+    worker: Bounded,
+    table: Table,
     data: bytes,
     name: str,
     column_map: tuple[tuple[str, str], ...],
@@ -65,9 +70,10 @@ def _import(
     aliases: tuple[str, bytes] | None = None,
 ) -> tuple[Dataset, Boundaries]:
     """The import, once per file, mapping, choice, boundaries and alias file, for this session,
-    and the boundaries it was matched on (``import_dataset_areas``: without ``boundaries``,
-    the file's own codes and names when they are another country's than the embedded
-    regions, as on the command line).
+    and the boundaries it was matched on (``import_table``, as ``import_dataset_areas``:
+    without ``boundaries``, the file's own codes and names when they are another country's
+    than the embedded regions, as on the command line). ``table`` is ``data`` read, in
+    ``worker``: the import runs there too.
 
     Not st.cache_resource: the progress bar is an element drawn outside the function (a
     cache hit would replay it and fail), and one user's upload is no one else's business.
@@ -92,12 +98,10 @@ def _import(
     )
     if key not in memo:
         memo.clear()  # one import kept per session
-        memo[key] = run_bounded(
-            import_dataset_areas,
-            data,
+        dataset, used = worker.run(
+            import_table,
+            table,
             name,
-            name=name,
-            limits=replace(DEFAULT_LIMITS, max_bytes=UPLOAD_LIMIT_MB * MB),
             progress=progress,
             options=ImportOptions(
                 boundaries=boundaries,
@@ -107,7 +111,15 @@ def _import(
                 vocab_aliases=dict(vocab_files),
             ),
         )
+        # the boundaries came back only when they are not the ones sent (the file's own)
+        memo[key] = (dataset, used if used is not None else _sent(boundaries))
     return memo[key]
+
+
+def _sent(boundaries: Boundaries | None) -> Boundaries:
+    if boundaries is None:  # never: without boundaries, the importer's come back
+        raise AssertionError("an import without boundaries names the ones it used")
+    return boundaries
 
 
 def _field_label(field: str, lang: str) -> str:
@@ -121,6 +133,7 @@ def _sidebar_upload(lang: str) -> tuple[str, bytes] | None:
     keys, so they come back empty instead of uploading the same file again.
     """
     round_ = int(st.session_state.get(_ROUND, 0))
+    warm(_UPLOAD_LIMITS)  # a worker waits, its libraries loaded, before a file is chosen
     with st.sidebar.expander(t("upload_title", lang), expanded=UPLOAD_KEY not in st.session_state):
         file = st.file_uploader(
             t("upload_label", lang),
@@ -190,14 +203,14 @@ def _report(dataset: Dataset, lang: str) -> None:
     left, right = st.columns(2)
     left.download_button(
         t("upload_download_csv", lang),
-        data=report_csv(report, lang),
+        data=partial(report_csv, report, lang),  # built when clicked, not at every run
         file_name=f"{stem}_rapport.csv",
         mime="text/csv",
         key="report_csv",
     )
     right.download_button(
         t("upload_download_xlsx", lang),
-        data=report_xlsx(report, lang),
+        data=partial(report_xlsx, report, lang),
         file_name=f"{stem}_rapport.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="report_xlsx",
@@ -286,9 +299,10 @@ def dataset_and_areas(
         details.caption(t("upload_none", lang))
         return sample, None
     name, data = str(upload["name"]), bytes(upload["data"])
-    with details:
+    # The file's jobs (read, then import) share one worker, started ahead of need.
+    with details, bounded(name=name, limits=_UPLOAD_LIMITS) as worker:
         try:
-            table = _table(data, name)
+            table = _table(data, name, worker)
         except NgomapError as error:
             st.error(plain(error.message(lang)))
             summary.error(t("upload_failed_line", lang, name=plain(name)))
@@ -312,6 +326,8 @@ def dataset_and_areas(
 
         try:
             dataset, used = _import(
+                worker,
+                table,
                 data,
                 name,
                 tuple(sorted(mapping.items())),
