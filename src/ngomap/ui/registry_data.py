@@ -237,7 +237,7 @@ def movements(
     since = where.selectbox(
         t("changes_since", lang),
         options=ids,
-        format_func=lambda i: plain(name_of(int(i), lang)),
+        format_func=lambda i: name_of(int(i), lang),  # options are plain text, not Markdown
         key=SINCE,
         help=t("changes_since_help", lang),
     )
