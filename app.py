@@ -19,12 +19,13 @@ from ngomap.ui import (
     registry_data,
     rounds_page,
     streamlit_words,
+    tiles,
     upload,
     views,
     widgets,
 )
 from ngomap.ui.text import plain
-from ngomap.views import VIEWS
+from ngomap.views import VIEWS, unavailable
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -76,6 +77,7 @@ with map_tab:  # everything below is drawn in the map tab
     link.note(dataset, boundaries, lang)
 
     options = views.controls(records, boundaries, lang, where=controls_box)
+    tiles.switch(lang, where=controls_box)  # OpenStreetMap's tiles: off, nothing requested
     population = widgets.population(boundaries, options.level, lang)
     made_with = link.params(dataset, boundaries, lang) | registry_data.params()
     views.save_to_url(options, lang, made_with=made_with)
@@ -89,6 +91,9 @@ with map_tab:  # everything below is drawn in the map tab
         st.stop()
     if VIEWS[options.view].needs_organisations and not options.zone_orgs:
         st.info(t("zone_orgs_needed", lang))
+        st.stop()
+    if (why := unavailable(records, options, lang)) is not None:  # freshness on a file
+        st.info(why)
         st.stop()
 
     view = views.view(
@@ -116,7 +121,7 @@ with map_tab:  # everything below is drawn in the map tab
 
     tables = views.side_tables(dataset, boundaries, options, lang)
     views.view_tables(view.table, tables, options, lang)
-    panels.source_charts(tables["by_sector"], tables["by_region"], lang)
+    panels.source_charts(tables["by_sector"], tables["by_region"], lang, boundaries=boundaries)
     exports.panel(dataset, boundaries, options, lang, population)
     connect.section(dataset, boundaries, lang, population)
     panels.footer(dataset, lang)

@@ -26,9 +26,11 @@ from ngomap.areas.population import Population
 from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.levels import in_sentence
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
+from ngomap.ui import registry_data, tiles
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -36,8 +38,19 @@ from ngomap.views import View, build_view
 
 VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
-_LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
-_INT_KEYS: Final = ("min_overlap", "max_gap")
+_LIST_KEYS: Final = (
+    "sectors",
+    "types",
+    "presence",
+    "orgs",
+    "status",
+    "zone_orgs",
+    "lists",
+    "origins",
+)
+_INT_KEYS: Final = ("min_overlap", "max_gap", "stale_months")
+UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not given"
+STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 
 
 # --- caching: data, boundaries and population are keyed by their content fingerprints ---
@@ -186,6 +199,7 @@ def save_to_url(
     """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
     params.update(made_with or {})
+    params.update(tiles.params())
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
@@ -195,9 +209,13 @@ def save_to_url(
         ("orgs", filters.organisations),
         ("status", filters.statuses),
         ("zone_orgs", options.zone_orgs),
+        ("lists", filters.lists),
+        ("origins", tuple(o or UNKNOWN_ORIGIN for o in filters.origins or ())),
     ):
         if chosen:
             params[key] = ",".join(chosen)
+    if options.view == "freshness":
+        params["stale_months"] = str(options.stale_months)
     if options.view == "overlap":
         params["min_overlap"] = str(options.min_overlap)
     if options.view == "gaps":
@@ -293,6 +311,7 @@ def controls(
                     "types", t("org_types", lang), types, lang, all_by_default=True, box=box
                 ),
             )
+    filters = _registry_filters(records, filters, lang, box)
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
         if len(modes) > 1:
@@ -338,7 +357,12 @@ def controls(
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
             filters = replace(filters, period=(picked[0], picked[1]))
 
-    options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
+    options = ViewOptions(
+        view=str(view),
+        level=level or boundaries.level,
+        filters=filters,
+        country=boundaries.country,  # its level words: Cercle in Mali, LGA in Nigeria
+    )
     if view == "overlap":
         _initial("min_overlap", 2)
         n = box.number_input(
@@ -365,11 +389,79 @@ def controls(
                 placeholder=t("choose", lang),
             )
         options = replace(options, zone_orgs=tuple(zone))
+    elif view == "freshness":
+        options = _freshness_options(options, lang, box)
     elif view == "density":
         _initial("per_capita", False)
         per_capita = box.toggle(t("per_capita", lang), key="per_capita")
         options = replace(options, per_capita=bool(per_capita))
     return options
+
+
+def _registry_filters(
+    records: pd.DataFrame, filters: a.Filters, lang: str, box: DeltaGenerator
+) -> a.Filters:
+    """The registry's lists and its organisations' countries of origin, when it has several
+    (a file has neither column: nothing is drawn). Every list and origin by default."""
+    if s.LIST_SOURCE in records:
+        lists = _labels_of(records[s.LIST_SOURCE], str)
+        if len(lists) > 1:
+            chosen = _multi(
+                "lists",
+                t("lists_filter", lang),
+                lists,
+                lang,
+                all_by_default=True,
+                help_text=t("lists_filter_help", lang),
+                box=box,
+            )
+            filters = replace(filters, lists=chosen)
+    if s.ORG_COUNTRY in records:
+        given = records[s.ORG_COUNTRY].fillna("").astype(str)
+        codes = {str(v) or UNKNOWN_ORIGIN for v in given.unique()}
+        if len(codes) > 1:
+            unknown = t("origin_unknown", lang)
+            choices = {
+                code: unknown if code == UNKNOWN_ORIGIN else code
+                for code in sorted(codes, key=lambda c: (c == UNKNOWN_ORIGIN, c.casefold()))
+            }
+            chosen = _multi(
+                "origins",
+                t("origins_filter", lang),
+                choices,
+                lang,
+                all_by_default=True,
+                help_text=t("origins_filter_help", lang),
+                box=box,
+            )
+            if chosen is not None:
+                chosen = tuple("" if c == UNKNOWN_ORIGIN else c for c in chosen)
+            filters = replace(filters, origins=chosen)
+    return filters
+
+
+def _freshness_options(options: ViewOptions, lang: str, box: DeltaGenerator) -> ViewOptions:
+    """The freshness view's months (the Registry panel's freshness when chosen, else 12)
+    and its reference date (the registry's "as of" date, else today)."""
+    fresh = st.session_state.get(registry_data.FRESH)
+    _initial(
+        "stale_months",
+        fresh if fresh in STALE_CHOICES else 12,
+        lambda v: v if v in STALE_CHOICES else None,
+    )
+    months = box.selectbox(
+        t("stale_months", lang),
+        options=STALE_CHOICES,
+        format_func=lambda n: t("stale_months_n", lang, n=n),
+        key="stale_months",
+        help=t("stale_months_help", lang),
+    )
+    as_of = st.session_state.get(registry_data.AS_OF)
+    return replace(
+        options,
+        stale_months=int(months),
+        reference=as_of if isinstance(as_of, date) else None,
+    )
 
 
 organisation_names = a.organisation_names
@@ -416,6 +508,8 @@ def show_map(shown: View, areas: Any) -> str | None:
         classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
+        tiles=tiles.on(),
+        lang=shown.lang,
     )
     result = st_folium(
         fmap,
@@ -451,6 +545,7 @@ def area_panel(
         t("area_panel_counts", lang, n=detail[s.ORG_NAME].nunique(), sectors=sectors.ngroups)
     )
     ranked = sorted(sectors, key=lambda item: (-len(item[1]), sector_label(str(item[0]), lang)))
+    several_lists = s.LIST_SOURCE in detail and records[s.LIST_SOURCE].nunique() > 1
     for sector, group in ranked:
         label = f"{sector_label(str(sector), lang)} ({len(group)})"
         with st.expander(plain(label), expanded=len(ranked) == 1):
@@ -469,6 +564,8 @@ def area_panel(
                 )
             if s.PARTNER in group:
                 shown[t("partners", lang)] = group[s.PARTNER]
+            if several_lists:  # the registry holds two lists: say which one says so
+                shown[t("lists_filter", lang)] = group[s.LIST_SOURCE]
             st.table(plain_frame(shown), hide_index=True, border="horizontal")  # renders Markdown
 
 
@@ -476,7 +573,7 @@ def view_tables(
     table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
 ) -> None:
     """The tables that go with the view."""
-    area = captions.area_word(options.level, lang)  # the level shown: Région, Cercle, Commune
+    area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
         pairs = tables["pairs"]
@@ -512,7 +609,14 @@ def view_tables(
     elif options.view == "gaps":
         st.subheader(t("gaps_title", lang))
         # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
-        st.dataframe(ex.gaps_table(table, lang, options.level), hide_index=True, width="stretch")
+        st.dataframe(
+            ex.gaps_table(table, lang, options.level, country=options.country),
+            hide_index=True,
+            width="stretch",
+        )
+    elif VIEW_SPECS[options.view].ranked:  # freshness: the areas with calls to make first
+        st.subheader(t(VIEW_SPECS[options.view].label_key, lang))
+        st.dataframe(ex.columns_table(table, options, lang), hide_index=True, width="stretch")
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
@@ -522,7 +626,7 @@ def view_tables(
             width="stretch",
         )
     else:
-        st.subheader(captions.areas_word(options.level, lang))
+        st.subheader(captions.areas_word(options.level, lang, country=options.country))
         shown = pd.DataFrame(
             {
                 area: table[a.AREA_NAME],
@@ -541,7 +645,8 @@ def view_tables(
         st.dataframe(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
-    st.subheader(t("matrix_title", lang, areas=captions.areas_word(options.level, lang).lower()))
+    areas = captions.areas_word(options.level, lang, country=options.country)
+    st.subheader(t("matrix_title", lang, areas=in_sentence(areas)))
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
