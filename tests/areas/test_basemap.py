@@ -89,3 +89,10 @@ def test_towns_come_by_importance_with_names_in_the_map_language() -> None:
 def test_an_empty_context_draws_nothing() -> None:
     assert context(bounds=MALI).empty is False
     assert context(bounds=(170.0, -50.0, 171.0, -49.0)).empty  # the far Pacific
+
+
+def test_the_same_view_is_cut_once() -> None:
+    # A page redraws its map on every rerun: the same bounds (to the 0.01° grid) give the
+    # same object, not a new cut.
+    assert context(bounds=MALI) is context(bounds=(-12.2411, 10.1602, 4.2449, 25.0031))
+    assert context(bounds=MALI) is not context(bounds=MALI, lang="en")

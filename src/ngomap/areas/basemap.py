@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final
 
 import shapely
@@ -124,8 +124,22 @@ def _merged(kind: str, box: shapely.Geometry | None) -> dict[str, Any] | None:
 def context(*, bounds: Bounds | None = None, lang: str = "fr") -> Context:
     """The basemap for a map of ``bounds`` (degrees; None: all of it), names in ``lang``.
 
-    Only what the map shows is kept (``view_box``): an offline file stays small.
+    Only what the map shows is kept (``view_box``): an offline file stays small. The same
+    bounds (to the files' grid) give the same object, cut once: a page redraws its map on
+    every rerun. Treat it as read-only.
     """
+    if bounds is not None:
+        bounds = (
+            round(bounds[0], DECIMALS),
+            round(bounds[1], DECIMALS),
+            round(bounds[2], DECIMALS),
+            round(bounds[3], DECIMALS),
+        )
+    return _context(bounds, lang)
+
+
+@lru_cache(maxsize=32)
+def _context(bounds: Bounds | None, lang: str) -> Context:
     box = shapely.box(*view_box(bounds)) if bounds is not None else None
     kept = []
     for feature in countries()["features"]:

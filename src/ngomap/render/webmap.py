@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import html
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 import folium
 import geopandas as gpd
 import pandas as pd
 from jinja2 import Template
+from markupsafe import Markup
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
@@ -222,9 +225,19 @@ class _Basemap(InertMacro):
                 L.geoJson(data.lakes, under(
                     {stroke: false, fillColor: "#a9c9e6", fillOpacity: 1})).addTo(map);
             }
-            if (data.rivers) {
-                L.geoJson(data.rivers, under(
-                    {color: "#6f9fcf", weight: 1.2, opacity: 0.9, fill: false})).addTo(map);
+            // Rivers: per line, x and y on the 0.01° grid, each after the first as a step.
+            var rivers = data.rivers.map(function (flat) {
+                var x = 0, y = 0, line = [];
+                for (var i = 0; i < flat.length; i += 2) {
+                    x += flat[i];
+                    y += flat[i + 1];
+                    line.push([y / 100, x / 100]);
+                }
+                return line;
+            });
+            if (rivers.length) {
+                L.polyline(rivers, {pane: "ngomapBasemap", interactive: false,
+                    color: "#6f9fcf", weight: 1.2, opacity: 0.9}).addTo(map);
             }
             map.attributionControl.addAttribution(data.credit);
             if (!data.tiles) { map.getContainer().style.background = "#e3ecf4"; }  // the sea
@@ -288,21 +301,68 @@ class _Basemap(InertMacro):
     def __init__(self, context: Context, *, tiles: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Basemap"
-        countries = gpd.GeoDataFrame.from_features(context.countries, crs="EPSG:4326")
-        if countries.empty:
-            countries = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
-        self.data = data_json(
-            {
-                "countries": to_topology(countries, decimals=BASEMAP_DECIMALS, ids=False),
-                "names": [str(name) for name in countries["name"]],
-                "lakes": context.lakes,
-                "rivers": context.rivers,
-                # The tiles name their towns: the basemap's would stand on them twice.
-                "towns": [] if tiles else [[t.lon, t.lat, t.name, t.rank] for t in context.towns],
-                "credit": context.credit,
-                "tiles": tiles,
-            }
-        )
+        self.data = _basemap_json(context, tiles)
+
+
+# The basemap's JSON per context (``areas.basemap.context`` returns the same object for the
+# same view), kept with its context so that no id is reused: a page redraws it every rerun.
+_BASEMAP_JSON: OrderedDict[tuple[int, bool], tuple[Context, Markup]] = OrderedDict()
+_BASEMAP_JSON_KEPT: Final = 16
+_BASEMAP_JSON_LOCK: Final = threading.Lock()
+
+
+def _basemap_json(context: Context, tiles: bool) -> Markup:
+    key = (id(context), tiles)
+    with _BASEMAP_JSON_LOCK:
+        found = _BASEMAP_JSON.get(key)
+        if found is not None and found[0] is context:
+            _BASEMAP_JSON.move_to_end(key)
+            return found[1]
+    text = _basemap_data(context, tiles)
+    with _BASEMAP_JSON_LOCK:
+        _BASEMAP_JSON[key] = (context, text)
+        while len(_BASEMAP_JSON) > _BASEMAP_JSON_KEPT:
+            _BASEMAP_JSON.popitem(last=False)
+    return text
+
+
+def _basemap_data(context: Context, tiles: bool) -> Markup:
+    countries = gpd.GeoDataFrame.from_features(context.countries, crs="EPSG:4326")
+    if countries.empty:
+        countries = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
+    return data_json(
+        {
+            "countries": to_topology(countries, decimals=BASEMAP_DECIMALS, ids=False),
+            "names": [str(name) for name in countries["name"]],
+            "lakes": context.lakes,
+            "rivers": _river_steps(context.rivers),
+            # The tiles name their towns: the basemap's would stand on them twice.
+            "towns": [] if tiles else [[t.lon, t.lat, t.name, t.rank] for t in context.towns],
+            "credit": context.credit,
+            "tiles": tiles,
+        }
+    )
+
+
+def _river_steps(rivers: Mapping[str, Any] | None) -> list[list[int]]:
+    """Each river line as integers on the basemap's grid, each point after the first as
+    the step from the one before: [x0, y0, dx1, dy1, ...] (a third of GeoJSON's bytes)."""
+    if rivers is None:
+        return []
+    factor = 10**BASEMAP_DECIMALS
+    lines = (
+        rivers["coordinates"] if rivers["type"] == "MultiLineString" else [rivers["coordinates"]]
+    )
+    steps = []
+    for line in lines:
+        flat: list[int] = []
+        x0 = y0 = 0
+        for lon, lat in line:
+            x, y = round(lon * factor), round(lat * factor)
+            flat += [x - x0, y - y0]
+            x0, y0 = x, y
+        steps.append(flat)
+    return steps
 
 
 def legend_items(classes: Classes, zero_label: str) -> list[tuple[str, str]]:

@@ -30,7 +30,7 @@ from ngomap.registry.rounds import (
     compare_file,
     current_user,
 )
-from ngomap.registry.snapshot import Snapshot, bounds
+from ngomap.registry.snapshot import Snapshot
 from ngomap.ui import access, registry_data, revert_panel
 from ngomap.ui.text import plain, plain_frame
 
