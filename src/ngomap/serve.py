@@ -65,6 +65,10 @@ PUBLIC_SETTINGS: Final[dict[str, str]] = {
     "client.showErrorDetails": "none",  # no traceback, exception text or server path shown
     "client.toolbarMode": "viewer",  # no developer menu
     "global.developmentMode": "false",
+    # No full garbage collection after every run of every session: with 20 sessions it took
+    # about a fifth of the server's busy time under load (py-spy, benchmarks/load_bench.py);
+    # Python's own collector still runs as objects are made.
+    "runner.postScriptGC": "false",
 }
 
 

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, Final
 
 import geopandas as gpd
 import shapely
-from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
 from ngomap.areas.files import checked_crs, read_boundary_uploads
@@ -94,36 +97,57 @@ def keep(
         }
         for code, area in areas.iterrows()
     ]
-    with engine.begin() as connection:
-        old = connection.scalar(select(BoundarySet.id).where(BoundarySet.key == key))
-        if old is not None:
-            connection.execute(delete(BoundaryArea).where(BoundaryArea.set_id == old))
-            connection.execute(delete(BoundaryFile).where(BoundaryFile.set_id == old))
-            connection.execute(delete(BoundarySet).where(BoundarySet.id == old))
-        set_id = connection.scalar(
-            insert(BoundarySet)
-            .values(
-                key=key,
-                name=", ".join(names),
-                source=boundaries.source.split(" (")[0],
-                added=datetime.now(UTC).date(),
-                added_by=by,
-                levels=list(boundaries.levels),
-                crs=crs,
-                files=list(names),
-            )
-            .returning(BoundarySet.id)
-        )
-        connection.execute(
-            insert(BoundaryFile),
-            [
-                {"set_id": set_id, "name": name, "content": content}
-                for name, (_, content) in zip(names, uploads, strict=True)
-            ],
-        )
-        if rows:
-            connection.execute(insert(BoundaryArea), [{**r, "set_id": set_id} for r in rows])
+    row = {
+        "key": key,
+        "name": ", ".join(names),
+        "source": boundaries.source.split(" (")[0],
+        "added": datetime.now(UTC).date(),
+        "added_by": by,
+        "levels": list(boundaries.levels),
+        "crs": crs,
+        "files": list(names),
+    }
+    contents = [content for _, content in uploads]
+    for attempt in range(_ATTEMPTS):
+        try:
+            with engine.begin() as connection:
+                _write(connection, row, names, contents, rows)
+            break
+        except IntegrityError:
+            # Another session kept the very same files between our look and our insert
+            # (PostgreSQL's transactions do not see each other's): look again, replace it.
+            if attempt == _ATTEMPTS - 1:
+                raise
     return _kept(key, names, boundaries, crs), boundaries
+
+
+_ATTEMPTS: Final = 3
+
+
+def _write(
+    connection: Connection,
+    row: dict[str, Any],
+    names: tuple[str, ...],
+    contents: list[bytes],
+    areas: list[dict[str, Any]],
+) -> None:
+    """The set, its files and its areas in one transaction: a save cut short (even by
+    ``kill -9``) leaves nothing of it, and a set replaced stays whole until the new one is."""
+    old = connection.scalar(select(BoundarySet.id).where(BoundarySet.key == row["key"]))
+    if old is not None:
+        connection.execute(delete(BoundaryArea).where(BoundaryArea.set_id == old))
+        connection.execute(delete(BoundaryFile).where(BoundaryFile.set_id == old))
+        connection.execute(delete(BoundarySet).where(BoundarySet.id == old))
+    set_id = connection.scalar(insert(BoundarySet).values(**row).returning(BoundarySet.id))
+    connection.execute(
+        insert(BoundaryFile),
+        [
+            {"set_id": set_id, "name": name, "content": content}
+            for name, content in zip(names, contents, strict=True)
+        ],
+    )
+    if areas:
+        connection.execute(insert(BoundaryArea), [{**a, "set_id": set_id} for a in areas])
 
 
 def _kept(
@@ -232,8 +256,12 @@ def files(engine: Engine, key: str, folder: Path | None = None) -> tuple[str, ..
         path = target / name
         if not path.is_file() or path.stat().st_size != len(content):
             target.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(path.name + ".part")
-            partial.write_bytes(bytes(content))
-            partial.replace(path)  # never a half-written file for another reader
+            # A name of its own per writer (two sessions may write the same set at once),
+            # then renamed: never a half-written file for another reader.
+            with tempfile.NamedTemporaryFile(
+                dir=target, prefix=f".{path.name}.", suffix=".part", delete=False
+            ) as partial:
+                partial.write(bytes(content))
+            Path(partial.name).replace(path)
         paths.append(str(path))
     return tuple(paths)
