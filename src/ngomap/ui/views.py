@@ -7,21 +7,22 @@ reopens the same map.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
+import streamlit_folium as sf
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.geometry import light_areas
 from ngomap.areas.population import Population
 from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
@@ -38,6 +39,9 @@ VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
 _LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
 _INT_KEYS: Final = ("min_overlap", "max_gap")
+_MAP_KEY: Final = "map"
+_RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
+_st_folium_frontend: Final = sf._component_func
 
 
 # --- caching: data, boundaries and population are keyed by their content fingerprints ---
@@ -404,10 +408,63 @@ def _zone_colors(
     return colors, legend
 
 
-def show_map(shown: View, areas: Any) -> str | None:
-    """Draw the view's map; return the P-code of the area the user clicked, if any."""
+def _folium_args(fmap: Any) -> dict[str, Any]:
+    """What ``st_folium`` (streamlit-folium 0.27) sends its frontend for ``fmap``: its own
+    steps for a map without draw tools, feature groups, layer control or colormap."""
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)  # before _get_map_string, which alters the map's ids
+    header = sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    css = [href for element in _elements(fmap) for _, href in getattr(element, "default_css", [])]
+    js = [src for element in _elements(fmap) for _, src in getattr(element, "default_js", [])]
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(fmap),
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+        "hash": sf.generate_js_hash(script, _MAP_KEY, False),
+    }
+
+
+def _elements(element: Any) -> Iterator[Any]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=_HASH, max_entries=32)
+def _map_args(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Population | None,
+    lang: str,
+    *,
+    data_source: str = "",
+    data_updated: date | None = None,
+    map_credit: str | None = None,
+) -> dict[str, Any]:
+    """The map of a view, rendered once per view for every session: the same inputs as
+    ``view`` (content fingerprints), the st_folium frontend's arguments as the value."""
+    shown = view(
+        dataset,
+        boundaries,
+        options,
+        population,
+        lang,
+        data_source=data_source,
+        data_updated=data_updated,
+        map_credit=map_credit,
+    )
+    return _folium_args(_choropleth(shown, light_areas(boundaries, options.level)))
+
+
+def _choropleth(shown: View, areas: Any) -> Any:
     area_colors, legend = _zone_colors(shown)
-    fmap = choropleth(
+    return choropleth(
         areas,
         shown.table,
         labels=shown.labels,
@@ -417,12 +474,45 @@ def show_map(shown: View, areas: Any) -> str | None:
         area_colors=area_colors,
         legend=legend,
     )
-    result = st_folium(
-        fmap,
-        key="map",
+
+
+def show_map(shown: View, areas: Any) -> str | None:
+    """Draw a view's map; return the P-code of the area the user clicked, if any."""
+    return _draw(_folium_args(_choropleth(shown, areas)))
+
+
+def show_view_map(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Population | None,
+    lang: str,
+    **words: Any,
+) -> str | None:
+    """``show_map`` of ``view(dataset, boundaries, options, population, lang, **words)``,
+    rendered once per view for every session and rerun (``_map_args``)."""
+    return _draw(_map_args(dataset, boundaries, options, population, lang, **words))
+
+
+def _draw(rendered: dict[str, Any]) -> str | None:
+    """st_folium's frontend drawing a rendered map, asked for clicks only; the clicked code."""
+    args = dict(rendered)
+    key = args.pop("hash")  # st_folium's key: the script's hash (a new map is a new frame)
+    result = _st_folium_frontend(
+        **args,
+        key=key,
         height=540,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        width=None,  # the container's width
+        returned_objects=_RETURNED,
+        default={"last_active_drawing": None},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        on_change=None,
+        wrap_longitude=False,
     )
     clicked = (result or {}).get("last_active_drawing") or {}
     code = (clicked.get("properties") or {}).get("code")
