@@ -315,7 +315,8 @@ def _upload_5w(page: Any, harness: Any, path: Path) -> None:
 
 def _remove_sector(page: Any) -> None:
     """Take the first chosen sector out of the sectors filter (its chip's delete button)."""
-    box = page.locator('[data-testid="stMultiSelect"]').filter(has_text="Secteurs").first
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Secteurs").first
     box.locator('[data-testid="stMultiSelectTagsContainer"] [data-tag] button').first.click(
         force=True
     )
