@@ -205,6 +205,23 @@ def _settle(page: Any) -> None:
     page.wait_for_timeout(500)
 
 
+# Streamlit marks its app root with the script's state: "running" during a (fragment) rerun.
+_WATCH_RUN: Final = """
+() => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    window.__benchRan = false;
+    new MutationObserver(() => {
+        if (app.getAttribute('data-test-script-state') === 'running') { window.__benchRan = true; }
+    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+}
+"""
+_RAN: Final = """
+() => window.__benchRan && document.querySelector('[data-testid="stApp"]')
+    .getAttribute('data-test-script-state') !== 'running'
+"""
+REDRAW_GRACE_MS: Final = 2_000  # after the rerun, how long a map that changed takes to show
+
+
 def _stage(
     page: Any,
     harness: Any,
@@ -215,17 +232,32 @@ def _stage(
     redraw: int | None = None,
 ) -> tuple[float, int]:
     """Seconds and websocket bytes from ``act`` until ``text`` (selector, prefix, text before)
-    has changed and, if ``redraw`` (shapes), the map is drawn anew."""
+    has changed and, if ``redraw`` (shapes), the rerun has ended and the map, if it changed,
+    is drawn anew (a map whose script is unchanged, e.g. the real 5W's grey commune map
+    under another filter, is not redrawn: the rerun's end is the stage's end)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     if redraw is not None:
         _drawn(page, harness, mark="before", n=redraw)
     _settle(page)
+    page.evaluate(_WATCH_RUN)
     before = sent.total
     start = time.perf_counter()
     act()
     if text is not None:
         page.wait_for_function(_TEXT_CHANGED, arg=list(text), polling="raf", timeout=TIMEOUT_MS)
     if redraw is not None:
-        _drawn(page, harness, old="before", mark="after", n=redraw)
+        page.wait_for_function(_RAN, polling="raf", timeout=TIMEOUT_MS)
+        ended = time.perf_counter()
+        try:
+            page.wait_for_function(
+                _DRAWN,
+                arg=[harness.MAP_IFRAME, redraw, "before", "after"],
+                polling="raf",
+                timeout=REDRAW_GRACE_MS,
+            )
+        except PlaywrightTimeout:  # the map did not change
+            return ended - start, sent.total - before
     return time.perf_counter() - start, sent.total - before
 
 
