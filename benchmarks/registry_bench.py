@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, delete, text
 
 from benchmarks._runner import time_pair
 from ngomap import schema as s
-from ngomap.registry import db, organisations, rounds, state, statecache, throwaway
+from ngomap.registry import db, organisations, rounds, state, statecache, statestore, throwaway
 from ngomap.registry.compare import Comparison
 from ngomap.registry.db import RegistryError
 from ngomap.registry.setup import init
@@ -301,10 +301,28 @@ def _measures(
             pd.read_sql(text("SELECT * FROM presences WHERE closed_in IS NULL"), connection)
             pd.read_sql(text("SELECT * FROM organisations"), connection)
 
+    def never_read() -> None:
+        with engine.begin() as connection:  # as a registry no process has read yet
+            connection.execute(delete(statestore.StoredState))
+        statecache.forget()
+        state.records(engine)
+        assert statecache.last_read == {"how": "read", "stored": "written"}
+
     def first_read() -> None:
         statecache.forget()  # as a process that has not read the registry yet
         state.records(engine)
+        assert statecache.last_read["how"] == "stored"
 
+    whole = time_pair(never_read, bare_read, runs=1, warmup=0)
+    out[f"current state, a registry never read: read whole, copy stored ({label})"] = {
+        "value": whole.value,
+        "baseline": whole.baseline,
+        "unit": "s",
+        "baseline_name": "pandas.read_sql of the tables",
+        "goal": "once",
+        "runs": 1,
+        "details": {**details, "samples": whole.samples},
+    }
     loaded = time_pair(first_read, bare_read, runs=runs, warmup=0)
     out[f"current state, first read in a process, {len(presences):,} presences ({label})"] = {
         "value": loaded.value,
@@ -373,11 +391,19 @@ def _measures(
         done_rounds.append(rounds.apply_round(engine, records, info))
 
     caught: list[float] = []
+    started_after: list[float] = []
+
+    def new_process() -> None:
+        statecache.forget()
+        state.records(engine)
+        assert statecache.last_read["how"] == "stored, caught up"
+
     for _ in range(max(1, runs)):
         state.records(engine)  # the page's state, kept before the round
         applied.append(_seconds(apply))
         caught.append(_seconds(lambda: state.records(engine)))
         assert statecache.last_read["how"] == "caught up"
+        started_after.append(_seconds(new_process))
         done = done_rounds.pop().round
         assert done is not None
         rounds.revert_round(engine, done, by="bench")
@@ -413,6 +439,17 @@ def _measures(
         "goal_value": 1.0,
         "runs": runs,
         "details": {**details, "samples": caught},
+    }
+
+    out[f"current state after a {len(records):,}-row round, first read in a process ({label})"] = {
+        "value": statistics.median(started_after),
+        "baseline": loaded.baseline,
+        "unit": "s",
+        "baseline_name": "pandas.read_sql of the tables",
+        "goal": "≤ 1 s",
+        "goal_value": 1.0,
+        "runs": runs,
+        "details": {**details, "samples": started_after},
     }
 
     org_id = int(orgs["id"].iloc[0])  # in list01: its rounds applied and reverted above

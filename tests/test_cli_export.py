@@ -54,6 +54,14 @@ def test_html_zones_of_one_organisation(tmp_path: Path) -> None:
     assert 'src="http' not in page
 
 
+def test_html_tiles_only_when_asked(tmp_path: Path) -> None:
+    offline = _export(tmp_path, "offline.html").read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" not in offline
+    assert "ngomapTowns" in offline  # the offline basemap, with its towns
+    tiled = _export(tmp_path, "tiled.html", "--osm-tiles").read_text(encoding="utf-8")
+    assert "tile.openstreetmap.org" in tiled
+
+
 @pytest.mark.parametrize("name", ["records.csv", "records.xlsx"])
 def test_tables_read_back_to_the_same_records(tmp_path: Path, name: str) -> None:
     out = _export(tmp_path, name, "--sector", "EDU")

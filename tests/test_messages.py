@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ngomap.messages import LANGS, Msg, Text, capitalised, catalogue, pair, text
+from ngomap.levels import of_one
+from ngomap.messages import LANGS, Msg, Text, capitalised, catalogue, pair
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = [*sorted((ROOT / "src" / "ngomap").rglob("*.py")), ROOT / "app.py"]
@@ -126,21 +127,22 @@ def test_no_french_english_pair_is_left_inline() -> None:
 
 
 def test_parameters_that_depend_on_the_language_are_put_in_it() -> None:
-    word = Text(Msg.LEVEL_ADM1)
-    said = Text(Msg.MATCHING_SAID_CODE, {"level": word, "value": "ML05"})
+    said = Text(Msg.MATCHING_SAID_CODE, {"of_level": of_one("adm1", "ML"), "value": "ML05"})
     english, french = pair(
         Msg.MATCHING_NOT_WHERE_ROW_PLACES, said=capitalised(said), chosen="Mopti", where="Gao"
     )
     assert english.startswith("The region code 'ML05' is not in Mopti")
     assert french.startswith("Le code de région « ML05 » n'est pas dans Mopti")
-    assert text(Msg.LEVEL_ADM1, "fr") == "région"
+    # French elides before a vowel: Nigeria's states are "états".
+    said = Text(Msg.MATCHING_SAID_NAME, {"of_level": of_one("adm1", "NG"), "value": "Kano"})
+    assert (said("fr"), said("en")) == ("le nom d'état « Kano »", "the state name 'Kano'")
     with pytest.raises(ValueError, match="unknown language"):
         catalogue("de")
 
 
 def test_looking_up_a_message_loads_no_pandas() -> None:
     code = (
-        "import sys; from ngomap.messages import Msg, pair; pair(Msg.LEVEL_ADM1);"
+        "import sys; from ngomap.messages import Msg, pair; pair(Msg.CLI_ROWS, rows=3);"
         "print(','.join(m for m in sys.modules if m.split('.')[0] in "
         "{'pandas', 'geopandas', 'numpy'}))"
     )

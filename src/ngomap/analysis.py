@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import weakref
+from collections import Counter
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -44,6 +45,9 @@ class Filters:
     organisations: tuple[str, ...] | None = None  # organisation keys
     statuses: tuple[str, ...] | None = None
     period: tuple[date | None, date | None] | None = None  # records active in [from, to]
+    # The registry's: organisations' countries of origin, and the lists (sources) shown.
+    origins: tuple[str, ...] | None = None
+    lists: tuple[str, ...] | None = None
 
 
 def _parsed_dates(values: pd.Series) -> pd.Series:
@@ -71,6 +75,8 @@ def filter_records(
         (s.PRESENCE, filters.presence),
         (s.ORG_KEY, filters.organisations),
         (s.STATUS, filters.statuses),
+        (s.ORG_COUNTRY, filters.origins),
+        (s.LIST_SOURCE, filters.lists),
     ):
         if chosen is not None and column in records:
             mask &= records[column].isin(list(chosen))
@@ -502,14 +508,14 @@ def area_actors(
     """Who works in one area (any level), by sector: the side panel of a clicked area.
 
     Records of finer areas count; one row per sector x organisation, with presence mode,
-    partners and type.
+    partners and type (and, from the registry, the lists it is in).
     """
     level = boundaries.level_of(code)
     if level is None:
         return pd.DataFrame(columns=[s.SECTOR, s.ORG_NAME, s.PRESENCE, s.PARTNER, s.ORG_TYPE])
     local = _local(records, boundaries, filters, level)
     local = local.loc[local[s.AREA_CODE] == code]
-    columns = [c for c in (s.PRESENCE, s.PARTNER, s.ORG_TYPE) if c in local]
+    columns = [c for c in (s.PRESENCE, s.PARTNER, s.ORG_TYPE, s.LIST_SOURCE) if c in local]
     rows = local.groupby([s.SECTOR, s.ORG_NAME])[columns].agg(_joined).reset_index()
     return rows.sort_values([s.SECTOR, s.ORG_NAME]).reset_index(drop=True)
 
@@ -556,8 +562,45 @@ class ViewOptions:
     max_gap: int = 1
     zone_orgs: tuple[str, ...] = ()
     per_capita: bool = False
+    # The freshness view: organisations not confirmed for more than this many months before
+    # ``reference`` (the registry's "as of" date; None: today).
+    stale_months: int = 12
+    reference: date | None = None
+    # The boundaries' country (ISO2, ``Boundaries.country``): its level words name the areas.
+    country: str = ""
+
+    def in_country_of(self, boundaries: Boundaries) -> ViewOptions:
+        """These options naming the areas in ``boundaries``' words when they name no country."""
+        return self if self.country else replace(self, country=boundaries.country)
 
     @property
     def rates(self) -> bool:
         """True when the view's VALUE is a rate (actors per 100,000), not a count."""
         return self.view == "density" and self.per_capita
+
+
+def coarser_level(
+    records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions
+) -> str | None:
+    """The level the filtered records are at when none is at the map's level or finer.
+
+    None when some record can be drawn at the map's level, or when none is coarser (no
+    data at all is another message). The level named is the one holding most records.
+    The page's grey-map warning and ``ngomap summary`` both say it.
+    """
+    levels = boundaries.levels
+    if options.level not in levels:
+        return None
+    chosen = filter_records(records, options.filters)
+    if s.NATIONAL in chosen:
+        chosen = chosen.loc[~chosen[s.NATIONAL].astype(bool)]
+    shown = levels.index(options.level)
+    coarser: Counter[str] = Counter()
+    for code, count in chosen[s.AREA_CODE].dropna().astype(str).value_counts().items():
+        level = boundaries.level_of(str(code))
+        if level not in levels:
+            continue
+        if levels.index(level) >= shown:
+            return None  # this one is drawn: the map is not grey for want of a level
+        coarser[level] += int(count)
+    return coarser.most_common(1)[0][0] if coarser else None

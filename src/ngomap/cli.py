@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -13,7 +13,7 @@ from typing import Annotated
 import pandas as pd
 import typer
 
-from ngomap import analysis, messages, vocab
+from ngomap import analysis, levels, messages, vocab
 from ngomap import schema as s
 from ngomap._paths import APP_SCRIPT
 from ngomap.access_cli import api_command, users_app
@@ -100,6 +100,22 @@ DbOpt = Annotated[
 AsOfOpt = Annotated[
     str | None,
     typer.Option("--as-of", help="The registry as of a round (R3) or a date (2025-03-31)."),
+]
+OriginOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--origin",
+        help="With the registry: only organisations from this country of origin (as their "
+        'entry gives it, e.g. France; "" for those without one); repeatable.',
+    ),
+]
+ListOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--list",
+        help="With the registry: only the presences of this list (a round's --source, e.g. "
+        "embassy or ocha-3w); repeatable. Every list by default.",
+    ),
 ]
 AcceptOpt = Annotated[
     bool,
@@ -199,6 +215,55 @@ def _registry(db: str | None, as_of: str | None) -> _Registry | None:
     return None if db is None and as_of is None else _Registry(db, as_of)
 
 
+def _registry_choice(
+    records: pd.DataFrame,
+    registry: _Registry | None,
+    *,
+    origins: list[str] | None,
+    lists: list[str] | None,
+    lang: str,
+) -> analysis.Filters:
+    """The Filters' ``origins`` and ``lists`` the options give, checked against the registry:
+    a usage error naming the known values for one it does not hold, or when a file is read."""
+    chosen: dict[str, tuple[str, ...]] = {}
+    for option, field, column, values in (
+        ("--origin", "origins", s.ORG_COUNTRY, origins),
+        ("--list", "lists", s.LIST_SOURCE, lists),
+    ):
+        if not values:
+            continue
+        if registry is None or column not in records:
+            raise typer.BadParameter(
+                messages.text(Msg.VIEWS_NEEDS_REGISTRY, lang, option=option), param_hint=option
+            )
+        known = sorted({str(v) for v in records[column].fillna("").unique()}, key=str.casefold)
+        folded = {k.casefold().strip(): k for k in known}
+        picked = []
+        for value in values:
+            found = folded.get(value.casefold().strip())
+            if found is None:
+                shown = ", ".join(k or '""' for k in known) or "—"
+                raise typer.BadParameter(
+                    messages.text(
+                        Msg.VIEWS_UNKNOWN_CHOICE, lang, option=option, value=value, known=shown
+                    ),
+                    param_hint=option,
+                )
+            picked.append(found)
+        chosen[field] = tuple(dict.fromkeys(picked))
+    return analysis.Filters(origins=chosen.get("origins"), lists=chosen.get("lists"))
+
+
+def _reference(as_of: str | None, dataset: Dataset) -> date | None:
+    """The freshness view's reference date: --as-of's date, a round's date, else today."""
+    if as_of is None:
+        return None
+    try:
+        return date.fromisoformat(as_of.strip())
+    except ValueError:
+        return dataset.updated
+
+
 def _load(
     file: Path | None,
     *,
@@ -284,6 +349,27 @@ def _sector_codes(values: list[str]) -> list[str] | None:
     return codes
 
 
+def _empty_level(
+    records: pd.DataFrame, bounds: Boundaries, level: str, sectors: list[str] | None, lang: str
+) -> str:
+    """Why nothing is counted at ``level``: the data's coarser level when the boundaries
+    have it (the page's grey-map warning, ``analysis.coarser_level``), in the country's words."""
+    filters = analysis.Filters(sectors=tuple(sectors) if sectors else None)
+    options = analysis.ViewOptions(level=level, filters=filters)
+    coarse = analysis.coarser_level(records, bounds, options)
+    areas = levels.many_in_sentence(level, bounds.country)
+    if coarse is None:
+        return messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level, areas=areas)
+    return messages.text(
+        Msg.CLI_DATA_AT_COARSER_LEVEL,
+        lang,
+        coarse_many=levels.many_in_sentence(coarse, bounds.country),
+        coarse=coarse,
+        areas=areas,
+        level=level,
+    )
+
+
 @cli.command()
 def summary(
     file: FileArg = None,
@@ -303,6 +389,8 @@ def summary(
     lang: Annotated[str, typer.Option("--lang", help="fr or en, for area names.")] = "fr",
     db: DbOpt = None,
     as_of: AsOfOpt = None,
+    origin: OriginOpt = None,
+    list_source: ListOpt = None,
 ) -> None:
     """Actors per area and sector: area_code, area_name, level, sector, actors, organisations."""
     try:
@@ -318,14 +406,24 @@ def summary(
             vocab_aliases=_vocab_files(sector_aliases, type_aliases, presence_aliases),
         )
         records, report = dataset.records, dataset.report
+        chosen = _registry_choice(
+            records, _registry(db, as_of), origins=origin, lists=list_source, lang=lang
+        )
         codes = _sector_codes(sector or [])
-        table = analysis.summary(records, bounds, sectors=codes, level=level, lang=lang)
+        table = analysis.summary(
+            records,
+            bounds,
+            sectors=codes,
+            filters=chosen,
+            level=level,
+            lang=lang,
+        )
     except NgomapError as exc:
         typer.echo(exc.message(lang), err=True)
         raise typer.Exit(1) from exc
     empty = _nothing_counted(records, report, codes, lang)
     if empty is None and table.empty:
-        empty = messages.text(Msg.CLI_NO_RECORD_AT_LEVEL, lang, level=level or bounds.level)
+        empty = _empty_level(records, bounds, level or bounds.level, codes, lang)
     if empty is not None:
         typer.echo(empty, err=True)
         raise typer.Exit(1)
@@ -335,9 +433,9 @@ def summary(
         records,
         bounds,
         level=level,
-        filters=analysis.Filters(sectors=tuple(codes) if codes else None),
+        filters=replace(chosen, sectors=tuple(codes) if codes else None),
     )
-    typer.echo(captions.presences_sentence(found, lang), err=True)
+    typer.echo(captions.presences_sentence(found, lang, country=bounds.country), err=True)
     if fmt is Format.json:
         typer.echo(json.dumps(table.to_dict(orient="records"), ensure_ascii=False, indent=2))
     else:
@@ -477,6 +575,14 @@ def export_command(
     ] = "landscape",
     dpi: Annotated[int, typer.Option("--dpi", min=30, max=1200, help="PNG resolution.")] = 150,
     labels: Annotated[bool, typer.Option("--labels/--no-labels", help="Area names.")] = True,
+    osm_tiles: Annotated[
+        bool,
+        typer.Option(
+            "--osm-tiles",
+            help="For .html: OpenStreetMap's tiles under the map (loaded from the internet "
+            "when the file is opened). Off: the offline basemap alone.",
+        ),
+    ] = False,
     atlas: Annotated[
         bool, typer.Option("--atlas", help="A PDF atlas: all sectors, then one page per sector.")
     ] = False,
@@ -510,6 +616,17 @@ def export_command(
     lang: Annotated[str, typer.Option("--lang", help="fr or en.")] = "fr",
     db: DbOpt = None,
     as_of: AsOfOpt = None,
+    origin: OriginOpt = None,
+    list_source: ListOpt = None,
+    stale_months: Annotated[
+        int,
+        typer.Option(
+            "--stale-months",
+            min=1,
+            help="The freshness view (registry only): organisations not confirmed for more "
+            "than this many months before --as-of (or today).",
+        ),
+    ] = 12,
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
     from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
@@ -560,9 +677,14 @@ def export_command(
         orgs = _org_keys(records, org or [])
         if spec.needs_organisations and not orgs:
             raise typer.BadParameter(f"the {view} view needs --org", param_hint="--org")
+        chosen = _registry_choice(
+            records, _registry(db, as_of), origins=origin, lists=list_source, lang=lang
+        )
         filters = analysis.Filters(
             sectors=tuple(sectors) if sectors else None,
             organisations=orgs if orgs and not spec.needs_organisations else None,
+            origins=chosen.origins,
+            lists=chosen.lists,
         )
         options = analysis.ViewOptions(
             view=spec.key,
@@ -572,11 +694,16 @@ def export_command(
             max_gap=max_gap,
             zone_orgs=orgs if spec.needs_organisations else (),
             per_capita=per_capita,
+            stale_months=stale_months,
+            reference=_reference(as_of, dataset),
+            country=bounds.country,
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
         inhabitants = _population(population, bounds, options.level, lang)
-        snap = ex.Snapshot.of(dataset, bounds, options, lang, population=inhabitants)
+        snap = ex.Snapshot.of(
+            dataset, bounds, options, lang, population=inhabitants, tiles=osm_tiles
+        )
         if data_source or data_day:  # what the user says wins over what the data says
             snap = replace(
                 snap,

@@ -37,6 +37,10 @@ AREA_RULE: Final = "area_rule"  # which rule found it: exact, normalised, prefix
 NATIONAL: Final = "national"  # True for nationwide records (never spread to every area)
 SOURCE: Final = "source"
 ROW: Final = "row"  # the row number as the user sees it in the spreadsheet
+# Read from the registry only (a file's records have none of them).
+ORG_COUNTRY: Final = "org_country"  # the organisation's country of origin ("" when unknown)
+LIST_SOURCE: Final = "list_source"  # the list the presence is in (a round's source)
+CONFIRMED: Final = "org_confirmed"  # the organisation's last confirmation (a date, or NaT)
 
 # Fields a 3W file may hold, with the HXL hashtag (tag plus sorted attributes).
 HXL_FIELDS: Final[dict[str, str]] = {

@@ -17,10 +17,15 @@ from typing import TYPE_CHECKING, Any, Final
 import pandas as pd
 
 from ngomap import analysis as a
+from ngomap import freshness as fr
+from ngomap import messages
 from ngomap import movements as mv
 from ngomap.analysis import ViewOptions
 from ngomap.areas.boundaries import Boundaries
+from ngomap.errors import InputFileError
 from ngomap.i18n import sector_label, t
+from ngomap.levels import in_sentence
+from ngomap.messages import Msg, pair
 from ngomap.render.captions import area_word, areas_word, describe_filters, zone_text
 
 if TYPE_CHECKING:  # mapclassify and folium load when a view is built, not to list the views
@@ -55,6 +60,11 @@ class ViewSpec:
     two_states: bool = False
     # Columns of its table shown on the page and exported, with their i18n keys.
     columns: tuple[tuple[str, str], ...] = ()
+    # Whether the records can make this view; when not, ``unavailable_key`` says why.
+    # Its own table lists the areas by VALUE, highest first (areas needing action first).
+    ranked: bool = False
+    available: Callable[[pd.DataFrame], bool] = lambda _records: True
+    unavailable: Msg | None = None
 
     @property
     def label_key(self) -> str:
@@ -127,6 +137,22 @@ def _changes(
     return mv.changes_by_area(records, boundaries, **_common(options, lang))
 
 
+def _freshness(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Mapping[str, float] | None,
+    lang: str,
+) -> pd.DataFrame:
+    return fr.freshness_by_area(
+        records,
+        boundaries,
+        months=options.stale_months,
+        reference=options.reference,
+        **_common(options, lang),
+    )
+
+
 def _sector_words(codes: Any, lang: str) -> str:
     return ", ".join(sector_label(c, lang) for c in codes)
 
@@ -140,7 +166,7 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             headline=lambda options, lang, _orgs: t(
                 "title_density_per_capita" if options.per_capita else "title_density",
                 lang,
-                area=area_word(options.level, lang).lower(),
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
         ),
         ViewSpec(
@@ -155,7 +181,10 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="gaps",
             table=_gaps,
             headline=lambda options, lang, _orgs: t(
-                "title_gaps", lang, n=options.max_gap, areas=areas_word(options.level, lang)
+                "title_gaps",
+                lang,
+                n=options.max_gap,
+                areas=areas_word(options.level, lang, country=options.country),
             ),
         ),
         ViewSpec(
@@ -174,7 +203,9 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="changes",
             table=_changes,
             headline=lambda options, lang, _orgs: t(
-                "title_changes", lang, area=area_word(options.level, lang).lower()
+                "title_changes",
+                lang,
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
             ),
             legend_key="legend_changes",
             details_key="changes_details",
@@ -182,8 +213,38 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             two_states=True,
             columns=((mv.ARRIVALS, "changes_arrivals"), (mv.DEPARTURES, "changes_departures")),
         ),
+        ViewSpec(
+            key="freshness",
+            table=_freshness,
+            headline=lambda options, lang, _orgs: t(
+                "title_freshness",
+                lang,
+                n=options.stale_months,
+                area=in_sentence(area_word(options.level, lang, country=options.country)),
+            ),
+            legend_key="legend_freshness",
+            details_key="freshness_details",
+            details_words=fr.freshness_text,
+            columns=(
+                (fr.STALE, "freshness_stale"),
+                (a.ACTORS, "freshness_actors"),
+                (fr.SHARE, "freshness_share"),
+                (fr.OLDEST, "freshness_oldest"),
+            ),
+            ranked=True,
+            available=fr.available,
+            unavailable=Msg.VIEWS_FRESHNESS_UNAVAILABLE,
+        ),
     )
 }
+
+
+def unavailable(records: pd.DataFrame, options: ViewOptions, lang: str) -> str | None:
+    """Why the records cannot make the view ``options`` choose (None when they can)."""
+    spec = spec_of(options)
+    if spec.unavailable is None or spec.available(records):
+        return None
+    return messages.text(spec.unavailable, lang)
 
 
 def spec_of(options: ViewOptions) -> ViewSpec:
@@ -214,8 +275,10 @@ def map_labels(options: ViewOptions, lang: str, boundaries_credit: str) -> MapLa
 
     spec = spec_of(options)
     legend = t("legend_per_capita" if options.rates else spec.legend_key, lang)
+    if options.view == "freshness":
+        legend = t(spec.legend_key, lang, n=options.stale_months)
     return MapLabels(
-        area=area_word(options.level, lang),  # the level shown: Région, Cercle, Commune
+        area=area_word(options.level, lang, country=options.country),  # Cercle, LGA...
         count=legend,
         organisations=t("organisations", lang),
         legend_title=legend,
@@ -260,13 +323,23 @@ def data_date(updated: date | None, lang: str) -> str:
 
 
 def source_line(
-    boundaries: Boundaries, lang: str, *, data_source: str, today: date | None = None
+    boundaries: Boundaries,
+    lang: str,
+    *,
+    data_source: str,
+    today: date | None = None,
+    lists: tuple[str, ...] | None = None,
 ) -> str:
-    """ "Sources: <data>; boundaries: <source, version>; map: ngomap, <date>"."""
+    """ "Sources: <data>; boundaries: <source, version>; map: ngomap, <date>".
+
+    ``lists``: the registry's lists shown, when not all of them (named after the data)."""
+    data = data_source.strip().rstrip(".") or t("unknown_source", lang)
+    if lists:
+        data += t("source_lists", lang, lists=", ".join(lists))
     return t(
         "source_line",
         lang,
-        data=data_source.strip().rstrip(".") or t("unknown_source", lang),
+        data=data,
         boundaries=boundaries_credit(boundaries),
         date=(today or date.today()).isoformat(),
     )
@@ -313,11 +386,16 @@ def build_view(
     ``classes`` when the map must share another's (the pages of an atlas); ``map_credit``:
     what the interactive map's corner says (the source line when not given).
     """
+    options = options.in_country_of(boundaries)  # its level words: Cercle, LGA...
     spec = spec_of(options)
+    if spec.unavailable is not None and not spec.available(records):
+        raise InputFileError(*pair(spec.unavailable))
     table = spec.table(records, boundaries, options, population, lang)
     table = with_details_text(table, options, lang)
     organisations = a.organisation_names(records)
-    line = source_line(boundaries, lang, data_source=data_source, today=today)
+    line = source_line(
+        boundaries, lang, data_source=data_source, today=today, lists=options.filters.lists
+    )
     return View(
         options=options,
         lang=lang,

@@ -18,6 +18,9 @@ if HERE not in sys.path:
 import _harness  # noqa: E402
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright  # noqa: E402
 
+from ngomap.registry import accounts as ac  # noqa: E402
+from ngomap.registry.setup import ready_engine  # noqa: E402
+
 
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
@@ -35,6 +38,28 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         pytest.fail(problem, pytrace=False)
     try:
         yield server.url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def own_app(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Path]]:
+    """The app on a registry of the test module's own (a data folder of its own, the
+    sample in it), and that folder. The module's ``ACCOUNTS`` ((e-mail, role, password),
+    ...) are added first; without any, the deployment is open and the person at the page
+    is the local editor."""
+    folder = tmp_path_factory.mktemp("registry")
+    accounts: tuple[tuple[str, str, str], ...] = getattr(request.module, "ACCOUNTS", ())
+    if accounts:
+        engine = ready_engine(f"sqlite:///{folder / 'registry.sqlite'}")
+        for email, role, password in accounts:
+            ac.add(engine, email, role=role, password=password)
+        engine.dispose()
+    server = _harness.start_app(folder / "streamlit.log", env={"NGOMAP_DATA_DIR": str(folder)})
+    try:
+        yield server.url, folder
     finally:
         server.stop()
 

@@ -5,8 +5,6 @@ drafted message, the introduction logged and its outcome written, and the brief 
 from __future__ import annotations
 
 import io
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import _harness
@@ -19,26 +17,6 @@ from ngomap.registry.setup import ready_engine
 
 pytestmark = pytest.mark.browser
 ORG = "Savons et Sourires"  # in the sample: health in Mopti
-
-
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The app on its own registry (a data folder of the test's): an open deployment, so
-    the person at the page is the local editor (staff)."""
-    folder = tmp_path_factory.mktemp("registry")
-    before = os.environ.get("NGOMAP_DATA_DIR")
-    os.environ["NGOMAP_DATA_DIR"] = str(folder)
-    try:
-        server = _harness.start_app(folder / "streamlit.log")
-    finally:
-        if before is None:
-            del os.environ["NGOMAP_DATA_DIR"]
-        else:
-            os.environ["NGOMAP_DATA_DIR"] = before
-    try:
-        yield server.url, folder
-    finally:
-        server.stop()
 
 
 def _choose(box: Locator, text: str) -> None:

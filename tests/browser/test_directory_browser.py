@@ -3,15 +3,12 @@ the request, and the organisation then shows in the public directory (nobody sig
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import _harness
 import pytest
 from playwright.sync_api import Page, expect
 
-from ngomap.registry import accounts as ac
 from ngomap.registry import requests as rq
 from ngomap.registry.setup import ready_engine
 
@@ -19,27 +16,7 @@ pytestmark = pytest.mark.browser
 
 NAME = "Santé Pour Tous Kayes"
 VALIDATOR = ("val@embassy.example", "validator pw 1")
-
-
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The app on its own registry (the sample, one validator's account)."""
-    folder = tmp_path_factory.mktemp("registry")
-    engine = ready_engine(f"sqlite:///{folder / 'registry.sqlite'}")
-    ac.add(engine, VALIDATOR[0], role="validator", password=VALIDATOR[1])
-    before = os.environ.get("NGOMAP_DATA_DIR")
-    os.environ["NGOMAP_DATA_DIR"] = str(folder)
-    try:
-        server = _harness.start_app(folder / "streamlit.log")
-    finally:
-        if before is None:
-            del os.environ["NGOMAP_DATA_DIR"]
-        else:
-            os.environ["NGOMAP_DATA_DIR"] = before
-    try:
-        yield server.url, folder
-    finally:
-        server.stop()
+ACCOUNTS = ((VALIDATOR[0], "validator", VALIDATOR[1]),)  # for conftest's own_app
 
 
 def _fill(page: Page, label: str, value: str) -> None:

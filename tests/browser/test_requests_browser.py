@@ -3,8 +3,6 @@ reviewed, and no script of it ever runs (no dialog opens)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import _harness
@@ -28,25 +26,6 @@ FIELDS = (
     "Votre téléphone",
     "Votre fonction dans l'organisation",
 )
-
-
-@pytest.fixture(scope="module")
-def own_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """The app on its own registry (a data folder of the test's)."""
-    folder = tmp_path_factory.mktemp("registry")
-    before = os.environ.get("NGOMAP_DATA_DIR")
-    os.environ["NGOMAP_DATA_DIR"] = str(folder)
-    try:
-        server = _harness.start_app(folder / "streamlit.log")
-    finally:
-        if before is None:
-            del os.environ["NGOMAP_DATA_DIR"]
-        else:
-            os.environ["NGOMAP_DATA_DIR"] = before
-    try:
-        yield server.url, folder
-    finally:
-        server.stop()
 
 
 def test_payloads_in_every_field_never_run(

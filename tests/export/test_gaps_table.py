@@ -28,7 +28,7 @@ def sample_snapshot(max_gap: int) -> ex.Snapshot:
 def test_the_gaps_table_ranks_the_gaps_only() -> None:
     snap = sample_snapshot(max_gap=8)
     table = ex.view_of(snap).table
-    gaps = ex.gaps_table(table, "fr", "adm1")
+    gaps = ex.gaps_table(table, "fr", "adm1", country="ML")
     assert list(gaps.columns) == [
         "Rang",
         "Région",
@@ -54,7 +54,7 @@ def test_population_joins_the_table_and_a_formula_stays_text() -> None:
             "gap": [True, True, False],
         }
     )
-    gaps = ex.gaps_table(table, "en", "adm3")
+    gaps = ex.gaps_table(table, "en", "adm3", country="ML")
     assert list(gaps.columns) == [
         "Rank",
         "Commune",
@@ -78,7 +78,7 @@ def test_ngomap_export_view_gaps_writes_the_ranked_table(tmp_path: Path) -> None
     )
     assert result.exit_code == 0, result.output
     written = pd.read_csv(out, encoding="utf-8-sig")
-    expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1")
+    expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1", country="ML")
     pd.testing.assert_frame_equal(written, expected, check_dtype=False)
 
 
@@ -88,7 +88,7 @@ def test_the_workbook_of_the_gaps_view_has_the_ranked_sheet() -> None:
     assert book.sheetnames[0] == "Enregistrements"  # what ngomap reads back comes first
     sheet = book["Zones non couvertes"]
     rows = list(sheet.values)
-    expected = ex.gaps_table(ex.view_of(snap).table, "fr", "adm1")
+    expected = ex.gaps_table(ex.view_of(snap).table, "fr", "adm1", country="ML")
     assert list(rows[0]) == list(expected.columns)
     assert len(rows) - 1 == len(expected)
 
@@ -100,7 +100,7 @@ def test_the_page_shows_and_offers_the_same_table() -> None:
     at.run()
     assert not at.exception, at.exception
     shown = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
-    expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1")
+    expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1", country="ML")
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
     labels = [str(getattr(b, "label", "")) for b in at.get("download_button")]
     assert "CSV — Zones non couvertes, classées" in labels

@@ -9,13 +9,19 @@ fails: no test is skipped there for want of it.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from datetime import date
 from pathlib import Path
 
 import pytest
+from registry_helpers import FIRST, three_w
+from sqlalchemy import Engine
 
 from ngomap.registry import db, throwaway
+from ngomap.registry import organisations as orgs
 from ngomap.registry.db import RegistryError
+from ngomap.registry.rounds import RoundInfo, apply_round
+from ngomap.registry.setup import init
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +50,22 @@ def _own_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Never touch the user's own registry: the default one lives in the test's folder."""
     monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.delenv(db.ENV_URL, raising=False)
+
+
+@pytest.fixture
+def sample_registry(db_url: str, request: pytest.FixtureRequest) -> Engine:
+    """The registry at ``db_url`` after one round of FIRST, with AIS's profile edited by
+    the test module's ``AIS_CHANGES`` (staff-only contacts, formulas: what the public
+    paths must never show or run)."""
+    changes: Mapping[str, object] | None = getattr(request.module, "AIS_CHANGES", None)
+    if changes is None:
+        pytest.fail(f"{request.module.__name__} has no AIS_CHANGES for sample_registry")
+    init(db_url, empty=True)
+    engine = db.engine_for(db_url)
+    info = RoundInfo(
+        file_name="q1.csv", sha256="0" * 64, by="importer", data_date=date(2024, 3, 31)
+    )
+    apply_round(engine, three_w(*FIRST), info)
+    ais = orgs.find(engine, "AIS")
+    orgs.edit(engine, ais, version=orgs.get(engine, ais)["version"], changes=dict(changes))
+    return engine

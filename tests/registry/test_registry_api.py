@@ -12,11 +12,9 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from datetime import date
 from pathlib import Path
 
 import pytest
-from registry_helpers import FIRST, three_w
 from sqlalchemy import Engine
 from starlette.testclient import TestClient
 
@@ -24,41 +22,26 @@ from ngomap.api import create_app, safe_cell
 from ngomap.areas.boundaries import Boundaries
 from ngomap.registry import db, feed
 from ngomap.registry import organisations as orgs
-from ngomap.registry.rounds import RoundInfo, apply_round
-from ngomap.registry.setup import init
 
 SECRET = "staff-only-secret@embassy.example"
 
 
-def _registry(db_url: str) -> Engine:
-    init(db_url, empty=True)
-    engine = db.engine_for(db_url)
-    info = RoundInfo(
-        file_name="q1.csv", sha256="0" * 64, by="importer", data_date=date(2024, 3, 31)
-    )
-    apply_round(engine, three_w(*FIRST), info)
-    ais = orgs.find(engine, "AIS")
-    orgs.edit(
-        engine,
-        ais,
-        version=orgs.get(engine, ais)["version"],
-        changes={
-            "contacts_staff": [{"name": "Chef", "email": SECRET}],
-            "contacts_public": [{"email": "info@ais.example"}],
-            "headquarters": '=HYPERLINK("http://evil.example")',
-            "website": "@SUM(1+1)",
-        },
-    )
-    return engine
+# What AIS's profile holds in the registry of these tests (conftest's sample_registry).
+AIS_CHANGES = {
+    "contacts_staff": [{"name": "Chef", "email": SECRET}],
+    "contacts_public": [{"email": "info@ais.example"}],
+    "headquarters": '=HYPERLINK("http://evil.example")',
+    "website": "@SUM(1+1)",
+}
 
 
 @pytest.mark.parametrize(
     "path", ["/organisations.json", "/organisations.csv", "/presences.geojson"]
 )
 def test_feed_never_has_staff_fields_and_answers_304(
-    db_url: str, regions: Boundaries, path: str
+    sample_registry: Engine, regions: Boundaries, path: str
 ) -> None:
-    engine = _registry(db_url)
+    engine = sample_registry
     client = TestClient(create_app(engine, boundaries=regions))
     first = client.get(path)
     assert first.status_code == 200
@@ -81,8 +64,8 @@ def test_feed_never_has_staff_fields_and_answers_304(
     assert client.post(path).status_code == 405  # read-only
 
 
-def test_json_nests_presences(db_url: str) -> None:
-    engine = _registry(db_url)
+def test_json_nests_presences(sample_registry: Engine) -> None:
+    engine = sample_registry
     body = TestClient(create_app(engine)).get("/organisations.json").json()
     names = {o["name"]: o for o in body["organisations"]}
     assert set(names) == {"Aide Sahel", "Eau Pour Tous", "Jardins du Fleuve"}
@@ -95,8 +78,8 @@ def test_json_nests_presences(db_url: str) -> None:
     assert body["changeset"] == feed.version(engine)[0]
 
 
-def test_csv_has_hxl_and_no_live_formula(db_url: str) -> None:
-    engine = _registry(db_url)
+def test_csv_has_hxl_and_no_live_formula(sample_registry: Engine) -> None:
+    engine = sample_registry
     response = TestClient(create_app(engine)).get("/organisations.csv")
     assert response.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -126,8 +109,8 @@ def test_safe_cell() -> None:
     ]
 
 
-def test_geojson_outlines_and_nationwide(db_url: str, regions: Boundaries) -> None:
-    engine = _registry(db_url)
+def test_geojson_outlines_and_nationwide(sample_registry: Engine, regions: Boundaries) -> None:
+    engine = sample_registry
     body = json.loads(
         TestClient(create_app(engine, boundaries=regions)).get("/presences.geojson").text
     )
@@ -146,13 +129,13 @@ def test_geojson_outlines_and_nationwide(db_url: str, regions: Boundaries) -> No
     ]
 
 
-def test_staff_only_fields_reach_no_public_path(db_url: str) -> None:
+def test_staff_only_fields_reach_no_public_path(sample_registry: Engine) -> None:
     """The feed, the public form's starting entry, and the records every export reads."""
     from ngomap.registry import state
     from ngomap.registry.accounts import EDITOR, PUBLIC, VIEWER
     from ngomap.ui.request_form import _public_entries
 
-    engine = _registry(db_url)
+    engine = sample_registry
     for role in (PUBLIC, VIEWER):
         snap = feed.snapshot(engine, role=role)
         assert SECRET not in json.dumps(snap.organisations + snap.presences)
@@ -175,9 +158,9 @@ def test_one_migration_head() -> None:
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
 
 
-def test_ngomap_api_serves_on_a_port(db_url: str, tmp_path: Path) -> None:
+def test_ngomap_api_serves_on_a_port(db_url: str, sample_registry: Engine, tmp_path: Path) -> None:
     """`ngomap api --db URL --port P` starts uvicorn; the feed answers on 127.0.0.1."""
-    _registry(db_url)
+    del sample_registry  # made: the registry the served feed reads
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

@@ -41,11 +41,16 @@ def test_empty_registry_has_no_records(db_url: str, regions: Boundaries) -> None
 
 
 def test_registry_records_read_like_the_file(db_url: str, regions: Boundaries) -> None:
-    """The registry's records have the file's columns, and every view gives the same table."""
+    """The registry's records have the file's columns (then its own: list, origin, last
+    confirmation), and every view gives the same table."""
     init(db_url)
     sample = load_sample().records
     records = state.records(db.engine_for(db_url))
-    assert list(records.columns) == list(sample.columns)
+    own = ["list_source", "org_country", "org_confirmed"]
+    assert list(records.columns) == [*sample.columns, *own]
+    assert set(records["list_source"]) == {"main"}
+    assert records["org_confirmed"].notna().all()
+    records = records.drop(columns=own)
     assert len(records) == len(sample)
     order = ["org_key", "sector", "area_code", "start", "row"]
     pd.testing.assert_frame_equal(

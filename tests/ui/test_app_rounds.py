@@ -61,7 +61,7 @@ def test_upload_compare_apply_and_revert_a_round() -> None:
 
     at.button(key="round_revert").click().run()
     assert not at.exception, at.exception
-    assert any("Tour R2 annulé" in s.value for s in at.success)
+    assert any("Annulé" in s.value and "retirée" in s.value for s in at.success)
     assert map_counts(at) == registry_before
     assert metrics(at)["Présences nouvelles"] == 1
 

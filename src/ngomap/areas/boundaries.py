@@ -17,6 +17,7 @@ from ngomap import schema as s
 from ngomap._paths import EMBEDDED_CROSSWALK, EMBEDDED_REGIONS
 from ngomap.errors import BoundaryError
 from ngomap.fingerprint import frame_fingerprint
+from ngomap.levels import country_of
 from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text, norm_pcode, norm_text
 
@@ -114,6 +115,18 @@ class Boundaries:
         """The levels present, coarsest first."""
         present = set(self.areas[LEVEL])
         return [level for level in LEVELS if level in present]
+
+    @property
+    def country(self) -> str:
+        """The ISO2 country the areas' P-codes start with ("ML", "NG"), "" if not one country.
+
+        COD-AB P-codes start with their ADM0_PCODE; the level words follow it
+        (``ngomap.levels``: an adm2 is a cercle in Mali, an LGA in Nigeria).
+        """
+        if "country" not in self.cache:
+            self.cache["country"] = country_of(self.areas.index)
+        found: str = self.cache["country"]
+        return found
 
     def level_areas(self, level: str | None = None) -> gpd.GeoDataFrame:
         """The areas of one level (the map's level by default)."""

@@ -21,20 +21,13 @@ from ngomap import schema as s
 from ngomap._paths import VOCAB_DIR
 from ngomap.areas.boundaries import ISO_CODE, LEVEL, LEVELS, NAME_EN, NAME_FR, PARENT, Boundaries
 from ngomap.coded import Coded, group
+from ngomap.levels import many_in_sentence, of_one, one_in_sentence
 from ngomap.messages import Msg, Text, capitalised, pair
 from ngomap.normalise import clean_text, is_blank, is_iso_subdivision, norm_pcode, norm_text
 from ngomap.schema import Severity
 from ngomap.vocab import without_affixes
 
 FUZZY_CUTOFF: Final = 80.0  # rapidfuzz ratio (0-100) from which a name is suggested
-
-LEVEL_WORDS: Final = {"adm1": Msg.LEVEL_ADM1, "adm2": Msg.LEVEL_ADM2, "adm3": Msg.LEVEL_ADM3}
-
-
-def _word(level: str) -> Text:
-    """The level's word ("region", "cercle/district", "commune") in the message's language."""
-    return Text(LEVEL_WORDS[level])
-
 
 _ROMAN: Final = {
     "i": "1",
@@ -114,15 +107,7 @@ def is_nationwide(value: object, country: str | None = None) -> bool:
 
 def boundaries_country(boundaries: Boundaries) -> str | None:
     """The ISO alpha-2 code of the boundaries' country, from their P-codes (ML01 -> "ML")."""
-    prefixes: Counter[str] = Counter()
-    for code in boundaries.areas.index.astype(str):
-        head = code[:2].upper()
-        if len(code) > 2 and head.isalpha():
-            prefixes[head] += 1
-    for head, _count in prefixes.most_common(3):
-        if pycountry.countries.get(alpha_2=head) is not None:
-            return head
-    return None
+    return boundaries.country or None
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,10 +473,18 @@ class AreaMatcher:
         ranked = sorted(exact or evidence, key=lambda e: (not e.by_code, -LEVELS.index(e.level)))
         return ranked[0].rule if ranked else ""
 
+    def _one(self, level: str) -> Callable[[str], str]:
+        """One area of ``level`` in the boundaries' country's words, in a sentence."""
+        return one_in_sentence(level, self.country or "")
+
+    def _many(self, level: str) -> Callable[[str], str]:
+        """The areas of ``level`` in the boundaries' country's words, in a sentence."""
+        return many_in_sentence(level, self.country or "")
+
     def _said(self, item: _Evidence) -> Text:
         """'the region code ML05' / 'le code de région ML05', as the user reads the row."""
         kind = Msg.MATCHING_SAID_CODE if item.by_code else Msg.MATCHING_SAID_NAME
-        return Text(kind, {"level": _word(item.level), "value": item.value})
+        return Text(kind, {"of_level": of_one(item.level, self.country or ""), "value": item.value})
 
     def _left_aside(self, item: _Evidence, chosen: str) -> AreaNote:
         where = ", ".join(self._label(o) for o in item.options[:4])
@@ -626,7 +619,7 @@ class AreaMatcher:
                         *pair(
                             Msg.MATCHING_CODE_COUNTED_IN_PREFIX,
                             text=text,
-                            level=_word(level),
+                            levels=self._many(level),
                             parent=self._label(parent),
                         ),
                     )
@@ -643,8 +636,8 @@ class AreaMatcher:
                     *pair(
                         Msg.AREA_WRONG_COLUMN_CODE_OF_OTHER_LEVEL,
                         text=text,
-                        level=_word(level),
-                        actual=_word(actual),
+                        level=self._one(level),
+                        actuals=self._many(actual),
                         code=self._label(code),
                     ),
                     suggestion=f"{s.ADMIN_LEVELS[actual][0]} = {code}",
@@ -701,7 +694,7 @@ class AreaMatcher:
                     *pair(
                         Msg.AREA_UNKNOWN_NAME_NOT_IN_BOUNDARIES,
                         text=text,
-                        level=_word(level),
+                        levels=self._many(level),
                         source=self.boundaries.source,
                     ),
                 )
@@ -728,7 +721,9 @@ class AreaMatcher:
                 Severity.WARNING,
                 name_field,
                 text,
-                *pair(Msg.AREA_SUGGESTION_DID_YOU_MEAN, text=text, level=_word(level), name=name),
+                *pair(
+                    Msg.AREA_SUGGESTION_DID_YOU_MEAN, text=text, levels=self._many(level), name=name
+                ),
                 suggestion,
             )
         )

@@ -27,11 +27,12 @@ from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import views as v
 from ngomap import vocab
-from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.areas.geometry import grid_decimals, light_areas
 from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.levels import in_sentence
 from ngomap.render import captions, staticmap
 from ngomap.render.classes import Classes
 from ngomap.render.staticmap import PrintLayout
@@ -82,6 +83,11 @@ class Snapshot:
     data_source: str = ""
     data_updated: date | None = None
     today: date = field(default_factory=date.today)
+    tiles: bool = False  # OpenStreetMap's tiles under the HTML map (the page's switch)
+
+    def __post_init__(self) -> None:
+        # The options name the areas in the boundaries' words (Cercle in Mali, LGA in Nigeria).
+        object.__setattr__(self, "options", self.options.in_country_of(self.boundaries))
 
     @classmethod
     def of(
@@ -93,6 +99,7 @@ class Snapshot:
         *,
         population: Mapping[str, float] | None = None,
         today: date | None = None,
+        tiles: bool = False,
     ) -> Snapshot:
         """The snapshot of a page showing ``dataset``."""
         return cls(
@@ -104,6 +111,7 @@ class Snapshot:
             data_source=dataset.source(lang) or dataset.title(lang),
             data_updated=dataset.updated,
             today=today or date.today(),
+            tiles=tiles,
         )
 
 
@@ -138,6 +146,7 @@ def print_text(view: v.View) -> staticmap.PrintText:
         no_data=view.labels.no_data,
         source_line=view.source_line,
         disclaimer=t("disclaimer", view.lang),
+        lang=view.lang,
     )
 
 
@@ -196,7 +205,8 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
 
 
 def map_html(snap: Snapshot) -> bytes:
-    """One HTML file of the map that opens with no network: Leaflet inlined, no tiles.
+    """One HTML file of the map that opens with no network: Leaflet inlined, the basemap
+    cut to the map's view; OpenStreetMap's tiles only when ``snap.tiles`` (the page's switch).
 
     The page's light geometry as TopoJSON, on the coarsest grid its simplification allows;
     legend, tooltips and the source line as on the page. Every text from data is escaped,
@@ -216,10 +226,11 @@ def map_html(snap: Snapshot) -> bytes:
         details_column=a.DETAILS if a.DETAILS in view.table else None,
         classes=view.classes,
         assets=NO_ASSETS,
-        tiles=False,
+        tiles=snap.tiles,
         decimals=decimals,
         note=(text.source_line, text.disclaimer),
         codes=False,
+        lang=snap.lang,
     )
     root = fmap.get_root()
     root.header.add_child(  # type: ignore[attr-defined]
@@ -282,6 +293,16 @@ def _sector_text(code: str, raw: str, lang: str) -> str:
     return vocab.sectors().label(code, lang)
 
 
+def _header(field_: str, country: str, lang: str) -> str:
+    """A records column's header; an admin column says the country's level word in French
+    ("Cercle", "Code cercle"; "État" in Nigeria), OCHA's neutral "Admin2" in English."""
+    level = field_.split("_")[0]
+    if level not in LEVELS:
+        return t(f"col_{field_}", lang)
+    word = captions.area_word(level, lang, country=country)
+    return t(f"col_{field_}", lang, area=word, area_lower=in_sentence(word))
+
+
 def records_table(snap: Snapshot) -> pd.DataFrame:
     """The view's filtered records as ngomap's template: headers, then an HXL hashtag row.
 
@@ -301,7 +322,7 @@ def records_table(snap: Snapshot) -> pd.DataFrame:
     }
     columns: dict[str, list[str]] = {}
     for field_, tag in _RECORD_COLUMNS:
-        header = t(f"col_{field_}", lang)
+        header = _header(field_, snap.boundaries.country, lang)
         if field_ in areas:
             values = [_text(v) for v in areas[field_]]
         elif field_ == s.SECTOR:
@@ -338,7 +359,7 @@ def summary_table(snap: Snapshot) -> pd.DataFrame:
     return pd.DataFrame(columns)
 
 
-def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
+def gaps_table(table: pd.DataFrame, lang: str, level: str, *, country: str) -> pd.DataFrame:
     """The coverage gaps as the gaps view lists them, ranked: rank, area, P-code, actors,
     organisations, whether the data says anything there, population (when given).
 
@@ -349,7 +370,7 @@ def gaps_table(table: pd.DataFrame, lang: str, level: str) -> pd.DataFrame:
     found = table.loc[table["gap"]].reset_index(drop=True)
     columns: dict[str, list[object]] = {
         t("col_rank", lang): list(range(1, len(found) + 1)),
-        captions.area_word(level, lang): list(found[a.AREA_NAME]),
+        captions.area_word(level, lang, country=country): list(found[a.AREA_NAME]),
         t("col_area_code", lang): list(found[s.AREA_CODE]),
         t("col_actors", lang): [int(x) for x in found[a.ACTORS]],
         t("col_organisations", lang): [", ".join(x) for x in found[a.ORGANISATIONS]],
@@ -371,7 +392,7 @@ def view_data(snap: Snapshot) -> pd.DataFrame:
     """The table the view lists under its map (the ranked gaps for the gaps view)."""
     table = view_of(snap).table
     if snap.options.view == "gaps":
-        return gaps_table(table, snap.lang, snap.options.level)
+        return gaps_table(table, snap.lang, snap.options.level, country=snap.options.country)
     if v.VIEWS[snap.options.view].columns:
         return columns_table(table, snap.options, snap.lang)
     return summary_table(snap)
@@ -382,16 +403,27 @@ def columns_table(table: pd.DataFrame, options: a.ViewOptions, lang: str) -> pd.
     area's name and P-code, the organisations and the details in words; areas where nothing
     is counted left out."""
     spec = v.VIEWS[options.view]
-    shown = table.loc[table[a.ACTORS] > 0].reset_index(drop=True)
+    shown = table.loc[table[a.ACTORS] > 0]
+    if spec.ranked:  # the areas needing action first (the freshness view's calls to make)
+        shown = shown.sort_values(a.VALUE, ascending=False, kind="stable")
+    shown = shown.reset_index(drop=True)
     columns: dict[str, list[object]] = {
-        captions.area_word(options.level, lang): list(shown[a.AREA_NAME]),
+        captions.area_word(options.level, lang, country=options.country): list(shown[a.AREA_NAME]),
         t("col_area_code", lang): list(shown[s.AREA_CODE]),
     }
     for column, key in spec.columns:
-        columns[t(key, lang)] = [int(x) for x in shown[column]]
+        columns[t(key, lang)] = [_cell(x) for x in shown[column]]
     if a.DETAILS in shown:
         columns[t(spec.details_key, lang)] = [str(x) for x in shown[a.DETAILS]]
     return pd.DataFrame(columns)
+
+
+def _cell(value: object) -> object:
+    """A count as an int, a share as a float, words as they are."""
+    if isinstance(value, str):
+        return value
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() and not isinstance(value, float) else number
 
 
 def _csv(table: pd.DataFrame) -> bytes:
@@ -442,13 +474,20 @@ def workbook(snap: Snapshot) -> bytes:
         )
         matrix.to_excel(writer, sheet_name=_sheet_name(t("export_matrix", snap.lang)))
         if snap.options.view == "gaps":
-            gaps = gaps_table(view_of(snap).table, snap.lang, snap.options.level)
+            gaps = gaps_table(
+                view_of(snap).table, snap.lang, snap.options.level, country=snap.options.country
+            )
             gaps.to_excel(writer, sheet_name=_sheet_name(t("export_gaps", snap.lang)), index=False)
+        elif v.VIEWS[snap.options.view].columns:  # the view's own table (e.g. freshness)
+            own = columns_table(view_of(snap).table, snap.options, snap.lang)
+            own_name = _sheet_name(t(v.VIEWS[snap.options.view].label_key, snap.lang))
+            own.to_excel(writer, sheet_name=own_name, index=False)
         text_not_formulas(writer.sheets.values())  # user text stays text, never a formula
         for sheet in writer.sheets.values():
             sheet.freeze_panes = {
                 _sheet_name(t("export_matrix", snap.lang)): "B2",
                 _sheet_name(t("export_gaps", snap.lang)): "A2",
+                _sheet_name(t(v.VIEWS[snap.options.view].label_key, snap.lang)): "A2",
             }.get(sheet.title, "A3")
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])
@@ -559,9 +598,8 @@ def geopackage(snap: Snapshot) -> bytes:
 def short_name(snap: Snapshot) -> str:
     """An OCHA-style short name: country, 3w, view, level, and the sector when only one."""
     country = "ngomap"
-    codes = snap.boundaries.codes(snap.options.level)
-    if codes:
-        found = pycountry.countries.get(alpha_2=codes[0][:2].upper())
+    if snap.boundaries.country:  # the P-codes' country, as the level words use it
+        found = pycountry.countries.get(alpha_2=snap.boundaries.country)
         if found is not None:
             country = found.alpha_3.lower()
     parts = [country, "3w", snap.options.view, snap.options.level]

@@ -11,7 +11,7 @@ import pandas as pd
 import typer
 
 from ngomap.errors import NgomapError
-from ngomap.registry import organisations, rounds, state
+from ngomap.registry import merging, organisations, presence_cli, reverting, rounds, state
 from ngomap.registry.compare import Comparison
 from ngomap.registry.db import database_url
 from ngomap.registry.setup import init, ready_engine
@@ -33,6 +33,7 @@ DbOpt = Annotated[
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="fr or en, for messages.")]
+app.add_typer(presence_cli.app, name="presence")
 
 
 def _fail(exc: NgomapError, lang: str) -> typer.Exit:
@@ -114,6 +115,14 @@ def _print_comparison(comparison: Comparison, *, applied: bool) -> None:
     for change in comparison.organisations_changed[:50]:
         typer.echo(f"Changed: {change.name}: {change.field} {change.before!r} -> {change.after!r}")
     typer.echo(
+        f"Partners: {data['partners_added']} added, {data['partners_removed']} removed; "
+        f"funders: {data['funders_added']} added, {data['funders_removed']} removed."
+    )
+    for link in comparison.links_changed[:50]:
+        added = f" + {', '.join(link.added)}" if link.added else ""
+        removed = f" - {', '.join(link.removed)}" if link.removed else ""
+        typer.echo(f"  {link.name}: {link.kind}{added}{removed}")
+    typer.echo(
         f"Presences: {data['presences_new']} new, {data['presences_withdrawn']} withdrawn, "
         f"{data['presences_changed']} changed (mode or status), {data['presences_updated']} "
         f"updated (dates, partners, figures), {data['presences_unchanged']} unchanged."
@@ -133,6 +142,14 @@ def import_command(
     day: Annotated[
         str | None, typer.Option("--date", help="The date the data describe (2025-03-31).")
     ] = None,
+    origin: Annotated[
+        str,
+        typer.Option(
+            "--origin",
+            help="The country of origin of every organisation of this list (e.g. France for "
+            "the embassy's list of French NGOs): given to those without one.",
+        ),
+    ] = "",
     apply: Annotated[bool, typer.Option("--apply", help="Keep the file as a round.")] = False,
     same: Annotated[
         list[str] | None,
@@ -172,6 +189,7 @@ def import_command(
                 data_date=data_date,
                 by=by,
                 rows_read=report.rows_read,
+                origin=origin,
             )
             comparison = rounds.apply_round(engine, records, info, decisions=decisions)
         else:
@@ -258,6 +276,72 @@ def revert_command(
     )
     for conflict in done.conflicts:
         typer.echo(f"Left as it is (changed since): {conflict}", err=True)
+
+
+@app.command("undo")
+def undo_command(
+    changeset: Annotated[
+        int, typer.Argument(metavar="CHANGE", help="A change's id (an edit, a merge, a round's).")
+    ],
+    with_later: Annotated[
+        bool,
+        typer.Option(
+            "--with-later", help="Also revert the later changes that touched the same facts."
+        ),
+    ] = False,
+    by: Annotated[str, typer.Option("--by", help="Who reverts (default: your user name).")] = "",
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+) -> None:
+    """Undo any change (not only the latest). When later changes touched the same facts, it
+    is refused naming them, unless --with-later reverts them too, newest first."""
+    try:
+        done = reverting.revert(ready_engine(db), changeset, with_later=with_later, by=by)
+    except NgomapError as exc:
+        raise _fail(exc, lang) from exc
+    if as_json:
+        _json([d.__dict__ for d in done])
+        return
+    for step in done:
+        typer.echo(
+            f"Reverted in change {step.changeset}: {step.presences_closed} presences withdrawn, "
+            f"{step.presences_reopened} put back, {step.fields_restored} fields restored."
+        )
+        for conflict in step.conflicts:
+            typer.echo(f"Left as it is (changed since): {conflict}", err=True)
+
+
+@app.command("merge")
+def merge_command(
+    keep: Annotated[str, typer.Argument(metavar="KEEP", help="The organisation to keep.")],
+    gone: Annotated[str, typer.Argument(metavar="GONE", help="The one merged into it.")],
+    yes: Annotated[
+        bool, typer.Option("--yes", help="Merge (else only show what it does).")
+    ] = False,
+    by: Annotated[str, typer.Option("--by", help="Who merges (default: your user name).")] = "",
+    db: DbOpt = None,
+    as_json: JsonOpt = False,
+    lang: LangOpt = "en",
+) -> None:
+    """Show what merging GONE into KEEP does; with --yes, do it (one revertible change)."""
+    try:
+        engine = ready_engine(db)
+        plan = merging.plan(
+            engine, organisations.find(engine, keep), organisations.find(engine, gone)
+        )
+        changeset = merging.merge(engine, plan, by=by) if yes else None
+    except NgomapError as exc:
+        raise _fail(exc, lang) from exc
+    data = {**plan.summary(), "changeset": changeset}
+    if as_json:
+        _json(data)
+        return
+    typer.echo(json.dumps(plan.summary(), ensure_ascii=False, indent=2, default=str))
+    if changeset is None:
+        typer.echo("Nothing merged: add --yes to merge.")
+    else:
+        typer.echo(f"Merged in change {changeset}; `ngomap registry undo {changeset}` reverts it.")
 
 
 @app.command("history")

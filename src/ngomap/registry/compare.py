@@ -71,6 +71,27 @@ class OrgChange:
     after: str
 
 
+@dataclass(frozen=True)
+class LinkChange:
+    """An organisation's local partners or funders that a round (or a later state) adds or
+    takes away."""
+
+    organisation_id: int  # negative: an organisation the round creates
+    name: str
+    kind: str  # "partners" or "funders"
+    added: tuple[str, ...]
+    removed: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.organisation_id,
+            "name": self.name,
+            "kind": self.kind,
+            "added": list(self.added),
+            "removed": list(self.removed),
+        }
+
+
 @dataclass
 class Comparison:
     """How a file (or a later state) compares with the registry (or an earlier state)."""
@@ -87,6 +108,16 @@ class Comparison:
     by_area: pd.DataFrame  # area, sector, arrivals, departures (organisations)
     round: int | None = None
     keys: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    links_changed: list[LinkChange] = field(default_factory=list)
+
+    def link_counts(self) -> dict[str, int]:
+        """Partners and funders added and removed, over every organisation."""
+        out = {}
+        for kind in ("partners", "funders"):
+            found = [c for c in self.links_changed if c.kind == kind]
+            out[f"{kind}_added"] = sum(len(c.added) for c in found)
+            out[f"{kind}_removed"] = sum(len(c.removed) for c in found)
+        return out
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON of `ngomap registry import|diff`."""
@@ -114,6 +145,8 @@ class Comparison:
             "presences_updated": self.presences_updated,
             "presences_unchanged": self.presences_unchanged,
             "by_area": self.by_area.to_dict(orient="records"),
+            **self.link_counts(),
+            "links_changed": [c.as_dict() for c in self.links_changed],
         }
 
 

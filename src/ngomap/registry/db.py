@@ -17,7 +17,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.pool import NullPool
@@ -28,6 +28,7 @@ from ngomap.messages import Msg, pair
 ENV_URL: Final = "NGOMAP_DATABASE_URL"
 MIGRATIONS: Final = Path(__file__).resolve().parent / "migrations"
 SQLITE_FILE: Final = "registry.sqlite"
+BUSY_MS: Final = 30_000  # how long an SQLite writer waits for another to finish
 
 
 class RegistryError(NgomapError):
@@ -78,12 +79,44 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_MS}")
     cursor.close()
 
 
+class _SqliteConnection(Connection):
+    """A connection that knows whether its transaction was begun by a statement (a reader:
+    ``engine.connect()`` then queries) or asked for (a writer: ``engine.begin()``)."""
+
+    reading = False
+
+    def _autobegin(self) -> None:
+        self.reading = True
+        try:
+            super()._autobegin()
+        finally:
+            self.reading = False
+
+
 def _sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")  # a writer takes the lock at once
+    """Writers take SQLite's write lock when they begin, readers take none.
+
+    Every write in ngomap is made inside ``engine.begin()``, and most read first, then
+    write: begun deferred, two such writers could both read, and the second one's upgrade to
+    a writer would fail at once (``database is locked``: its snapshot is older than the
+    other's commit, waiting cannot help). ``BEGIN IMMEDIATE`` makes the second writer wait
+    for the first instead (``busy_timeout``). A transaction begun by a query on
+    ``engine.connect()`` only reads: a deferred ``BEGIN`` holds no lock, so in WAL mode a
+    long read never keeps a writer waiting (nor the reader waiting for a writer), and
+    ``query_only`` refuses a write there, which would lose that guarantee."""
+    if getattr(connection, "reading", False):
+        connection.exec_driver_sql("PRAGMA query_only=ON")
+        connection.exec_driver_sql("BEGIN")
+    else:
+        # A writer that would rather give up than wait says so: execution_options(ngomap_wait_ms=N).
+        wait = int(connection.get_execution_options().get("ngomap_wait_ms", BUSY_MS))
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait}")
+        connection.exec_driver_sql("PRAGMA query_only=OFF")
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 @cache
@@ -93,6 +126,7 @@ def _engine(url: str) -> Engine:
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, poolclass=NullPool)
+        engine._connection_cls = _SqliteConnection  # readers and writers begin apart
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
         return engine

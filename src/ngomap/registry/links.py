@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, insert, or_, select,
 
 from ngomap import schema as s
 from ngomap.normalise import clean_text, norm_text, split_names
+from ngomap.registry.compare import LinkChange
 from ngomap.registry.models import Alias, Change, Changeset, Organisation, PartnerLink
 
 PARTNERS: Final = "partners"  # the field name of a partners change (not a column)
@@ -272,6 +273,111 @@ def _add_funders(
         )
         connection.execute(insert(Change), changes)
     return sum(len(c["after"]) - len(c["before"]) for c in changes)
+
+
+def preview_round(
+    connection: Connection,
+    records: pd.DataFrame,
+    org_of_row: np.ndarray[Any, Any],
+    names: Mapping[int, str],
+) -> list[LinkChange]:
+    """What ``record_round`` would add, without writing: per organisation (``org_of_row``,
+    negative for one the round creates; ``names``: each one's name), the partners and the
+    funders it does not have yet. A round takes none away (see the module's text)."""
+    partners = _per_organisation(records, org_of_row, s.PARTNER, funders=False)
+    funders = _per_organisation(records, org_of_row, s.FUNDER, funders=True)
+    out: list[LinkChange] = []
+    if partners:
+        finder = _Finder(connection)
+        known = [org for org in partners if org >= 0]
+        current = _open_links(connection, known) if known else {}
+        for org, written in partners.items():
+            had = set(current.get(org, {}))
+            added: list[str] = []
+            for name in written:
+                partner = finder.find(name)
+                if partner is not None and (partner == org or partner in had):
+                    continue
+                if partner is not None:
+                    had.add(partner)
+                added.append(name)
+            if added:
+                out.append(LinkChange(org, names.get(org, ""), PARTNERS, tuple(added)))
+    if funders:
+        ids = [org for org in funders if org >= 0]
+        current_funders = {
+            int(org): list(known or [])
+            for org, known in connection.execute(
+                select(Organisation.id, Organisation.funders).where(Organisation.id.in_(ids))
+            )
+        }
+        for org, written in funders.items():
+            have = {norm_text(f) for f in current_funders.get(org, [])}
+            added = [n for n in written if norm_text(n) not in have]
+            if added:
+                out.append(LinkChange(org, names.get(org, ""), FUNDERS, tuple(added)))
+    return sorted(out, key=lambda c: (norm_text(c.name), c.kind))
+
+
+def between(connection: Connection, first: int | None, second: int | None) -> list[LinkChange]:
+    """Partners and funders added and removed between changesets ``first`` and ``second``
+    (None: the empty registry, or now): partner links by their versions, funders by the
+    change log."""
+    if first is not None and second is not None and first > second:  # backwards in time
+        return [
+            LinkChange(c.organisation_id, c.name, c.kind, c.removed, c.added)
+            for c in between(connection, second, first)
+        ]
+    low = first or 0
+    high = second if second is not None else 2**62
+    changes: dict[tuple[int, str], tuple[list[str], list[str]]] = {}
+    for org, name, opened, closed in connection.execute(
+        select(
+            PartnerLink.organisation_id,
+            PartnerLink.partner_name,
+            PartnerLink.opened_in,
+            PartnerLink.closed_in,
+        ).where(
+            or_(
+                and_(PartnerLink.opened_in > low, PartnerLink.opened_in <= high),
+                and_(PartnerLink.closed_in > low, PartnerLink.closed_in <= high),
+            )
+        )
+    ):
+        held_before = opened <= low and (closed is None or closed > low)
+        held_after = opened <= high and (closed is None or closed > high)
+        if held_before == held_after:
+            continue
+        added, removed = changes.setdefault((int(org), PARTNERS), ([], []))
+        (added if held_after else removed).append(str(name))
+    funders: dict[int, tuple[list[str], list[str]]] = {}
+    for org, before, after in connection.execute(
+        select(Change.organisation_id, Change.before, Change.after)
+        .where(Change.field == FUNDERS, Change.changeset_id > low, Change.changeset_id <= high)
+        .order_by(Change.id)
+    ):
+        start, _ = funders.setdefault(int(org), (list(before or []), []))
+        funders[int(org)] = (start, list(after or []))
+    for org, (before, after) in funders.items():
+        old, new = {norm_text(f) for f in before}, {norm_text(f) for f in after}
+        added = [f for f in after if norm_text(f) not in old]
+        removed = [f for f in before if norm_text(f) not in new]
+        if added or removed:
+            changes[(org, FUNDERS)] = (added, removed)
+    if not changes:
+        return []
+    ids = sorted({org for org, _ in changes})
+    names = dict(
+        connection.execute(
+            select(Organisation.id, Organisation.name).where(Organisation.id.in_(ids))
+        ).all()
+    )
+    out = [
+        LinkChange(org, str(names.get(org, "")), kind, tuple(added), tuple(removed))
+        for (org, kind), (added, removed) in changes.items()
+        if added or removed
+    ]
+    return sorted(out, key=lambda c: (norm_text(c.name), c.kind))
 
 
 def revert_partners(

@@ -13,13 +13,11 @@ from ngomap.normalise import clean_text, norm_text
 from ngomap.registry.db import RegistryError
 from ngomap.registry.models import (
     EDIT,
-    MERGE,
     REVERT,
     Alias,
     Change,
     Changeset,
     Organisation,
-    PartnerLink,
     Presence,
     Round,
 )
@@ -248,72 +246,12 @@ def _changed_since(
 
 
 def merge(engine: Engine, keep: int, gone: int, *, by: str = "") -> int:
-    """Make ``gone`` part of ``keep``: its spellings become aliases of ``keep``, its
-    presences move to ``keep``, its history is shown with ``keep``'s; the changeset id."""
-    if keep == gone:
-        raise RegistryError(
-            *pair(Msg.ORGANISATIONS_ORGANISATION_CANNOT_MERGED),
-        )
-    with engine.begin() as connection:
-        kept, went = _get(connection, keep), _get(connection, gone)
-        for org in (kept, went):
-            if org["merged_into"] is not None:
-                raise RegistryError(
-                    *pair(
-                        Msg.ORGANISATIONS_ORGANISATION_ALREADY_MERGED,
-                        org=org["id"],
-                        into=org["merged_into"],
-                    ),
-                )
-        changeset = _new_changeset(
-            connection, MERGE, by=by, note=f"merge {gone} ({went['name']}) into {keep}"
-        )
-        connection.execute(
-            update(Alias).where(Alias.organisation_id == gone).values(organisation_id=keep)
-        )
-        connection.execute(
-            insert(Alias).values(
-                organisation_id=keep,
-                spelling=went["name"],
-                norm=went["key"],
-                kind="name",
-                met_in="merge",
-                changeset_id=changeset,
-            )
-        )
-        moving = connection.execute(
-            select(Presence.__table__).where(
-                Presence.organisation_id == gone, Presence.closed_in.is_(None)
-            )
-        ).all()
-        columns = [col.key for col in Presence.__table__.columns if col.key != "id"]
-        copies = []
-        for presence in moving:
-            row = {col: getattr(presence, col) for col in columns}
-            row.update(organisation_id=keep, opened_in=changeset, closed_in=None)
-            copies.append(row)
-        connection.execute(
-            update(Presence)
-            .where(Presence.organisation_id == gone, Presence.closed_in.is_(None))
-            .values(closed_in=changeset)
-        )
-        if copies:
-            connection.execute(insert(Presence), copies)
-        connection.execute(
-            update(PartnerLink).where(PartnerLink.partner_id == gone).values(partner_id=keep)
-        )
-        connection.execute(
-            update(Organisation)
-            .where(Organisation.id == gone)
-            .values(
-                merged_into=keep,
-                removed_in=changeset,
-                active=False,
-                version=Organisation.version + 1,
-            )
-        )
-        _record(connection, changeset, gone, {"merged_into": (None, keep)})
-        return changeset
+    """Make ``gone`` part of ``keep`` at once (no preview): its spellings become aliases of
+    ``keep``, its presences, partners and funders move to ``keep``, its history is shown with
+    ``keep``'s; the changeset id. ``merging.plan`` and ``merging.merge`` show it first."""
+    from ngomap.registry import merging
+
+    return merging.merge(engine, merging.plan(engine, keep, gone), by=by)
 
 
 def revert_change(engine: Engine, change_id: int, *, by: str = "") -> int:
@@ -409,27 +347,31 @@ def history(engine: Engine, organisation: int | str) -> pd.DataFrame:
             .where(Change.organisation_id.in_(ids))
         ).all()
         rows: list[tuple[Any, ...]] = [(*r[:8], "field", r[8], r[9], r[10], r[11]) for r in fields]
-        for event, column in (
-            ("presence added", Presence.opened_in),
-            ("presence withdrawn", Presence.closed_in),
-        ):
-            found = connection.execute(
-                select(
-                    *meta,
-                    Presence.organisation_id,
-                    Presence.sector,
-                    Presence.area_code,
-                    Presence.national,
-                    Presence.mode,
-                )
-                .join(Changeset, Changeset.id == column)
-                .outerjoin(Round, Round.id == Changeset.round_id)
-                .where(Presence.organisation_id.in_(ids))
-            ).all()
-            for r in found:
-                area = "nationwide" if r[10] else r[9]
-                rows.append(
-                    (*r[:8], event, "presence", None, f"{r[8]} {area} {r[11] or ''}".strip(), None)
-                )
+        # Presences added and withdrawn in one query: each presence with the changeset that
+        # opened it and, once closed, the one that closed it.
+        found = connection.execute(
+            select(
+                *meta,
+                Presence.organisation_id,
+                Presence.sector,
+                Presence.area_code,
+                Presence.national,
+                Presence.mode,
+                Presence.opened_in,
+                Presence.closed_in,
+            )
+            .join(
+                Changeset,
+                or_(Changeset.id == Presence.opened_in, Changeset.id == Presence.closed_in),
+            )
+            .outerjoin(Round, Round.id == Changeset.round_id)
+            .where(Presence.organisation_id.in_(ids))
+        ).all()
+        for r in found:
+            area = "nationwide" if r[10] else r[9]
+            what = f"{r[8]} {area} {r[11] or ''}".strip()
+            for event, changeset in (("presence added", r[12]), ("presence withdrawn", r[13])):
+                if r[0] == changeset:
+                    rows.append((*r[:8], event, "presence", None, what, None))
     frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
     return frame.sort_values(["changeset", "what"], kind="stable").reset_index(drop=True)

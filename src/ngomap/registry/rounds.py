@@ -80,6 +80,10 @@ class RoundInfo:
     by: str = ""
     rows_read: int = 0
     period: tuple[date | None, date | None] = (None, None)
+    # The country of origin of every organisation the list names (France for the embassy's
+    # list of French NGOs): given to its new organisations and to known ones without one,
+    # never over an origin already given.
+    origin: str = ""
 
     @staticmethod
     def of_bytes(data: bytes, file_name: str, **kwargs: Any) -> RoundInfo:
@@ -335,8 +339,28 @@ def _compare(
         presences_unchanged=found[c.UNCHANGED],
         by_area=c.by_area(keys),
         keys=keys,
+        links_changed=links.preview_round(
+            connection, records, org_ids.to_numpy(), _org_names(connection, matched)
+        ),
     )
     return comparison, matched, org_ids, before, after
+
+
+def _org_names(connection: Connection, matched: _FileOrgs) -> dict[int, str]:
+    """Each organisation's name by the id the comparison gives it (negative: a new one)."""
+    names = {
+        -(position + 1): str(matched.frame.at[key, s.ORG_NAME])
+        for position, key in enumerate(matched.new)
+    }
+    ids = sorted(set(matched.ids.values()))
+    for chunk in _chunks(ids):
+        names.update(
+            (int(i), str(n))
+            for i, n in connection.execute(
+                select(Organisation.id, Organisation.name).where(Organisation.id.in_(chunk))
+            )
+        )
+    return names
 
 
 def compare_file(
@@ -536,6 +560,7 @@ def apply_round(
                         "name": clean_text(org[s.ORG_NAME]),
                         "acronym": clean_text(org[s.ORG_ACRONYM]),
                         "org_type": clean_text(org[s.ORG_TYPE]),
+                        "country": clean_text(info.origin),
                         "created_in": changeset,
                         "last_confirmed": effective,
                         "version": 1,
@@ -599,6 +624,7 @@ def apply_round(
                 .where(Organisation.id.in_(chunk))
                 .values(last_confirmed=effective)
             )
+        _give_origin(connection, confirmed, clean_text(info.origin), changeset)
         step(0.35, "aliases")
         _add_aliases(connection, matched, ids, changeset, info.file_name)
         step(0.5, "presences")
@@ -629,6 +655,39 @@ def apply_round(
         )
     step(1.0, "done")
     return comparison
+
+
+def _give_origin(connection: Connection, known: list[int], origin: str, changeset: int) -> None:
+    """The list's country of origin to its known organisations that have none, each a change
+    of the round (shown in history, undone with it)."""
+    if not origin or not known:
+        return
+    without: list[int] = []
+    for chunk in _chunks(known):
+        without += connection.scalars(
+            select(Organisation.id).where(Organisation.id.in_(chunk), Organisation.country == "")
+        ).all()
+    if not without:
+        return
+    for chunk in _chunks(without):
+        connection.execute(
+            update(Organisation)
+            .where(Organisation.id.in_(chunk))
+            .values(country=origin, version=Organisation.version + 1)
+        )
+    connection.execute(
+        insert(Change),
+        [
+            {
+                "changeset_id": changeset,
+                "organisation_id": org_id,
+                "field": "country",
+                "before": "",
+                "after": origin,
+            }
+            for org_id in without
+        ],
+    )
 
 
 def _summary(comparison: c.Comparison) -> dict[str, Any]:
@@ -715,6 +774,62 @@ def revert_round(engine: Engine, round_id: int, *, by: str = "") -> Reverted:
         return _revert(connection, target.id, by=by, note=f"revert round {round_id}")
 
 
+# What makes a presence row the same fact as another (all but its id and changesets).
+_FACT: Final = (
+    "organisation_id",
+    "list_source",
+    "sector",
+    "area_code",
+    "national",
+    "mode",
+    "status",
+    "start",
+    "end",
+    "partner",
+    "funder",
+)
+
+
+def put_back_copies(connection: Connection, target: int) -> list[int]:
+    """Open presences that carry a row ``target`` opened, put back under a new id: a later
+    changeset closed the row, then reverting that changeset opened a copy of it. Reverting
+    ``target`` must close these too, or its presences would stay."""
+    return [int(row.id) for row in lineage(connection, target) if row.closed_in is None]
+
+
+def lineage(connection: Connection, target: int) -> list[Any]:
+    """The copies of rows ``target`` opened that reverts put back (open or closed since):
+    id, opened_in, closed_in and the fact's columns."""
+    columns = [Presence.id, Presence.opened_in, Presence.closed_in] + [
+        getattr(Presence, name) for name in _FACT
+    ]
+    frontier = connection.execute(select(*columns).where(Presence.opened_in == target)).all()
+    found: list[Any] = []
+    for _ in range(20):  # a chain of withdraw-and-revert, followed to its end
+        closers = sorted({row.closed_in for row in frontier if row.closed_in is not None})
+        if not closers:
+            break
+        reverts = connection.execute(
+            select(Changeset.id, Changeset.reverts_id).where(
+                Changeset.kind == REVERT, Changeset.reverts_id.in_(closers)
+            )
+        ).all()
+        if not reverts:
+            break
+        wanted = {(row.closed_in, tuple(getattr(row, name) for name in _FACT)) for row in frontier}
+        undone_by = {int(rv): int(c) for rv, c in reverts if c is not None}
+        copies = connection.execute(
+            select(*columns).where(Presence.opened_in.in_(list(undone_by)))
+        ).all()
+        frontier = [
+            row
+            for row in copies
+            if (undone_by[row.opened_in], tuple(getattr(row, name) for name in _FACT)) in wanted
+        ]
+        found += frontier
+    return found
+
+
 def _revert(connection: Connection, target: int, *, by: str, note: str) -> Reverted:
     changeset = _new_changeset(connection, REVERT, by=by, reverts=target, note=note)
     connection.execute(
@@ -726,6 +841,7 @@ def _revert(connection: Connection, target: int, *, by: str, note: str) -> Rever
             select(Presence.id).where(Presence.opened_in == target, Presence.closed_in.is_(None))
         )
     )
+    opened += put_back_copies(connection, target)
     _close(connection, opened, changeset)
     closed = connection.execute(
         select(Presence.__table__).where(Presence.closed_in == target)
@@ -862,4 +978,5 @@ def diff(
             presences_unchanged=found[c.UNCHANGED],
             by_area=c.by_area(keys),
             keys=keys,
+            links_changed=links.between(connection, a, b),
         )

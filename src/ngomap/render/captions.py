@@ -9,29 +9,34 @@ from collections.abc import Mapping
 from typing import Any
 
 from ngomap import analysis as a
+from ngomap import levels, vocab
 from ngomap import schema as s
-from ngomap import vocab
-from ngomap.i18n import labels, sector_label, t
+from ngomap.i18n import sector_label, t
 
 
-def area_word(level: str, lang: str) -> str:
-    """One area of ``level`` in words: "Région", "Cercle", "Commune" ("Zone" if unknown)."""
-    key = f"area_{level}"
-    return t(key, lang) if key in labels(lang) else t("areas", lang).rstrip("s")
+def area_word(level: str, lang: str, *, country: str) -> str:
+    """One area of ``level`` in ``country``'s words: "Cercle" in Mali, "LGA" in Nigeria."""
+    return levels.words(level, country).one(lang)
 
 
-def areas_word(level: str, lang: str) -> str:
-    """The areas of ``level`` in words: "Régions", "Cercles", "Communes" ("Zones")."""
-    key = f"level_{level}"
-    return t(key, lang) if key in labels(lang) else t("areas", lang)
+def areas_word(level: str, lang: str, *, country: str) -> str:
+    """The areas of ``level`` in ``country``'s words: "Cercles" in Mali, "LGAs" in Nigeria."""
+    return levels.words(level, country).many(lang)
 
 
-def presences_sentence(found: a.Presences, lang: str) -> str:
+def levels_in_words(levels_present: list[str], lang: str, *, country: str) -> str:
+    """The levels of a set of boundaries in a sentence: "régions, cercles, communes"."""
+    return ", ".join(
+        levels.in_sentence(areas_word(level, lang, country=country)) for level in levels_present
+    )
+
+
+def presences_sentence(found: a.Presences, lang: str, *, country: str) -> str:
     """How records become presences at one level, in one sentence (the page, ``summary``)."""
     return t(
         "presences_at_level",
         lang,
-        level=areas_word(found.level, lang).lower(),
+        level=levels.in_sentence(areas_word(found.level, lang, country=country)),
         records=found.records,
         presences=found.presences,
         merged=found.merged,
@@ -60,6 +65,11 @@ def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, 
     if filters.period:
         first, last = filters.period
         parts.append(f"{first or '…'} → {last or '…'}")
+    if filters.origins:
+        names = ", ".join(o or t("origin_unknown", lang) for o in filters.origins)
+        parts.append(t("filter_origins", lang, names=names))
+    if filters.lists:
+        parts.append(t("filter_lists", lang, names=", ".join(filters.lists)))
     return " · ".join(parts)
 
 

@@ -40,6 +40,7 @@ from matplotlib.path import Path as MplPath
 from ngomap.analysis import VALUE
 from ngomap.areas.boundaries import Boundaries
 from ngomap.render.classes import Classes
+from ngomap.render.printbase import draw_basemap
 from ngomap.render.webmap import (
     P_COLOR,
     P_COUNT,
@@ -78,12 +79,13 @@ def _style() -> Iterator[None]:
 
 @dataclass(frozen=True)
 class PrintLayout:
-    """Paper, orientation, resolution (for PNG) and whether to label areas."""
+    """Paper, orientation, resolution (for PNG), whether to label areas and draw the basemap."""
 
     paper: str = "A4"
     orientation: str = "landscape"
     dpi: int = 150
     labels: bool = True
+    basemap: bool = True  # sea, neighbours, rivers, lakes and towns around the areas
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS_MM:
@@ -119,6 +121,7 @@ class PrintText:
     disclaimer: str
     scale_unit: str = "km"
     north: str = "N"
+    lang: str = "fr"  # the basemap's town names
 
 
 def local_crs(areas: gpd.GeoDataFrame) -> str:
@@ -274,16 +277,23 @@ _LEADER_DIRECTIONS: Final = tuple(
 )
 
 
-def _place_labels(ax: Any, features: gpd.GeoDataFrame, renderer: Any, size_pt: float) -> int:
+def _place_labels(
+    ax: Any,
+    features: gpd.GeoDataFrame,
+    renderer: Any,
+    size_pt: float,
+    taken: Sequence[shapely.Polygon] = (),
+) -> int:
     """Label the areas that matter, with halos, never two labels on one another.
 
     Every area when there are at most LABEL_ALL_MAX (every region at adm1); otherwise the
     LABEL_TOP areas with the highest values, then the others largest first. An area that
     matters and whose name does not fit inside gets its label beside it, joined by a thin
     leader line, where that touches no other label and stays on the map; any other area is
-    labelled only where its name fits inside it. Returns how many labels were placed.
+    labelled only where its name fits inside it. Labels keep clear of ``taken`` (the
+    basemap's town names). Returns how many labels were placed.
     """
-    placed: list[shapely.Polygon] = []
+    placed: list[shapely.Polygon] = list(taken)
     to_data = ax.transData.inverted()
     by_size = list(features.geometry.area.sort_values(ascending=False).index)
     values = pd.to_numeric(features[P_COUNT], errors="coerce") if P_COUNT in features else None
@@ -348,7 +358,7 @@ def _place_labels(ax: Any, features: gpd.GeoDataFrame, renderer: Any, size_pt: f
         ax.text(at[0], at[1], name, color="white", path_effects=halo, **style)
         ax.text(at[0], at[1], name, color=TEXT_COLOR, **style)
         placed.append(box)
-    return len(placed)
+    return len(placed) - len(taken)
 
 
 def _legend(
@@ -489,6 +499,20 @@ def _print_map(
         spine.set_edgecolor("#999999")
         spine.set_linewidth(0.6)
 
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    label_size = 7 * scale**0.5
+    town_names: list[shapely.Polygon] = []
+    if layout.basemap and areas.crs is not None:
+        every_area_named = layout.labels and len(features) <= LABEL_ALL_MAX
+        town_names = draw_basemap(
+            ax,
+            areas.crs.to_string(),
+            path=_path,
+            renderer=renderer,
+            size_pt=label_size * 0.95,
+            lang=text.lang,
+            name_inside=shapely.union_all(features.geometry.values) if every_area_named else None,
+        )
     shaded = features.loc[~features[P_NO_DATA]]
     missing = features.loc[features[P_NO_DATA]]
     if not shaded.empty:
@@ -515,7 +539,7 @@ def _print_map(
     _scale_bar(ax, maxx - minx, text)
     _north_arrow(ax, text)
     if layout.labels:
-        _place_labels(ax, features, fig.canvas.get_renderer(), 7 * scale**0.5)  # type: ignore[attr-defined]
+        _place_labels(ax, features, renderer, label_size, town_names)
 
     legend_ax = fig.add_axes(
         (

@@ -15,8 +15,9 @@ from jinja2 import Template
 
 from ngomap import schema as s
 from ngomap.analysis import ACTORS, AREA_NAME, ORGANISATIONS
-from ngomap.areas.basemap import countries
-from ngomap.areas.geometry import DEFAULT_DECIMALS
+from ngomap.areas.basemap import DECIMALS as BASEMAP_DECIMALS
+from ngomap.areas.basemap import Context, context
+from ngomap.areas.geometry import DEFAULT_DECIMALS, to_topology
 from ngomap.render.classes import Classes, classify_counts
 from ngomap.render.webassets import Assets, local_assets
 from ngomap.render.webinert import InertMacro, data_json
@@ -188,30 +189,119 @@ class _Note(InertMacro):
 
 
 class _Basemap(InertMacro):
-    """Countries drawn under the areas in a pane of their own, light and not interactive."""
+    """The offline basemap (``areas.basemap.Context``): countries, lakes and rivers under the
+    areas in a pane of their own; towns (dots and names) over them, never in the way.
+
+    Nothing here is interactive: the pointer goes through to the areas. Town names are
+    placed by importance (the capital first) beside their dot, right, left, above or below,
+    and a name that would overlap a dot or a name already placed is left out; they are
+    placed again after every zoom.
+    """
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        (function (map) {
+        (function (map, data) {
             var pane = map.createPane("ngomapBasemap");
-            pane.style.zIndex = 350;  // under the areas (overlayPane: 400), over tiles
+            // Under the areas (overlayPane: 400); under the tiles too when there are tiles
+            // (tilePane: 200), so that it shows where they cannot load.
+            pane.style.zIndex = data.tiles ? 150 : 350;
             pane.style.pointerEvents = "none";
-            L.geoJson({{ this.data }}, {
-                pane: "ngomapBasemap", interactive: false,
-                style: {color: "#a8a29a", weight: 1, fillColor: "#f3f0ea", fillOpacity: 1}
-            }).addTo(map);
-            map.attributionControl.addAttribution("Natural Earth");
-        })({{ this._parent.get_name() }});
+            function under(style) {
+                return {pane: "ngomapBasemap", interactive: false, style: style};
+            }
+            // The countries travel as TopoJSON (shared borders once), decoded by the areas'
+            // decoder (``webtopo``), declared in this same script.
+            var countries = ngomapTopoFeatures(data.countries, "areas");
+            countries.features.forEach(function (feature, i) {
+                feature.properties = {name: data.names[i]};
+            });
+            L.geoJson(countries, under(
+                {color: "#a8a29a", weight: 1, fillColor: "#f3f0ea", fillOpacity: 1})).addTo(map);
+            if (data.lakes) {
+                L.geoJson(data.lakes, under(
+                    {stroke: false, fillColor: "#a9c9e6", fillOpacity: 1})).addTo(map);
+            }
+            if (data.rivers) {
+                L.geoJson(data.rivers, under(
+                    {color: "#6f9fcf", weight: 1.2, opacity: 0.9, fill: false})).addTo(map);
+            }
+            map.attributionControl.addAttribution(data.credit);
+            if (!data.tiles) { map.getContainer().style.background = "#e3ecf4"; }  // the sea
+            // Towns: over the areas (the areas' fill would hide them), the pointer through.
+            var towns = map.createPane("ngomapTowns");
+            towns.style.zIndex = 450;
+            towns.style.pointerEvents = "none";
+            var looks = [  // by rank: the capital, the regional capitals, abroad
+                {radius: 4, fill: "#1b1b1b", font: "bold 12px/1.1 sans-serif", ink: "#1b1b1b"},
+                {radius: 2.5, fill: "#3d3d3d", font: "11px/1.1 sans-serif", ink: "#2b2b2b"},
+                {radius: 2.5, fill: "#8a8a8a", font: "italic 11px/1.1 sans-serif", ink: "#5a5a5a"}
+            ];
+            var items = data.towns.map(function (town) {  // [lon, lat, name, rank]
+                var at = L.latLng(town[1], town[0]), look = looks[town[3]] || looks[2];
+                L.circleMarker(at, {
+                    pane: "ngomapTowns", interactive: false, radius: look.radius,
+                    color: "#ffffff", weight: 1.2, fillColor: look.fill, fillOpacity: 1
+                }).addTo(map);
+                var label = L.DomUtil.create("div", "ngomap-town", towns);
+                label.textContent = town[2];
+                label.style.cssText = "position:absolute;left:0;top:0;white-space:nowrap;"
+                    + "font:" + look.font + ";color:" + look.ink + ";text-shadow:"
+                    + "0 0 2px #fff,0 0 2px #fff,0 0 3px #fff,0 0 4px #fff";
+                return {at: at, label: label};
+            });
+            function apart(a, b) {
+                return a[2] <= b[0] || a[0] >= b[2] || a[3] <= b[1] || a[1] >= b[3];
+            }
+            function place() {
+                var taken = items.map(function (item) {
+                    var p = map.latLngToLayerPoint(item.at);
+                    return [p.x - 5, p.y - 5, p.x + 5, p.y + 5];
+                });
+                items.forEach(function (item) {
+                    var el = item.label, p = map.latLngToLayerPoint(item.at), gap = 6, spot = null;
+                    el.style.display = "";
+                    var w = el.offsetWidth, h = el.offsetHeight;
+                    [[gap, -h / 2], [-gap - w, -h / 2], [-w / 2, -gap - h], [-w / 2, gap]]
+                        .some(function (d) {
+                            var box = [p.x + d[0], p.y + d[1], p.x + d[0] + w, p.y + d[1] + h];
+                            var free = w > 0 && taken.every(function (o) { return apart(box, o); });
+                            if (free) { spot = box; }
+                            return free;
+                        });
+                    el.style.visibility = "";
+                    if (!spot) { el.style.display = "none"; return; }
+                    L.DomUtil.setPosition(el, L.point(spot[0], spot[1]));
+                    taken.push(spot);
+                });
+            }
+            map.on("zoomstart", function () {
+                items.forEach(function (item) { item.label.style.visibility = "hidden"; });
+            });
+            map.on("zoomend viewreset resize", place);
+            map.whenReady(function () { place(); setTimeout(place, 300); });
+        })({{ this._parent.get_name() }}, {{ this.data }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, context: Context, *, tiles: bool = False) -> None:
         super().__init__()  # type: ignore[no-untyped-call]
         self._name = "Basemap"
+        countries = gpd.GeoDataFrame.from_features(context.countries, crs="EPSG:4326")
+        if countries.empty:
+            countries = gpd.GeoDataFrame({"name": []}, geometry=[], crs="EPSG:4326")
         self.data = data_json(
-            {"type": "FeatureCollection", "features": list(data.get("features", []))}
+            {
+                "countries": to_topology(countries, decimals=BASEMAP_DECIMALS, ids=False),
+                "names": [str(name) for name in countries["name"]],
+                "lakes": context.lakes,
+                "rivers": context.rivers,
+                # The tiles name their towns: the basemap's would stand on them twice.
+                "towns": [] if tiles else [[t.lon, t.lat, t.name, t.rank] for t in context.towns],
+                "credit": context.credit,
+                "tiles": tiles,
+            }
         )
 
 
@@ -282,23 +372,26 @@ def choropleth(
     details_column: str | None = None,
     classes: Classes | None = None,
     assets: Assets | None = None,
-    tiles: bool = True,
+    tiles: bool = False,
     area_colors: Mapping[str, str] | None = None,
     legend: Sequence[tuple[str, str]] | None = None,
     decimals: int = DEFAULT_DECIMALS,
     note: Sequence[str] = (),
-    basemap: Mapping[str, Any] | None = None,
+    basemap: Context | None = None,
     codes: bool = True,
+    lang: str = "fr",
 ) -> folium.Map:
     """A map of one value per area: a colour per class, 0 neutral, NaN as "no data".
 
     ``table`` has one row per area (AREA_CODE, AREA_NAME, ORGANISATIONS and
     ``value_column``), as the views in ``analysis`` return. Leaflet is loaded from
-    ``assets`` (local by default); the tile layer is optional and the areas draw without it.
+    ``assets`` (local by default). ``tiles``: OpenStreetMap's tiles under the areas (off by
+    default: then the map makes no request for them, and the basemap alone gives context).
     ``decimals``: the TopoJSON's grid (``areas`` quantised to it: ``geometry.grid_decimals``).
     ``note``: lines shown bottom left, above the scale bar (an export's sources).
-    ``basemap``: countries drawn under the areas (default: Natural Earth's around Mali,
-    ``areas.basemap``; ``{}`` for none). ``codes``: send the areas' codes (the page reads
+    ``basemap``: countries, rivers, lakes and towns around the areas (default: the shipped
+    one, ``areas.basemap.context``, cut to the areas' view, town names in ``lang``;
+    ``Context()`` for none). ``codes``: send the areas' codes (the page reads
     the clicked one; an offline file has no use for them).
     The areas travel as TopoJSON (shared borders once) and every text as JSON data that no
     template engine reads (``webinert``): names like ``{{ 7*191 }}`` show as written.
@@ -326,9 +419,10 @@ def choropleth(
     fmap.default_css = list(assets.css)
     if tiles:
         folium.TileLayer("OpenStreetMap", name="OpenStreetMap").add_to(fmap)
-    basemap = countries() if basemap is None else basemap
-    if basemap.get("features"):
-        fmap.add_child(_Basemap(basemap))
+    if basemap is None:
+        basemap = context(bounds=(minx, miny, maxx, maxy), lang=lang)
+    if not basemap.empty:
+        fmap.add_child(_Basemap(basemap, tiles=tiles))
 
     def style(feature: dict[str, Any]) -> dict[str, Any]:
         no_data = feature["properties"][P_NO_DATA]

@@ -22,6 +22,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
 from ngomap.messages import Msg, pair
 from ngomap.registry import accounts as ac
+from ngomap.render import captions
 from ngomap.ui import access
 from ngomap.ui.text import plain
 
@@ -210,7 +211,13 @@ def subscriptions_panel(engine: Engine, boundaries: Boundaries, lang: str) -> No
         with st.form("advise_subscribe_form"):
             email = st.text_input(t("advise_sub_email", lang), value=own, max_chars=254)
             areas = st.multiselect(
-                t("brief_form_zones", lang),
+                t(
+                    "brief_form_zones",
+                    lang,
+                    levels=captions.levels_in_words(
+                        boundaries.levels, lang, country=boundaries.country
+                    ),
+                ),
                 codes,
                 format_func=lambda code: f"{boundaries.name(code, lang)} ({code})",
                 key="advise_sub_areas",
@@ -240,7 +247,13 @@ def subscriptions_panel(engine: Engine, boundaries: Boundaries, lang: str) -> No
                 pd.DataFrame(
                     {
                         t("advise_sub_email", lang): listed["email"],
-                        t("brief_form_zones", lang): [
+                        t(
+                            "brief_form_zones",
+                            lang,
+                            levels=captions.levels_in_words(
+                                boundaries.levels, lang, country=boundaries.country
+                            ),
+                        ): [
                             ", ".join(boundaries.name(c, lang) for c in v) for v in listed["areas"]
                         ],
                         t("advise_sub_sectors", lang): [

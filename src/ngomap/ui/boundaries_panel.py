@@ -19,6 +19,7 @@ from ngomap.i18n import t
 from ngomap.registry import boundary_sets
 from ngomap.registry.db import database_url
 from ngomap.registry.setup import ready_engine
+from ngomap.render import captions
 from ngomap.ui import access
 from ngomap.ui.text import plain
 
@@ -174,7 +175,7 @@ def choose(lang: str) -> Boundaries:
         t("boundaries_level", lang),
         options=levels,
         index=levels.index(start),
-        format_func=lambda lvl: t(f"level_{lvl}", lang),
+        format_func=lambda lvl: captions.areas_word(lvl, lang, country=boundaries.country),
         horizontal=True,
         key=level_key(levels),
     )
@@ -197,7 +198,7 @@ def file_areas(own: Boundaries, lang: str) -> Boundaries:
         t("file_areas_level", lang),
         options=levels,
         index=len(levels) - 1,
-        format_func=lambda lvl: t(f"level_{lvl}", lang),
+        format_func=lambda lvl: captions.areas_word(lvl, lang, country=own.country),
         horizontal=True,
         key=f"file_areas_level_{'_'.join(levels)}",
     )

@@ -23,6 +23,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import LANGUAGE_NAMES, LANGUAGES, sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.normalise import split_names
+from ngomap.render import captions
 from ngomap.ui import access, advise_panels
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
@@ -245,7 +246,13 @@ def _form_project(boundaries: Boundaries, lang: str) -> Project | None:
             key="brief_sectors",
         )
         zones = st.multiselect(
-            t("brief_form_zones", lang),
+            t(
+                "brief_form_zones",
+                lang,
+                levels=captions.levels_in_words(
+                    boundaries.levels, lang, country=boundaries.country
+                ),
+            ),
             codes,
             format_func=lambda code: f"{boundaries.name(code, lang)} ({code})",
             key="brief_zones",

@@ -123,7 +123,10 @@ def page(engine: Engine, boundaries: Boundaries, someone: Person, lang: str) -> 
     if records.empty:
         return
     options = ViewOptions(
-        view="density", level=boundaries.level, filters=Filters(sectors=sectors or None)
+        view="density",
+        level=boundaries.level,
+        filters=Filters(sectors=sectors or None),
+        country=boundaries.country,
     )
     shown = _view(records, boundaries, options, lang, t("directory_map_source", lang))
     st.subheader(t("directory_map", lang))
@@ -138,4 +141,5 @@ def page(engine: Engine, boundaries: Boundaries, someone: Person, lang: str) -> 
             records, boundaries, filters=options.filters, level=boundaries.levels[0], lang=lang
         ),
         lang,
+        boundaries=boundaries,
     )

@@ -17,11 +17,12 @@ from sqlalchemy import Engine
 from ngomap import vocab
 from ngomap.areas.boundaries import LEVEL, NAME_FR, PARENT, Boundaries
 from ngomap.errors import NgomapError
-from ngomap.i18n import sector_label, t
+from ngomap.i18n import labels, sector_label, t
 from ngomap.registry import hand_edits as he
 from ngomap.registry import organisations as orgs
 from ngomap.registry.rounds import current_user
-from ngomap.ui import access, registry_data
+from ngomap.render import captions
+from ngomap.ui import access, merge_panel, registry_data, revert_panel
 from ngomap.ui.text import plain, plain_frame
 
 ORG: Final = "edit_org"  # the organisation picked
@@ -29,6 +30,8 @@ _OPENED: Final = "_edit_opened"  # {organisation id: version opened}
 _SAVED: Final = "_edit_saved"  # (changeset, message) of the last save, for its revert button
 _PROFILE: Final = ("name", "acronym", "country", "headquarters", "website")
 _KEEP, _CLOSE, _CHANGE = "keep", "close", "change"
+_ONE, _MERGE = "one", "merge"
+REVERTIBLE_KINDS: Final = ("round", "edit", "merge", "init")
 
 
 def _who() -> str:
@@ -80,7 +83,7 @@ def _area_picker(boundaries: Boundaries, lang: str, prefix: str) -> tuple[str, d
         words = {code: _area_text(boundaries, code, lang) for code in options if code}
         words[""] = empty
         picked = columns[position].selectbox(
-            t(f"area_{level}", lang),
+            captions.area_word(level, lang, country=boundaries.country),
             options,
             format_func=words.__getitem__,
             key=f"{prefix}_{level}",
@@ -156,7 +159,7 @@ def _one_presence(
     picked = st.selectbox(
         t("edit_presence", lang),
         [0, *labels],
-        format_func=lambda i: t("edit_presence_none", lang) if i == 0 else plain(labels[i]),
+        format_func=lambda i: t("edit_presence_none", lang) if i == 0 else labels[i],
         key=f"{prefix}_presence",
     )
     if not picked:
@@ -278,6 +281,70 @@ def _history(engine: Engine, organisation_id: int, lang: str) -> None:
             }
         ).iloc[::-1]
         st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
+        if access.allowed("revert"):
+            _revert_from_history(engine, frame, lang)
+
+
+def _field_word(name: str, lang: str) -> str:
+    key = f"edit_field_{name}"
+    return t(key, lang) if key in labels(lang) else name
+
+
+def _short(value: Any) -> str:
+    text = "—" if value is None or value == "" or value == [] else str(value)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _revert_from_history(engine: Engine, frame: pd.DataFrame, lang: str) -> None:
+    """Pick one line of the history (a field change) or a whole change (a round, an edit,
+    a merge), see what reverting it involves, revert it."""
+    options: dict[str, str] = {}
+    rows: list[dict[Any, Any]] = frame.iloc[::-1].to_dict(orient="records")
+    for row in rows:
+        when = str(row["at"])[:16]
+        change = row["change"]
+        if row["what"] == "field" and change == change and row["field"] in orgs.EDITABLE:
+            options[f"c{int(change)}"] = t(
+                "edit_revert_field",
+                lang,
+                field=_field_word(str(row["field"]), lang),
+                before=_short(row["before"]),
+                after=_short(row["after"]),
+                when=when,
+                by=str(row["by"]),
+            )
+        key = f"s{int(row['changeset'])}"
+        if row["kind"] in REVERTIBLE_KINDS and key not in options:
+            options[key] = t(
+                "edit_revert_whole",
+                lang,
+                kind=t(f"edit_kind_{row['kind']}", lang),
+                changeset=int(row["changeset"]),
+                when=when,
+                by=str(row["by"]),
+            )
+    if not options:
+        return
+    picked = st.selectbox(
+        t("edit_revert_pick", lang),
+        list(options),
+        format_func=options.__getitem__,
+        key="edit_history_revert_pick",
+        index=None,
+        placeholder=t("choose", lang),
+        help=t("edit_revert_pick_help", lang),
+    )
+    if picked is None:
+        return
+    number = int(picked[1:])
+    revert_panel.offer(
+        engine,
+        lang,
+        key="edit_history_revert",
+        who=_who(),
+        change=number if picked.startswith("c") else None,
+        changeset=number if picked.startswith("s") else None,
+    )
 
 
 def tab(lang: str) -> list[str]:
@@ -291,15 +358,26 @@ def section(boundaries: Boundaries, lang: str) -> None:
         st.caption(t("edit_not_allowed", lang))
         return
     engine = access.engine()
-    _saved_panel(engine, lang)
+    revert_panel.done_message()
     choices = _choices(engine)
     if not choices:
         st.caption(t("edit_no_organisation", lang))
         return
+    what = st.radio(
+        t("edit_what", lang),
+        [_ONE, _MERGE],
+        format_func=lambda w: t(f"edit_what_{w}", lang),
+        horizontal=True,
+        key="edit_what",
+    )
+    if what == _MERGE:
+        merge_panel.section(engine, choices, boundaries, lang, who=_who(), conflict=_conflict)
+        return
+    _saved_panel(engine, lang)
     organisation_id = st.selectbox(
         t("edit_pick", lang),
         list(choices),
-        format_func=lambda i: plain(choices[i]),
+        format_func=choices.__getitem__,  # options are not Markdown: as written
         key=ORG,
         index=None,
         placeholder=t("choose", lang),

@@ -18,6 +18,7 @@ from ngomap.export import formats as ex
 from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
 from ngomap.render.staticmap import PAPERS_MM, PrintLayout
+from ngomap.ui import tiles
 from ngomap.views import VIEWS
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
@@ -95,7 +96,9 @@ def panel(
             t("export_dpi", lang), options=list(DPI_CHOICES), value=150, key="export_dpi"
         )
         layout = PrintLayout(paper=str(paper), orientation=str(orientation), dpi=int(dpi))
-        snap = ex.Snapshot.of(dataset, boundaries, options, lang, population=population)
+        snap = ex.Snapshot.of(
+            dataset, boundaries, options, lang, population=population, tiles=tiles.on()
+        )
         map_col, data_col = st.columns(2)
         drawable = not without_geometry(boundaries)
         with map_col:

@@ -25,12 +25,13 @@ from ngomap.ui import (
     link,
     panels,
     registry_data,
+    tiles,
     upload,
     views,
     widgets,
 )
 from ngomap.ui.text import plain
-from ngomap.views import VIEWS
+from ngomap.views import VIEWS, unavailable
 
 
 @st.fragment
@@ -54,6 +55,7 @@ def body(
     link.note(dataset, boundaries, lang)
 
     options = views.controls(records, boundaries, lang, where=controls_box)
+    tiles.switch(lang, where=controls_box)  # OpenStreetMap's tiles: off, nothing requested
     population = widgets.population(boundaries, options.level, lang)
     made_with = link.params(dataset, boundaries, lang) | registry_data.params()
     views.save_to_url(options, lang, made_with=made_with)
@@ -67,6 +69,9 @@ def body(
         return
     if VIEWS[options.view].needs_organisations and not options.zone_orgs:
         st.info(t("zone_orgs_needed", lang))
+        return
+    if (why := unavailable(records, options, lang)) is not None:  # freshness on a file
+        st.info(why)
         return
 
     words: dict[str, Any] = {
@@ -86,7 +91,7 @@ def body(
 
     tables = views.side_tables(dataset, boundaries, options, lang)
     views.view_tables(view.table, tables, options, lang)
-    panels.source_charts(tables["by_sector"], tables["by_region"], lang)
+    panels.source_charts(tables["by_sector"], tables["by_region"], lang, boundaries=boundaries)
     exports.panel(dataset, boundaries, options, lang, population)
     connect.section(dataset, boundaries, lang, population)
     panels.footer(dataset, lang)

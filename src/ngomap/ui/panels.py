@@ -16,6 +16,7 @@ from ngomap.i18n import sector_label, t
 from ngomap.importer.report import rows_sentence
 from ngomap.importer.threew import Dataset
 from ngomap.importer.validate import ImportReport
+from ngomap.levels import in_sentence
 from ngomap.render import captions, charts
 from ngomap.ui import views
 from ngomap.ui.text import plain
@@ -51,7 +52,7 @@ def presences_line(
 ) -> str:
     """How the filtered records become the map's presences at its level, in one sentence."""
     found = analysis.presences_at(records, boundaries, level=options.level, filters=options.filters)
-    return captions.presences_sentence(found, lang)
+    return captions.presences_sentence(found, lang, country=boundaries.country)
 
 
 _AREA_NOTE_KINDS = (
@@ -88,8 +89,12 @@ def area_notes(dataset: Dataset, lang: str) -> None:
             st.caption(t("more_notes", lang, n=len(ranked) - _MAX_NOTES))
 
 
-def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -> None:
-    """The source page's two charts, following the filter."""
+def source_charts(
+    by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str, *, boundaries: Boundaries
+) -> None:
+    """The source page's two charts, following the filter; ``by_region`` is at the
+    boundaries' coarsest level, named in their country's words (Région, État...)."""
+    area = captions.area_word(boundaries.levels[0], lang, country=boundaries.country)
     left, right = st.columns(2)
     sectors = pd.DataFrame(
         {
@@ -99,13 +104,13 @@ def source_charts(by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str) -
     )
     regions = pd.DataFrame(
         {
-            t("region", lang): by_region[analysis.AREA_NAME],
+            area: by_region[analysis.AREA_NAME],
             t("count", lang): by_region[analysis.ACTORS],
         }
     )
     for column, frame, category, title in (
         (left, sectors, t("sector", lang), t("chart_by_sector", lang)),
-        (right, regions, t("region", lang), t("chart_by_region", lang)),
+        (right, regions, area, t("chart_by_region", lang, area=in_sentence(area))),
     ):
         column.vega_lite_chart(_bar_spec(frame, category, t("count", lang), title), width="stretch")
 

@@ -108,9 +108,18 @@ def load(lang: str, *, today: date | None = None) -> Snapshot:
             key=FRESH,
             help=t("registry_fresh_help", lang),
         )
+        if fresh and _freshness_view():
+            st.caption(t("freshness_all_shown", lang))
+            fresh = 0  # the view counts the stale ones: none may be hidden from it
     picked = as_of if isinstance(as_of, date) else None
     url = engine.url.render_as_string(hide_password=False)
     return _snapshot(engine, url, committed(engine), picked, int(fresh or 0), today)
+
+
+def _freshness_view() -> bool:
+    """Whether the page shows the freshness view (the view radio's value, or the link's)."""
+    view = st.session_state.get("view", st.session_state.get("_url_view"))
+    return bool(view == "freshness")
 
 
 def committed(engine: Engine) -> statecache.Token:

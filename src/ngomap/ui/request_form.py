@@ -20,6 +20,7 @@ from ngomap.i18n import sector_label, t
 from ngomap.registry import feed
 from ngomap.registry import requests as rq
 from ngomap.registry.accounts import PUBLIC
+from ngomap.render import captions
 from ngomap.ui.access import client_address, session_id
 from ngomap.ui.text import plain
 
@@ -90,10 +91,10 @@ def _area_label(
 
 
 def _picker(boundaries: Boundaries, lang: str) -> str:
-    """Region, then cercle, then commune (each level the boundaries have); the P-code of the
+    """Region, then cercle, then commune (each level the boundaries have, in the country's
+    words: state, then LGA in Nigeria); the P-code of the
     finest chosen, "" for nationwide. At a lower level, the first choice keeps the whole
     area above."""
-    words = {"adm1": "request_region", "adm2": "request_cercle", "adm3": "request_commune"}
     levels = boundaries.levels
     chosen = ""
     columns = st.columns(len(levels))
@@ -105,7 +106,7 @@ def _picker(boundaries: Boundaries, lang: str) -> str:
         options = [above, *options]
         with columns[position]:
             picked = st.selectbox(
-                t(words.get(level, "request_region"), lang),
+                captions.area_word(level, lang, country=boundaries.country),
                 options,
                 format_func=_area_label(boundaries, lang, above, top=position == 0),
                 key=f"request_area_{level}",

@@ -47,7 +47,7 @@ def _presence_table(asks: list[rq.PresenceAsk], lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             t("request_sector", lang): [sector_label(a.sector, lang) for a in asks],
-            t("request_region", lang): [a.area_code or t("request_nationwide", lang) for a in asks],
+            t("col_area_name", lang): [a.area_code or t("request_nationwide", lang) for a in asks],
             t("request_mode", lang): [modes.label(a.mode, lang) for a in asks],
         }
     )

@@ -22,17 +22,16 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.registry import compare as c
-from ngomap.registry import state
+from ngomap.registry import reverting, state, statecache
 from ngomap.registry.rounds import (
     DEFAULT_SOURCE,
     RoundInfo,
     apply_round,
     compare_file,
     current_user,
-    revert_round,
 )
-from ngomap.registry.snapshot import Snapshot, bounds
-from ngomap.ui import access, registry_data
+from ngomap.registry.snapshot import Snapshot
+from ngomap.ui import access, registry_data, revert_panel
 from ngomap.ui.text import plain, plain_frame
 
 _DONE: Final = "_rounds_done"  # the message of the last apply or revert, shown once
@@ -46,11 +45,15 @@ def _comparison(
     _records: pd.DataFrame,
     url: str,
     fingerprint: str,
-    changeset: int,
+    committed: statecache.Token,
     list_source: str,
     decisions: tuple[tuple[str, int | None], ...],
 ) -> c.Comparison:
-    """The file compared with the registry, once per file, registry state, list and choice."""
+    """The file compared with the registry, once per file, registry state, list and choice.
+
+    The registry state is the committed one (``registry_data.committed``: changesets' count,
+    newest id and time), not the newest id alone, which a late commit of a lower id on
+    PostgreSQL leaves unchanged."""
     return compare_file(_engine, _records, list_source=list_source, decisions=dict(decisions))
 
 
@@ -119,7 +122,7 @@ def _by_area(comparison: c.Comparison, boundaries: Boundaries, lang: str) -> Non
         return
     shown = pd.DataFrame(
         {
-            t("area", lang): [_area_name(str(v), boundaries, lang) for v in table[c.AREA]],
+            t("col_area_name", lang): [_area_name(str(v), boundaries, lang) for v in table[c.AREA]],
             t("sector", lang): [sector_label(str(v), lang) for v in table[c.SECTOR]],
             t("round_arrivals", lang): table["arrivals"].to_numpy(),
             t("round_departures", lang): table["departures"].to_numpy(),
@@ -144,6 +147,31 @@ def _changed(comparison: c.Comparison, lang: str) -> None:
             }
         )
         st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
+
+
+def _links(comparison: c.Comparison, lang: str) -> None:
+    """Partners and funders each organisation gains or loses, with the counts."""
+    if not comparison.links_changed:
+        return
+    counts = comparison.link_counts()
+    title = t("round_links", lang, **counts)
+    with st.expander(title):
+        frame = pd.DataFrame(
+            {
+                t("org_a", lang): [ch.name for ch in comparison.links_changed],
+                t("round_links_kind", lang): [
+                    t(f"round_links_{ch.kind}", lang) for ch in comparison.links_changed
+                ],
+                t("round_links_added", lang): [
+                    ", ".join(ch.added) for ch in comparison.links_changed
+                ],
+                t("round_links_removed", lang): [
+                    ", ".join(ch.removed) for ch in comparison.links_changed
+                ],
+            }
+        )
+        st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
+        st.caption(t("round_links_help", lang))
 
 
 def _period(lang: str) -> tuple[date | None, date | None]:
@@ -213,20 +241,20 @@ def compare_and_apply(
     )
     with right:
         period = _period(lang)
-    changeset = bounds(engine).changeset  # compared with the registry now, whatever is shown
+    committed = registry_data.committed(engine)  # the registry now, whatever is shown
     url = engine.url.render_as_string(hide_password=False)
     try:
         # The ambiguous organisations come from the comparison without decisions, so that
         # each keeps its choice once made (a matched one is no longer ambiguous).
         first = _comparison(
-            engine, uploaded.records, url, uploaded.fingerprint, changeset, list_source, ()
+            engine, uploaded.records, url, uploaded.fingerprint, committed, list_source, ()
         )
         above = st.container()
         decisions = _decisions(first, lang)
         same = tuple((key, value) for key, value in decisions if value is not None)
         comparison = (
             _comparison(
-                engine, uploaded.records, url, uploaded.fingerprint, changeset, list_source, same
+                engine, uploaded.records, url, uploaded.fingerprint, committed, list_source, same
             )
             if same
             else first
@@ -240,6 +268,7 @@ def compare_and_apply(
         _names(t("round_orgs_new", lang), comparison.organisations_new)
         _names(t("round_orgs_absent", lang), comparison.organisations_absent)
         _changed(comparison, lang)
+        _links(comparison, lang)
         _by_area(comparison, boundaries, lang)
     info = RoundInfo.of_bytes(
         data,
@@ -262,6 +291,7 @@ def history(lang: str) -> None:
     done = st.session_state.pop(_DONE, None)
     if done:
         st.success(plain(str(done)))
+    revert_panel.done_message()
     if not access.allowed("history"):
         return
     engine = access.engine()
@@ -286,29 +316,37 @@ def history(lang: str) -> None:
     st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
     if not access.allowed("revert"):
         return
-    standing = rounds.loc[~rounds["reverted"]]
+    _revert_any(engine, rounds, lang)
+
+
+def _revert_any(engine: Engine, rounds: pd.DataFrame, lang: str) -> None:
+    """Any round in force (the newest first) can be reverted; the later changes that touched
+    the same facts are named first, and reverted too only by choice."""
+    standing = rounds.loc[~rounds["reverted"]].iloc[::-1]
     if standing.empty:
         return
-    last = standing.iloc[-1]
-    label = t("rounds_revert", lang, round=int(last["id"]), name=str(last["file_name"]))
-    if st.button(plain(label), key="round_revert"):
-        try:
-            undone = revert_round(engine, int(last["id"]), by=_who())
-        except NgomapError as error:
-            st.error(plain(error.message(lang)))
-            return
-        message = t(
-            "rounds_reverted_done",
-            lang,
-            round=int(last["id"]),
-            closed=undone.presences_closed,
-            reopened=undone.presences_reopened,
+    names = {
+        int(i): t("rounds_pick_label", lang, round=int(i), name=str(n), date=str(d))
+        for i, n, d in zip(
+            standing["id"], standing["file_name"], standing["data_date"].astype(str), strict=True
         )
-        if undone.conflicts:
-            message += " " + t("rounds_conflicts", lang, items="; ".join(undone.conflicts))
-        st.session_state[_DONE] = message
-        registry_data.show_registry_now()
-        st.rerun()
+    }
+    picked = st.selectbox(
+        t("rounds_pick", lang),
+        list(names),
+        format_func=names.__getitem__,
+        key=f"round_revert_pick_{int(standing['id'].iloc[0])}",  # the newest first, anew
+        help=t("rounds_pick_help", lang),
+    )
+    if picked is None:
+        return
+    revert_panel.offer(
+        engine,
+        lang,
+        key="round_revert",
+        who=_who(),
+        changeset=reverting.round_changeset(engine, int(picked)),
+    )
 
 
 def section(

@@ -27,9 +27,11 @@ from ngomap.areas.population import Population
 from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
+from ngomap.levels import in_sentence
 from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
+from ngomap.ui import registry_data, tiles
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -37,8 +39,19 @@ from ngomap.views import View, build_view
 
 VIEWS: Final = tuple(VIEW_SPECS)
 _URL_RESTORED: Final = "_ngomap_url_restored"
-_LIST_KEYS: Final = ("sectors", "types", "presence", "orgs", "status", "zone_orgs")
-_INT_KEYS: Final = ("min_overlap", "max_gap")
+_LIST_KEYS: Final = (
+    "sectors",
+    "types",
+    "presence",
+    "orgs",
+    "status",
+    "zone_orgs",
+    "lists",
+    "origins",
+)
+_INT_KEYS: Final = ("min_overlap", "max_gap", "stale_months")
+UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not given"
+STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 _MAP_KEY: Final = "map"
 _RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
 _st_folium_frontend: Final = sf._component_func
@@ -190,6 +203,7 @@ def save_to_url(
     """
     params: dict[str, str] = {"lang": lang, "view": options.view, "level": options.level}
     params.update(made_with or {})
+    params.update(tiles.params())
     filters = options.filters
     if filters.sectors is not None:
         params["sectors"] = ",".join(filters.sectors) or "-"
@@ -199,9 +213,13 @@ def save_to_url(
         ("orgs", filters.organisations),
         ("status", filters.statuses),
         ("zone_orgs", options.zone_orgs),
+        ("lists", filters.lists),
+        ("origins", tuple(o or UNKNOWN_ORIGIN for o in filters.origins or ())),
     ):
         if chosen:
             params[key] = ",".join(chosen)
+    if options.view == "freshness":
+        params["stale_months"] = str(options.stale_months)
     if options.view == "overlap":
         params["min_overlap"] = str(options.min_overlap)
     if options.view == "gaps":
@@ -297,6 +315,7 @@ def controls(
                     "types", t("org_types", lang), types, lang, all_by_default=True, box=box
                 ),
             )
+    filters = _registry_filters(records, filters, lang, box)
     if s.PRESENCE in records:
         modes = _labels_of(records[s.PRESENCE], lambda c: vocab.presence_modes().label(c, lang))
         if len(modes) > 1:
@@ -342,7 +361,12 @@ def controls(
         if isinstance(picked, tuple) and len(picked) == 2 and tuple(picked) != period:
             filters = replace(filters, period=(picked[0], picked[1]))
 
-    options = ViewOptions(view=str(view), level=level or boundaries.level, filters=filters)
+    options = ViewOptions(
+        view=str(view),
+        level=level or boundaries.level,
+        filters=filters,
+        country=boundaries.country,  # its level words: Cercle in Mali, LGA in Nigeria
+    )
     if view == "overlap":
         _initial("min_overlap", 2)
         n = box.number_input(
@@ -369,11 +393,79 @@ def controls(
                 placeholder=t("choose", lang),
             )
         options = replace(options, zone_orgs=tuple(zone))
+    elif view == "freshness":
+        options = _freshness_options(options, lang, box)
     elif view == "density":
         _initial("per_capita", False)
         per_capita = box.toggle(t("per_capita", lang), key="per_capita")
         options = replace(options, per_capita=bool(per_capita))
     return options
+
+
+def _registry_filters(
+    records: pd.DataFrame, filters: a.Filters, lang: str, box: DeltaGenerator
+) -> a.Filters:
+    """The registry's lists and its organisations' countries of origin, when it has several
+    (a file has neither column: nothing is drawn). Every list and origin by default."""
+    if s.LIST_SOURCE in records:
+        lists = _labels_of(records[s.LIST_SOURCE], str)
+        if len(lists) > 1:
+            chosen = _multi(
+                "lists",
+                t("lists_filter", lang),
+                lists,
+                lang,
+                all_by_default=True,
+                help_text=t("lists_filter_help", lang),
+                box=box,
+            )
+            filters = replace(filters, lists=chosen)
+    if s.ORG_COUNTRY in records:
+        given = records[s.ORG_COUNTRY].fillna("").astype(str)
+        codes = {str(v) or UNKNOWN_ORIGIN for v in given.unique()}
+        if len(codes) > 1:
+            unknown = t("origin_unknown", lang)
+            choices = {
+                code: unknown if code == UNKNOWN_ORIGIN else code
+                for code in sorted(codes, key=lambda c: (c == UNKNOWN_ORIGIN, c.casefold()))
+            }
+            chosen = _multi(
+                "origins",
+                t("origins_filter", lang),
+                choices,
+                lang,
+                all_by_default=True,
+                help_text=t("origins_filter_help", lang),
+                box=box,
+            )
+            if chosen is not None:
+                chosen = tuple("" if c == UNKNOWN_ORIGIN else c for c in chosen)
+            filters = replace(filters, origins=chosen)
+    return filters
+
+
+def _freshness_options(options: ViewOptions, lang: str, box: DeltaGenerator) -> ViewOptions:
+    """The freshness view's months (the Registry panel's freshness when chosen, else 12)
+    and its reference date (the registry's "as of" date, else today)."""
+    fresh = st.session_state.get(registry_data.FRESH)
+    _initial(
+        "stale_months",
+        fresh if fresh in STALE_CHOICES else 12,
+        lambda v: v if v in STALE_CHOICES else None,
+    )
+    months = box.selectbox(
+        t("stale_months", lang),
+        options=STALE_CHOICES,
+        format_func=lambda n: t("stale_months_n", lang, n=n),
+        key="stale_months",
+        help=t("stale_months_help", lang),
+    )
+    as_of = st.session_state.get(registry_data.AS_OF)
+    return replace(
+        options,
+        stale_months=int(months),
+        reference=as_of if isinstance(as_of, date) else None,
+    )
 
 
 organisation_names = a.organisation_names
@@ -446,9 +538,11 @@ def _map_args(
     data_source: str = "",
     data_updated: date | None = None,
     map_credit: str | None = None,
+    with_tiles: bool = False,
 ) -> dict[str, Any]:
     """The map of a view, rendered once per view for every session: the same inputs as
-    ``view`` (content fingerprints), the st_folium frontend's arguments as the value."""
+    ``view`` (content fingerprints) and the tiles switch, the st_folium frontend's arguments
+    as the value."""
     shown = view(
         dataset,
         boundaries,
@@ -459,10 +553,11 @@ def _map_args(
         data_updated=data_updated,
         map_credit=map_credit,
     )
-    return _folium_args(_choropleth(shown, light_areas(boundaries, options.level)))
+    areas = light_areas(boundaries, options.level)
+    return _folium_args(_choropleth(shown, areas, with_tiles=with_tiles))
 
 
-def _choropleth(shown: View, areas: Any) -> Any:
+def _choropleth(shown: View, areas: Any, *, with_tiles: bool) -> Any:
     area_colors, legend = _zone_colors(shown)
     return choropleth(
         areas,
@@ -473,12 +568,14 @@ def _choropleth(shown: View, areas: Any) -> Any:
         classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
+        tiles=with_tiles,
+        lang=shown.lang,
     )
 
 
 def show_map(shown: View, areas: Any) -> str | None:
     """Draw a view's map; return the P-code of the area the user clicked, if any."""
-    return _draw(_folium_args(_choropleth(shown, areas)))
+    return _draw(_folium_args(_choropleth(shown, areas, with_tiles=tiles.on())))
 
 
 def show_view_map(
@@ -491,7 +588,10 @@ def show_view_map(
 ) -> str | None:
     """``show_map`` of ``view(dataset, boundaries, options, population, lang, **words)``,
     rendered once per view for every session and rerun (``_map_args``)."""
-    return _draw(_map_args(dataset, boundaries, options, population, lang, **words))
+    rendered = _map_args(
+        dataset, boundaries, options, population, lang, with_tiles=tiles.on(), **words
+    )
+    return _draw(rendered)
 
 
 def _draw(rendered: dict[str, Any]) -> str | None:
@@ -541,6 +641,7 @@ def area_panel(
         t("area_panel_counts", lang, n=detail[s.ORG_NAME].nunique(), sectors=sectors.ngroups)
     )
     ranked = sorted(sectors, key=lambda item: (-len(item[1]), sector_label(str(item[0]), lang)))
+    several_lists = s.LIST_SOURCE in detail and records[s.LIST_SOURCE].nunique() > 1
     for sector, group in ranked:
         label = f"{sector_label(str(sector), lang)} ({len(group)})"
         with st.expander(plain(label), expanded=len(ranked) == 1):
@@ -559,6 +660,8 @@ def area_panel(
                 )
             if s.PARTNER in group:
                 shown[t("partners", lang)] = group[s.PARTNER]
+            if several_lists:  # the registry holds two lists: say which one says so
+                shown[t("lists_filter", lang)] = group[s.LIST_SOURCE]
             st.table(plain_frame(shown), hide_index=True, border="horizontal")  # renders Markdown
 
 
@@ -566,7 +669,7 @@ def view_tables(
     table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
 ) -> None:
     """The tables that go with the view."""
-    area = captions.area_word(options.level, lang)  # the level shown: Région, Cercle, Commune
+    area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
         pairs = tables["pairs"]
@@ -602,7 +705,14 @@ def view_tables(
     elif options.view == "gaps":
         st.subheader(t("gaps_title", lang))
         # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
-        st.dataframe(ex.gaps_table(table, lang, options.level), hide_index=True, width="stretch")
+        st.dataframe(
+            ex.gaps_table(table, lang, options.level, country=options.country),
+            hide_index=True,
+            width="stretch",
+        )
+    elif VIEW_SPECS[options.view].ranked:  # freshness: the areas with calls to make first
+        st.subheader(t(VIEW_SPECS[options.view].label_key, lang))
+        st.dataframe(ex.columns_table(table, options, lang), hide_index=True, width="stretch")
     elif options.view == "zones":
         st.subheader(t("zones_title", lang))
         zones = table.loc[table[a.ACTORS] > 0]
@@ -612,7 +722,7 @@ def view_tables(
             width="stretch",
         )
     else:
-        st.subheader(captions.areas_word(options.level, lang))
+        st.subheader(captions.areas_word(options.level, lang, country=options.country))
         shown = pd.DataFrame(
             {
                 area: table[a.AREA_NAME],
@@ -631,7 +741,8 @@ def view_tables(
         st.dataframe(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
-    st.subheader(t("matrix_title", lang, areas=captions.areas_word(options.level, lang).lower()))
+    areas = captions.areas_word(options.level, lang, country=options.country)
+    st.subheader(t("matrix_title", lang, areas=in_sentence(areas)))
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
