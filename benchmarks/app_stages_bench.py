@@ -516,6 +516,11 @@ def _bare_visits(browser: Any, harness: Any, tmp: Path) -> tuple[list[float], li
     return first, later
 
 
+def _failed(error: Exception) -> str:
+    """A row's status for a stage that failed (a timeout under load, most often)."""
+    return f"error: {type(error).__name__}: {str(error).splitlines()[0]}"
+
+
 def _region_rows(browser: Any, harness: Any, tmp: Path) -> list[Row]:
     """The sample at region level: visits, view and language switch, the 5W's upload."""
     rows: list[Row] = []
@@ -566,6 +571,8 @@ def _region_rows(browser: Any, harness: Any, tmp: Path) -> list[Row]:
             )
         else:
             rows.append(Row("stages", "upload of the 5W", None, status="skipped (no data)"))
+    except Exception as error:  # the rows measured so far are still worth printing
+        rows.append(Row("stages", "region level, next stage", None, status=_failed(error)))
     finally:
         server.stop()
     return rows
@@ -591,8 +598,7 @@ def run(*, quick: bool = False, parts: tuple[str, ...] = ("regions", "communes")
             try:
                 rows.extend(_commune_rows(browser, harness, tmp))
             except Exception as error:  # the region rows above are still worth printing
-                why = f"error: {type(error).__name__}: {str(error).splitlines()[0]}"
-                rows.append(Row("stages", "commune level", None, status=why))
+                rows.append(Row("stages", "commune level", None, status=_failed(error)))
     return rows
 
 
