@@ -32,6 +32,7 @@ import statistics
 import sys
 import tempfile
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -517,8 +518,11 @@ def _bare_visits(browser: Any, harness: Any, tmp: Path) -> tuple[list[float], li
 
 
 def _failed(error: Exception) -> str:
-    """A row's status for a stage that failed (a timeout under load, most often)."""
-    return f"error: {type(error).__name__}: {str(error).splitlines()[0]}"
+    """A row's status for a stage that failed (a timeout under load, most often), with
+    where in this file it failed."""
+    here = [f for f in traceback.extract_tb(error.__traceback__) if f.filename == __file__]
+    where = f" in {here[-1].name} (line {here[-1].lineno})" if here else ""
+    return f"error{where}: {type(error).__name__}: {str(error).splitlines()[0]}"
 
 
 def _region_rows(browser: Any, harness: Any, tmp: Path) -> list[Row]:
