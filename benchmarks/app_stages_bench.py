@@ -351,8 +351,10 @@ def _choose_organisation(page: Any, number: int) -> None:
     5W's sectors are not recognised by the import: the sectors filter is not shown)."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Organisations").first
-    box.click()
-    page.locator('[role="option"]').nth(number).click()
+    box.click()  # the list opens on its first option; the keyboard picks the next ones
+    for _ in range(number):
+        page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
     page.keyboard.press("Escape")
 
 
