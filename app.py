@@ -4,28 +4,22 @@ from pathlib import Path
 
 import streamlit as st
 
-from ngomap.areas.geometry import light_areas
 from ngomap.i18n import t
 from ngomap.ui import (
     access,
     boundaries_panel,
-    connect,
     data,
     edit,
-    exports,
-    level_hint,
     link,
-    panels,
+    map_page,
     registry_data,
     rounds_page,
     streamlit_words,
-    tiles,
     upload,
     views,
     widgets,
 )
 from ngomap.ui.text import plain
-from ngomap.views import VIEWS, unavailable
 
 st.set_page_config(page_title="ngomap", page_icon="🗺️", layout="wide")
 data.serve_leaflet(str(Path(__file__).parent / "static"))
@@ -72,56 +66,13 @@ with map_tab:  # everything below is drawn in the map tab
         boundaries = boundaries_panel.file_areas(own_areas, lang)  # its own codes and names
     else:
         own_areas = None
-    records = dataset.records
-    panels.banner(dataset, lang)
-    link.note(dataset, boundaries, lang)
-
-    options = views.controls(records, boundaries, lang, where=controls_box)
-    tiles.switch(lang, where=controls_box)  # OpenStreetMap's tiles: off, nothing requested
-    population = widgets.population(boundaries, options.level, lang)
-    made_with = link.params(dataset, boundaries, lang) | registry_data.params()
-    views.save_to_url(options, lang, made_with=made_with)
-    if VIEWS[options.view].two_states:  # the changes view: what moved between two states
-        dataset = registry_data.movements(
-            registry, dataset, lang, file_name=upload.upload_name(), where=controls_box
-        )
-        records = dataset.records
-    if options.filters.sectors == ():
-        st.info(t("no_sector", lang))
-        st.stop()
-    if VIEWS[options.view].needs_organisations and not options.zone_orgs:
-        st.info(t("zone_orgs_needed", lang))
-        st.stop()
-    if (why := unavailable(records, options, lang)) is not None:  # freshness on a file
-        st.info(why)
-        st.stop()
-
-    view = views.view(
+    # The rest reruns alone on a filter change, a view switch or a click (a fragment).
+    map_page.body(
+        registry,
         dataset,
         boundaries,
-        options,
-        population,
+        chosen,
+        own_areas is not None,
         lang,
-        data_source=dataset.source(lang) or dataset.title(lang),
-        data_updated=dataset.updated,
-        map_credit=t("boundaries_credit", lang, source=boundaries.source),
+        controls_box=controls_box,
     )
-    st.subheader(plain(view.title))  # names are user text
-    if own_areas is not None:  # tables only: the map needs the country's boundaries
-        panels.no_geometry(dataset, chosen, lang)
-    else:
-        level_hint.show(records, boundaries, options, lang)  # a grey map: the data's level
-        map_column, panel_column = st.columns([3, 1])
-        with map_column:
-            clicked = views.show_map(view, light_areas(boundaries, options.level))
-        with panel_column:
-            views.area_panel(records, boundaries, clicked, options, lang)
-    panels.area_notes(dataset, lang)
-    panels.counted_apart(records, boundaries, options, lang)
-
-    tables = views.side_tables(dataset, boundaries, options, lang)
-    views.view_tables(view.table, tables, options, lang)
-    panels.source_charts(tables["by_sector"], tables["by_region"], lang, boundaries=boundaries)
-    exports.panel(dataset, boundaries, options, lang, population)
-    connect.section(dataset, boundaries, lang, population)
-    panels.footer(dataset, lang)

@@ -134,8 +134,12 @@ class Boundaries:
         return self.areas.loc[self.areas[LEVEL] == level]
 
     def codes(self, level: str | None = None) -> list[str]:
-        """The P-codes of one level (the map's level by default), in order."""
-        return [str(code) for code in self.level_areas(level).index]
+        """The P-codes of one level (the map's level by default), in order (kept once made:
+        the page asks on every rerun, and selecting a level copies its geometries)."""
+        key = ("codes", level or self.level)
+        if key not in self.cache:
+            self.cache[key] = tuple(str(code) for code in self.level_areas(level).index)
+        return list(self.cache[key])
 
     def _column(self, column: str) -> dict[str, Any]:
         """{P-code: value} of one column, built once (lookups by .at cost ~100 µs each)."""

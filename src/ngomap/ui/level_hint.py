@@ -35,4 +35,6 @@ def show(records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions, la
     def switch() -> None:
         st.session_state[key] = level
 
-    st.button(t("coarser_data_switch", lang, levels=levels), on_click=switch, key="coarser_switch")
+    label = t("coarser_data_switch", lang, levels=levels)
+    if st.button(label, on_click=switch, key="coarser_switch"):
+        st.rerun()  # the level is chosen outside the map's fragment: the whole page follows

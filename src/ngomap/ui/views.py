@@ -7,21 +7,22 @@ reopens the same map.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from datetime import date
 from typing import Any, Final
 
 import pandas as pd
 import streamlit as st
+import streamlit_folium as sf
 from streamlit.delta_generator import DeltaGenerator
-from streamlit_folium import st_folium
 
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.analysis import ViewOptions as ViewOptions  # shared with exports and the CLI
 from ngomap.areas.boundaries import Boundaries
+from ngomap.areas.geometry import light_areas
 from ngomap.areas.population import Population
 from ngomap.export import formats as ex
 from ngomap.i18n import sector_label, t
@@ -51,6 +52,9 @@ _LIST_KEYS: Final = (
 _INT_KEYS: Final = ("min_overlap", "max_gap", "stale_months")
 UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not given"
 STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
+_MAP_KEY: Final = "map"
+_RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
+_st_folium_frontend: Final = sf._component_func
 
 
 # --- caching: data, boundaries and population are keyed by their content fingerprints ---
@@ -496,10 +500,66 @@ def _zone_colors(
     return colors, legend
 
 
-def show_map(shown: View, areas: Any) -> str | None:
-    """Draw the view's map; return the P-code of the area the user clicked, if any."""
+def _folium_args(fmap: Any) -> dict[str, Any]:
+    """What ``st_folium`` (streamlit-folium 0.27) sends its frontend for ``fmap``: its own
+    steps for a map without draw tools, feature groups, layer control or colormap."""
+    fmap.get_root().render()
+    fmap.render()
+    html = sf._get_html(fmap)  # before _get_map_string, which alters the map's ids
+    header = sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    css = [href for element in _elements(fmap) for _, href in getattr(element, "default_css", [])]
+    js = [src for element in _elements(fmap) for _, src in getattr(element, "default_js", [])]
+    return {
+        "script": script,
+        "header": header,
+        "html": html,
+        "id": sf.get_full_id(fmap),
+        "css_links": list(dict.fromkeys(css)),
+        "js_links": list(dict.fromkeys(js)),
+        "hash": sf.generate_js_hash(script, _MAP_KEY, False),
+    }
+
+
+def _elements(element: Any) -> Iterator[Any]:
+    yield element
+    for child in getattr(element, "_children", {}).values():
+        yield from _elements(child)
+
+
+@st.cache_resource(show_spinner=False, hash_funcs=_HASH, max_entries=32)
+def _map_args(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Population | None,
+    lang: str,
+    *,
+    data_source: str = "",
+    data_updated: date | None = None,
+    map_credit: str | None = None,
+    with_tiles: bool = False,
+) -> dict[str, Any]:
+    """The map of a view, rendered once per view for every session: the same inputs as
+    ``view`` (content fingerprints) and the tiles switch, the st_folium frontend's arguments
+    as the value."""
+    shown = view(
+        dataset,
+        boundaries,
+        options,
+        population,
+        lang,
+        data_source=data_source,
+        data_updated=data_updated,
+        map_credit=map_credit,
+    )
+    areas = light_areas(boundaries, options.level)
+    return _folium_args(_choropleth(shown, areas, with_tiles=with_tiles))
+
+
+def _choropleth(shown: View, areas: Any, *, with_tiles: bool) -> Any:
     area_colors, legend = _zone_colors(shown)
-    fmap = choropleth(
+    return choropleth(
         areas,
         shown.table,
         labels=shown.labels,
@@ -508,15 +568,51 @@ def show_map(shown: View, areas: Any) -> str | None:
         classes=shown.classes,
         area_colors=area_colors,
         legend=legend,
-        tiles=tiles.on(),
+        tiles=with_tiles,
         lang=shown.lang,
     )
-    result = st_folium(
-        fmap,
-        key="map",
+
+
+def show_map(shown: View, areas: Any) -> str | None:
+    """Draw a view's map; return the P-code of the area the user clicked, if any."""
+    return _draw(_folium_args(_choropleth(shown, areas, with_tiles=tiles.on())))
+
+
+def show_view_map(
+    dataset: Dataset,
+    boundaries: Boundaries,
+    options: ViewOptions,
+    population: Population | None,
+    lang: str,
+    **words: Any,
+) -> str | None:
+    """``show_map`` of ``view(dataset, boundaries, options, population, lang, **words)``,
+    rendered once per view for every session and rerun (``_map_args``)."""
+    rendered = _map_args(
+        dataset, boundaries, options, population, lang, with_tiles=tiles.on(), **words
+    )
+    return _draw(rendered)
+
+
+def _draw(rendered: dict[str, Any]) -> str | None:
+    """st_folium's frontend drawing a rendered map, asked for clicks only; the clicked code."""
+    args = dict(rendered)
+    key = args.pop("hash")  # st_folium's key: the script's hash (a new map is a new frame)
+    result = _st_folium_frontend(
+        **args,
+        key=key,
         height=540,
-        use_container_width=True,
-        returned_objects=["last_active_drawing"],
+        width=None,  # the container's width
+        returned_objects=_RETURNED,
+        default={"last_active_drawing": None},
+        zoom=None,
+        center=None,
+        feature_group=None,
+        return_on_hover=False,
+        layer_control=None,
+        pixelated=False,
+        on_change=None,
+        wrap_longitude=False,
     )
     clicked = (result or {}).get("last_active_drawing") or {}
     code = (clicked.get("properties") or {}).get("code")
