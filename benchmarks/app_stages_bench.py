@@ -189,14 +189,34 @@ _TEXT_CHANGED: Final = """
 
 
 class _Bytes:
-    """Bytes the server sent over the page's websockets (Streamlit's deltas), counted."""
+    """What the server sent over the page's websockets (Streamlit's ForwardMsgs): bytes
+    counted, and the runs that ended (a ``script_finished`` message, fragment runs too)."""
 
     def __init__(self, page: Any) -> None:
         self.total = 0
+        self.finished = 0
         page.on("websocket", lambda ws: ws.on("framereceived", self._add))
 
     def _add(self, payload: Any) -> None:
-        self.total += len(payload)
+        from google.protobuf.message import DecodeError  # type: ignore[import-untyped]
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        data = payload.encode() if isinstance(payload, str) else bytes(payload)
+        self.total += len(data)
+        try:
+            message = ForwardMsg.FromString(data)
+        except DecodeError:  # not one of Streamlit's messages: only counted
+            return
+        if message.WhichOneof("type") == "script_finished":
+            self.finished += 1
+
+    def wait_finished(self, page: Any, after: int, *, timeout_ms: int) -> None:
+        """Wait (letting Playwright deliver the frames) until a run ended after ``after``."""
+        deadline = time.perf_counter() + timeout_ms / 1000
+        while self.finished <= after:
+            if time.perf_counter() > deadline:
+                raise TimeoutError(f"no run ended within {timeout_ms / 1000:.0f} s")
+            page.wait_for_timeout(10)
 
 
 def _settle(page: Any) -> None:
@@ -208,20 +228,6 @@ def _settle(page: Any) -> None:
     page.wait_for_timeout(500)
 
 
-# Streamlit marks its app root with the script's state: "running" during a (fragment) rerun.
-_WATCH_RUN: Final = """
-() => {
-    const app = document.querySelector('[data-testid="stApp"]');
-    window.__benchRan = false;
-    new MutationObserver(() => {
-        if (app.getAttribute('data-test-script-state') === 'running') { window.__benchRan = true; }
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-}
-"""
-_RAN: Final = """
-() => window.__benchRan && document.querySelector('[data-testid="stApp"]')
-    .getAttribute('data-test-script-state') !== 'running'
-"""
 REDRAW_GRACE_MS: Final = 2_000  # after the rerun, how long a map that changed takes to show
 
 
@@ -243,14 +249,14 @@ def _stage(
     if redraw is not None:
         _drawn(page, harness, mark="before", n=redraw)
     _settle(page)
-    page.evaluate(_WATCH_RUN)
     before = sent.total
+    runs = sent.finished
     start = time.perf_counter()
     act()
     if text is not None:
         page.wait_for_function(_TEXT_CHANGED, arg=list(text), polling="raf", timeout=TIMEOUT_MS)
     if redraw is not None:
-        page.wait_for_function(_RAN, polling="raf", timeout=TIMEOUT_MS)
+        sent.wait_finished(page, runs, timeout_ms=TIMEOUT_MS)
         ended = time.perf_counter()
         try:
             page.wait_for_function(
