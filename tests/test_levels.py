@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 
 import pandas as pd
 import pycountry
@@ -128,7 +129,8 @@ def test_headings_tooltips_and_titles_name_the_country_s_level() -> None:
     assert v.headline(options, "en", {}) == "Organisations per LGA"
     assert v.map_labels(options, "fr", "").area == "Zone de gouvernement local (LGA)"
     gaps = a.ViewOptions(view="gaps", level="adm1", country="NG")
-    assert v.headline(gaps, "fr", {}).startswith("États avec moins de")
+    assert v.headline(gaps, "fr", {}) == "États où aucune organisation ne travaille"
+    assert v.headline(replace(gaps, max_gap=3), "fr", {}) == "États avec moins de 3 organisations"
     mali = a.ViewOptions(level="adm2").in_country_of(_bounds(MALI))
     assert v.headline(mali, "fr", {}) == "Organisations par cercle"
     assert v.map_labels(mali, "en", "").area == "Cercle"

@@ -181,7 +181,7 @@ VIEWS: Final[dict[str, ViewSpec]] = {
             key="gaps",
             table=_gaps,
             headline=lambda options, lang, _orgs: t(
-                "title_gaps",
+                "title_gaps_none" if options.max_gap <= 1 else "title_gaps",
                 lang,
                 n=options.max_gap,
                 areas=areas_word(options.level, lang, country=options.country),

@@ -97,7 +97,7 @@ def test_switching_views(page: AppTest) -> None:
     assert sum(map_counts(page).values()) >= high
 
     page.radio(key="view").set_value("gaps").run()
-    assert "moins de 1 organisation" in page.subheader[0].value
+    assert "où aucune organisation ne travaille" in page.subheader[0].value
     page.radio(key="view").set_value("zones").run()
     assert "Choisissez au moins une organisation" in page.info[0].value
     zone = page.multiselect(key="zone_orgs")
