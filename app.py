@@ -66,7 +66,7 @@ with map_tab:  # everything below is drawn in the map tab
         boundaries = boundaries_panel.file_areas(own_areas, lang)  # its own codes and names
     else:
         own_areas = None
-    # The rest reruns alone on a filter change, a view switch or a click (a fragment).
+    # The view's controls, the map and its panel, tables, exports (not a fragment: map_page).
     map_page.body(
         registry,
         dataset,

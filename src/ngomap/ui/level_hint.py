@@ -36,5 +36,4 @@ def show(records: pd.DataFrame, boundaries: Boundaries, options: ViewOptions, la
         st.session_state[key] = level
 
     label = t("coarser_data_switch", lang, levels=levels)
-    if st.button(label, on_click=switch, key="coarser_switch"):
-        st.rerun()  # the level is chosen outside the map's fragment: the whole page follows
+    st.button(label, on_click=switch, key="coarser_switch")  # the callback runs before the run

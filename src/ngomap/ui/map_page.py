@@ -1,9 +1,15 @@
 """The map tab's body: the view's controls, the map and its click panel, tables, exports.
 
-It runs as a Streamlit fragment. A filter change, a view switch or a click on the map
-reruns this function only, on the data and boundaries of the last full run: the upload's
-import and report, the registry, the rounds and the edit tab are not redone. A change made
-outside (language, data, boundaries, the sidebar's uploads) reruns the whole page as before.
+It is not a Streamlit fragment, on purpose. As fragments (the body, and the map with its
+panel) a filter change or a click reran only this part, but a fragment-only run drops the
+state of widgets outside it that were not drawn in that run (Streamlit's `_is_stale_widget`,
+streamlit/streamlit#14064, open). Under load the directory browser test twice found the
+sidebar's page choice lost and the map shown instead of the directory; a late message from
+st_folium rerunning the map fragment after the switch is the likely path (not proven).
+Widgets the body draws in the sidebar (`controls_box`) are also outside what a fragment may
+draw (streamlit#11109). The
+speed comes instead from what every run reuses: the map's rendered arguments cached for all
+sessions (`views._map_args`), chart specs and boundary codes kept.
 """
 
 from __future__ import annotations
@@ -34,7 +40,6 @@ from ngomap.ui.text import plain
 from ngomap.views import VIEWS, unavailable
 
 
-@st.fragment
 def body(
     registry: Snapshot,
     dataset: Dataset,
@@ -97,7 +102,6 @@ def body(
     panels.footer(dataset, lang)
 
 
-@st.fragment
 def map_and_panel(
     dataset: Dataset,
     boundaries: Boundaries,
@@ -107,7 +111,7 @@ def map_and_panel(
     *,
     words: dict[str, Any],
 ) -> None:
-    """The map and the clicked area's panel beside it: a click reruns these two only."""
+    """The map and the clicked area's panel beside it."""
     map_column, panel_column = st.columns([3, 1])
     with map_column:
         clicked = views.show_view_map(dataset, boundaries, options, population, lang, **words)
