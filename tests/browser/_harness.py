@@ -31,6 +31,9 @@ from playwright.sync_api import (
     Route,
     sync_playwright,
 )
+from playwright.sync_api import (
+    Error as PlaywrightError,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
@@ -270,19 +273,34 @@ def open_app(page: Page, url: str) -> None:
 
 
 def map_frame(page: Page, timeout_ms: int = MAP_TIMEOUT_MS) -> Frame:
-    """The st_folium iframe's frame once Leaflet has drawn every region in it."""
-    iframe = page.locator(MAP_IFRAME).first
-    iframe.wait_for(state="attached", timeout=timeout_ms)
-    iframe.scroll_into_view_if_needed(timeout=timeout_ms)
-    frame = iframe.element_handle(timeout=timeout_ms).content_frame()
-    if frame is None:
-        raise AssertionError("the st_folium iframe has no frame")
-    frame.wait_for_function(
-        "n => document.querySelectorAll('path.leaflet-interactive').length >= n",
-        arg=REGIONS,
-        timeout=timeout_ms,
-    )
-    return frame
+    """The st_folium iframe's frame once Leaflet has drawn every region in it.
+
+    A rerun (after an upload, a filter change) may replace the iframe while we wait for it:
+    a detached element or frame is not a failure, we look for the map again until the
+    deadline.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    while True:
+        left_ms = max(1_000.0, (deadline - time.monotonic()) * 1000)
+        try:
+            iframe = page.locator(MAP_IFRAME).first
+            iframe.wait_for(state="attached", timeout=left_ms)
+            iframe.scroll_into_view_if_needed(timeout=left_ms)
+            frame = iframe.element_handle(timeout=left_ms).content_frame()
+            if frame is None:
+                raise PlaywrightError("the st_folium iframe has no frame (detached)")
+            frame.wait_for_function(
+                "n => document.querySelectorAll('path.leaflet-interactive').length >= n",
+                arg=REGIONS,
+                timeout=left_ms,
+            )
+            return frame
+        except PlaywrightError as error:
+            if "detached" not in str(error).lower() and "not attached" not in str(error):
+                raise
+            if time.monotonic() >= deadline:
+                raise
+            page.wait_for_timeout(250)
 
 
 # For each shape, a point where it is the topmost element (so hovering there hovers it):
