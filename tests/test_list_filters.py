@@ -50,3 +50,13 @@ def test_the_title_names_the_lists_and_origins() -> None:
     assert describe_filters(filters, "en", {}).endswith(
         "origin: France, Not given · lists: embassy"
     )
+
+
+def test_a_title_names_five_organisations_and_counts_the_others() -> None:
+    """Choosing 156 organisations (a 3W's "select all") must not make a title of 156 names."""
+    keys = tuple(f"o{i}" for i in range(156))
+    names = {k: f"ONG {k}" for k in keys}
+    fr = describe_filters(a.Filters(organisations=keys), "fr", names)
+    assert fr == "tous les secteurs · ONG o0, ONG o1, ONG o2, ONG o3, ONG o4 + 151 autres"
+    en = describe_filters(a.Filters(organisations=keys[:5]), "en", names)
+    assert en == "all sectors · ONG o0, ONG o1, ONG o2, ONG o3, ONG o4"

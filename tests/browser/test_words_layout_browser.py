@@ -54,6 +54,32 @@ def test_streamlit_words_are_french_on_the_french_page(page: Page, app_url: str)
         assert word not in shown, (word, shown[:400])
 
 
+def test_the_multiselects_list_speaks_french(page: Page, app_url: str) -> None:
+    """Streamlit's list offers "Select all" above the options: French on the French page."""
+    _harness.open_app(page, app_url)
+    _harness.map_frame(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Organisations").first
+    box.get_by_role("combobox").click()
+    page.keyboard.press("ArrowDown")  # the list opens
+    listbox = page.locator('[role="listbox"]').first
+    listbox.wait_for(timeout=20_000)
+    page.wait_for_function(
+        "() => (document.querySelector('[role=listbox]') || {}).innerText?.includes("
+        "'Tout sélectionner')",
+        timeout=20_000,
+    )
+    assert "Select all" not in listbox.inner_text()
+    page.keyboard.press("Escape")
+    # The help button of a widget is read out in French too.
+    helps = page.locator('[data-testid="stTooltipIcon"] button').evaluate_all(
+        "(els) => els.map((e) => e.getAttribute('aria-label'))"
+    )
+    assert helps, "no help buttons on the page"
+    assert not [h for h in helps if h.startswith("Help for")], helps
+    assert "Aide : Organisations" in helps, helps
+
+
 def test_the_english_page_keeps_streamlits_english(page: Page, app_url: str) -> None:
     page.goto(app_url + "/?lang=en", wait_until="domcontentloaded")
     page.get_by_role("heading", name="Who does what where").wait_for(timeout=60_000)

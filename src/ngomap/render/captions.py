@@ -5,7 +5,7 @@ The words proper to each view (its title, legend, tooltips) are in ``ngomap.view
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from ngomap import analysis as a
@@ -59,7 +59,7 @@ def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, 
     if filters.presence:
         parts.append(", ".join(vocab.presence_modes().label(c, lang) for c in filters.presence))
     if filters.organisations:
-        parts.append(", ".join(organisations.get(k, k) for k in filters.organisations))
+        parts.append(_names([organisations.get(k, k) for k in filters.organisations], lang))
     if filters.statuses:
         parts.append(", ".join(filters.statuses))
     if filters.period:
@@ -71,6 +71,18 @@ def describe_filters(filters: a.Filters, lang: str, organisations: Mapping[str, 
     if filters.lists:
         parts.append(t("filter_lists", lang, names=", ".join(filters.lists)))
     return " · ".join(parts)
+
+
+TITLE_NAMES = 5  # organisations named in a title; the others are counted
+
+
+def _names(names: Iterable[str], lang: str) -> str:
+    """At most ``TITLE_NAMES`` names, then "+ N autres": a title stays one or two lines."""
+    listed = list(names)
+    shown = ", ".join(listed[:TITLE_NAMES])
+    if len(listed) > TITLE_NAMES:
+        shown += " " + t("more", lang, n=len(listed) - TITLE_NAMES)
+    return shown
 
 
 def zone_text(items: list[dict[str, Any]], lang: str) -> str:

@@ -29,6 +29,7 @@ FRENCH: Final[dict[str, str]] = {
     "Choose options": "Choisissez",
     "No results": "Aucun résultat",
     "Clear all": "Tout effacer",
+    "Select all": "Tout sélectionner",
     "Rerun": "Relancer",
     "Settings": "Paramètres",
     "Print": "Imprimer",
@@ -72,6 +73,8 @@ FRENCH_PATTERNS: Final = (
     (r"^(\d+(?:\.\d+)?)\s*MB per file", "$1 Mo par fichier"),
     (r"^(\d+(?:\.\d+)?)\s*GB per file", "$1 Go par fichier"),
     (r"^Limit (\d+(?:\.\d+)?)\s*MB per file", "$1 Mo au plus par fichier"),
+    (r"^Select (\d+) matches$", "Sélectionner les $1 résultats"),
+    (r"^Help for (.+)$", "Aide : $1"),
 )
 # Streamlit's widgets and overlays: only text inside them is rewritten.
 SCOPE: Final = ", ".join(
@@ -84,6 +87,7 @@ SCOPE: Final = ", ".join(
         '[data-testid="stDateInput"]',
         '[data-testid="stMultiSelect"]',
         '[data-testid="stSelectbox"]',
+        '[data-testid="stTooltipIcon"]',
         '[data-baseweb="popover"]',
         '[data-baseweb="calendar"]',
         '[data-baseweb="tooltip"]',
@@ -165,6 +169,8 @@ def _script(lang: str) -> str:
         patterns = [
             (r"^(\d+(?:\.\d+)?) Mo par fichier", "$1MB per file"),
             (r"^(\d+(?:\.\d+)?) Go par fichier", "$1GB per file"),
+            (r"^Sélectionner les (\d+) résultats$", "Select $1 matches"),
+            (r"^Aide : (.+)$", "Help for $1"),
         ]
     return _SCRIPT % {
         "words": json.dumps(words, ensure_ascii=False),
