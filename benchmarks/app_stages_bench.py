@@ -356,13 +356,17 @@ def _upload_5w(page: Any, harness: Any, path: Path) -> None:
 
 def _choose_organisation(page: Any, number: int) -> None:
     """Add the ``number``-th organisation of the list to the organisations filter (the real
-    5W's sectors are not recognised by the import: the sectors filter is not shown)."""
+    5W's sectors are not recognised by the import: the sectors filter is not shown). The
+    list's first entry is Streamlit's "select all" (French on the page): it is skipped."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     box = sidebar.locator('[data-testid="stMultiSelect"]').filter(has_text="Organisations").first
-    box.click()  # the list opens on its first option; the keyboard picks the next ones
-    for _ in range(number):
-        page.keyboard.press("ArrowDown")
-    page.keyboard.press("Enter")
+    box.get_by_role("combobox").click()
+    page.keyboard.press("ArrowDown")  # the list opens
+    options = page.get_by_role("option")
+    options.first.wait_for(timeout=TIMEOUT_MS)
+    names = [n.strip() for n in options.all_inner_texts()]
+    pick = [n for n in names if n not in ("Tout sélectionner", "Select all")][number]
+    page.get_by_role("option", name=pick, exact=True).first.click()
     page.keyboard.press("Escape")
 
 
@@ -399,7 +403,8 @@ def _ngomap_communes(
                 )
             )
         title = ('[data-testid="stHeading"]', "")
-        for label in ("Zones non couvertes", "Densité", "Zones non couvertes")[:RUNS]:
+        views = ("Zones non couvertes", "Densité par secteur", "Zones non couvertes")
+        for label in views[:RUNS]:
             samples["view"].append(
                 _stage(
                     page,

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pandas as pd
 import streamlit as st
 
@@ -112,16 +110,10 @@ def source_charts(
         (left, sectors, t("sector", lang), t("chart_by_sector", lang)),
         (right, regions, area, t("chart_by_region", lang, area=in_sentence(area))),
     ):
-        column.vega_lite_chart(_bar_spec(frame, category, t("count", lang), title), width="stretch")
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _bar_spec(frame: pd.DataFrame, category: str, value: str, title: str) -> dict[str, Any]:
-    """The chart's Vega-Lite spec, made once per table and words (Altair's validation of a
-    chart costs a few tenths of a second on every rerun)."""
-    chart = charts.bar_chart(frame, category=category, value=value, title=title, value_title=value)
-    spec: dict[str, Any] = chart.to_dict()
-    return spec
+        spec = charts.bar_spec(
+            category=category, value=t("count", lang), title=title, value_title=t("count", lang)
+        )
+        column.vega_lite_chart(frame, spec, width="stretch")
 
 
 def no_geometry(dataset: Dataset, chosen: Boundaries, lang: str) -> None:
