@@ -26,7 +26,7 @@ from benchmarks._runner import Row, time_pair
 from ngomap import analysis as a
 from ngomap.areas.boundaries import Boundaries
 from ngomap.export import formats as ex
-from ngomap.render.staticmap import MM, PrintLayout
+from ngomap.render.printlayout import MM, PrintLayout
 
 LEVEL: Final = "adm2"
 RECORDS: Final = 10_000

@@ -630,7 +630,7 @@ def export_command(
 ) -> None:
     """Write the map (PNG, PDF, SVG, HTML) or the data (CSV, XLSX, GeoJSON, GPKG) of a view."""
     from ngomap.export import formats as ex  # matplotlib: loaded only when exporting
-    from ngomap.render.staticmap import PrintLayout
+    from ngomap.render.printlayout import PrintLayout
 
     data_day = data_date.date() if data_date is not None else None
 

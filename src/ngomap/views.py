@@ -28,7 +28,7 @@ from ngomap.levels import in_sentence
 from ngomap.messages import Msg, pair
 from ngomap.render.captions import area_word, areas_word, describe_filters, zone_text
 
-if TYPE_CHECKING:  # mapclassify and folium load when a view is built, not to list the views
+if TYPE_CHECKING:  # folium loads when a view is built, not to list the views
     from ngomap.render.classes import Classes
     from ngomap.render.webmap import MapLabels
 

@@ -22,7 +22,7 @@ from ngomap import schema as s
 from ngomap.areas.boundaries import embedded_regions
 from ngomap.export import formats as e
 from ngomap.importer.threew import Dataset, load_sample, read_3w
-from ngomap.render.staticmap import PrintLayout
+from ngomap.render.printlayout import PrintLayout
 from ngomap.render.webassets import LEAFLET_DIR
 
 TODAY = date(2026, 12, 3)

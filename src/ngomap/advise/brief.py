@@ -37,7 +37,7 @@ from ngomap.advise.project import Project
 from ngomap.areas.boundaries import LEVELS, Boundaries
 from ngomap.i18n import sector_label, t
 from ngomap.normalise import norm_text
-from ngomap.render import staticmap
+from ngomap.render import printlayout, staticmap
 from ngomap.render.classes import Classes, classify_counts
 from ngomap.render.webmap import legend_items
 
@@ -453,7 +453,7 @@ def draw_zones(
         # The halo is a stroke-only copy underneath: the label itself stays text in the PDF.
         ax.text(point.x, point.y, label, color="white", path_effects=halo, **style)
         ax.text(point.x, point.y, label, color=staticmap.TEXT_COLOR, **style)
-    text = staticmap.PrintText("", "", "", "", "", "", "")
+    text = printlayout.PrintText("", "", "", "", "", "", "")
     staticmap._scale_bar(ax, limits[1] - limits[0], text)
     staticmap._north_arrow(ax, text)
     return classes
@@ -476,7 +476,7 @@ def organisation_map_png(
     level = max(levels, key=LEVELS.index)
     size = (120.0, 95.0)
     with staticmap._style():
-        fig = Figure(figsize=(size[0] * staticmap.MM, size[1] * staticmap.MM), dpi=120)
+        fig = Figure(figsize=(size[0] * printlayout.MM, size[1] * printlayout.MM), dpi=120)
         FigureCanvasAgg(fig)
         fig.patch.set_facecolor("white")
         draw_zones(
@@ -542,7 +542,7 @@ def brief_figure(brief: Brief, boundaries: Boundaries) -> Figure:
 def _brief_figure(brief: Brief, boundaries: Boundaries) -> Figure:
     lang = brief.lang
     page_w, page_h = PAGE_MM
-    fig = Figure(figsize=(page_w * staticmap.MM, page_h * staticmap.MM), dpi=150)
+    fig = Figure(figsize=(page_w * printlayout.MM, page_h * printlayout.MM), dpi=150)
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor("white")
     usable = page_w - 2 * MARGIN

@@ -15,13 +15,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import geopandas as gpd
 import pandas as pd
 import pycountry
 import pyogrio
-from matplotlib.figure import Figure
 
 from ngomap import analysis as a
 from ngomap import schema as s
@@ -33,13 +32,16 @@ from ngomap.cells import inert_frame, text_not_formulas
 from ngomap.i18n import sector_label, t
 from ngomap.importer.threew import Dataset
 from ngomap.levels import in_sentence
-from ngomap.render import captions, staticmap
+from ngomap.render import captions, printlayout
 from ngomap.render.classes import Classes
-from ngomap.render.staticmap import PrintLayout
+from ngomap.render.printlayout import PrintLayout
 from ngomap.render.webassets import NO_ASSETS, inline_leaflet
 from ngomap.render.webinert import Verbatim
 from ngomap.render.webmap import choropleth
 from ngomap.schema import OTHER_SECTOR_PREFIX
+
+if TYPE_CHECKING:  # matplotlib loads when a map is drawn (on click), not with the page
+    from matplotlib.figure import Figure
 
 MIME: Final[dict[str, str]] = {
     "png": "image/png",
@@ -136,9 +138,9 @@ def view_of(
     )
 
 
-def print_text(view: v.View) -> staticmap.PrintText:
+def print_text(view: v.View) -> printlayout.PrintText:
     """Every word of a print page."""
-    return staticmap.PrintText(
+    return printlayout.PrintText(
         title=view.title,
         subtitle=view.subtitle,
         legend_title=view.labels.legend_title,
@@ -155,6 +157,8 @@ def print_text(view: v.View) -> staticmap.PrintText:
 
 def map_figure(snap: Snapshot, view: v.View, layout: PrintLayout | None = None) -> Figure:
     """The print page of a view of the snapshot's data."""
+    from ngomap.render import staticmap
+
     return staticmap.print_map(
         staticmap.projected_areas(snap.boundaries, view.options.level),
         view.table,
@@ -166,6 +170,8 @@ def map_figure(snap: Snapshot, view: v.View, layout: PrintLayout | None = None) 
 
 def map_image(snap: Snapshot, fmt: str, layout: PrintLayout | None = None) -> bytes:
     """The print page as PNG, PDF or SVG."""
+    from ngomap.render import staticmap
+
     return staticmap.render(map_figure(snap, view_of(snap), layout), fmt)
 
 
@@ -201,6 +207,8 @@ def atlas_pdf(snap: Snapshot, layout: PrintLayout | None = None) -> bytes:
     """One PDF: a first page with all the sectors, then one page per sector (one legend)."""
     pages = atlas_pages(snap)
     figures = [map_figure(snap, page, layout) for page in pages]
+    from ngomap.render import staticmap
+
     return staticmap.render_pdf(figures, title=pages[0].headline)
 
 
@@ -620,7 +628,7 @@ def file_name(
     """``<shortname>_A4_<YYYYMMDD>.pdf`` for print maps, as OCHA names them."""
     stamp = snap.today.strftime("%Y%m%d")
     name = short_name(snap)
-    if fmt in staticmap.FORMATS:
+    if fmt in printlayout.FORMATS:
         paper = (layout or PrintLayout()).paper
         middle = f"atlas_{paper}" if atlas else paper
         return f"{name}_{middle}_{stamp}.{fmt}"
@@ -650,7 +658,7 @@ def export(
         raise ValueError(f"unknown table {table!r}; choose one of {TABLES}")
     if atlas:
         return atlas_pdf(snap, layout)
-    if fmt in staticmap.FORMATS:
+    if fmt in printlayout.FORMATS:
         return map_image(snap, fmt, layout)
     builders: dict[str, Callable[[Snapshot], bytes]] = {
         "html": map_html,

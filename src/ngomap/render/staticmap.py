@@ -19,7 +19,6 @@ import math
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, Final
 
 import geopandas as gpd
@@ -40,6 +39,7 @@ from ngomap.analysis import VALUE
 from ngomap.areas.boundaries import Boundaries
 from ngomap.render.classes import Classes
 from ngomap.render.printbase import draw_basemap
+from ngomap.render.printlayout import FORMATS, MM, PrintLayout, PrintText
 from ngomap.render.webmap import (
     P_COLOR,
     P_COUNT,
@@ -49,10 +49,6 @@ from ngomap.render.webmap import (
     legend_items,
 )
 
-PAPERS_MM: Final[dict[str, tuple[float, float]]] = {"A4": (297.0, 210.0), "A3": (420.0, 297.0)}
-ORIENTATIONS: Final = ("landscape", "portrait")
-FORMATS: Final = ("png", "pdf", "svg")
-MM: Final = 1 / 25.4  # inches per millimetre
 EDGE_COLOR: Final = "#555555"
 NO_DATA_EDGE: Final = "#777777"
 TEXT_COLOR: Final = "#222222"
@@ -74,53 +70,6 @@ def _style() -> Iterator[None]:
     """One figure at a time, in ngomap's style (text is measured while labels are placed)."""
     with _LOCK, matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         yield
-
-
-@dataclass(frozen=True)
-class PrintLayout:
-    """Paper, orientation, resolution (for PNG), whether to label areas and draw the basemap."""
-
-    paper: str = "A4"
-    orientation: str = "landscape"
-    dpi: int = 150
-    labels: bool = True
-    basemap: bool = True  # sea, neighbours, rivers, lakes and towns around the areas
-
-    def __post_init__(self) -> None:
-        if self.paper not in PAPERS_MM:
-            raise ValueError(f"unknown paper {self.paper!r}; choose one of {tuple(PAPERS_MM)}")
-        if self.orientation not in ORIENTATIONS:
-            raise ValueError(f"unknown orientation {self.orientation!r}; use {ORIENTATIONS}")
-        if not 30 <= self.dpi <= 1200:
-            raise ValueError(f"dpi {self.dpi} is out of range (30 to 1200)")
-
-    @property
-    def size_mm(self) -> tuple[float, float]:
-        """(width, height) of the page in millimetres."""
-        long, short = PAPERS_MM[self.paper]
-        return (long, short) if self.orientation == "landscape" else (short, long)
-
-    @property
-    def size_px(self) -> tuple[int, int]:
-        """(width, height) of a PNG of the page, in pixels."""
-        width, height = self.size_mm
-        return int(width * MM * self.dpi), int(height * MM * self.dpi)  # as matplotlib does
-
-
-@dataclass(frozen=True)
-class PrintText:
-    """Every word on the page, already in the page's language."""
-
-    title: str
-    subtitle: str
-    legend_title: str
-    zero: str
-    no_data: str
-    source_line: str
-    disclaimer: str
-    scale_unit: str = "km"
-    north: str = "N"
-    lang: str = "fr"  # the basemap's town names
 
 
 def local_crs(areas: gpd.GeoDataFrame) -> str:

@@ -14,7 +14,6 @@ from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap import vocab
 from ngomap.advise import connect as c
-from ngomap.advise.brief import brief_pdf, build_brief, organisation_map_png
 from ngomap.advise.introduce import Contact, RecordContacts, draft
 from ngomap.advise.log import Party, RegistryIntroductions
 from ngomap.advise.project import Project, read_project
@@ -38,6 +37,8 @@ def _suggestions(records: pd.DataFrame, boundaries: Boundaries, org_key: str) ->
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=32)
 def _map(records: pd.DataFrame, boundaries: Boundaries, org_key: str, lang: str) -> bytes | None:
+    from ngomap.advise.brief import organisation_map_png  # matplotlib: on demand
+
     return organisation_map_png(records, boundaries, org_key, lang)
 
 
@@ -227,6 +228,8 @@ def _brief_bytes(
     source: str,
     lang: str,
 ) -> bytes:
+    from ngomap.advise.brief import brief_pdf, build_brief  # matplotlib: on demand
+
     content = build_brief(
         project, records, boundaries, population=population, data_source=source, lang=lang
     )

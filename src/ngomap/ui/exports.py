@@ -17,7 +17,7 @@ from ngomap.areas.file_areas import without_geometry
 from ngomap.export import formats as ex
 from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
-from ngomap.render.staticmap import PAPERS_MM, PrintLayout
+from ngomap.render.printlayout import PAPERS_MM, PrintLayout
 from ngomap.ui import tiles
 from ngomap.views import VIEWS
 
