@@ -12,7 +12,7 @@ from ngomap.areas.boundaries import Boundaries
 from ngomap.areas.files import load_boundaries
 from ngomap.export import formats as ex
 from ngomap.importer.threew import load_sample
-from ngomap.render import staticmap as sm
+from ngomap.render import printlayout as pl
 
 ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
 
@@ -20,7 +20,7 @@ ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
 def figure(boundaries: Boundaries, level: str, *, basemap: bool = True) -> Any:
     snap = ex.Snapshot.of(load_sample(boundaries), boundaries, a.ViewOptions(level=level), "fr")
     view = ex.view_of(snap)
-    return ex.map_figure(snap, view, sm.PrintLayout(dpi=60, basemap=basemap))
+    return ex.map_figure(snap, view, pl.PrintLayout(dpi=60, basemap=basemap))
 
 
 def texts(fig: Any) -> list[Any]:

@@ -17,11 +17,12 @@ from matplotlib.text import Text
 
 from ngomap import analysis as a
 from ngomap import schema as s
+from ngomap.render import printlayout as pl
 from ngomap.render import staticmap as sm
 from ngomap.render.classes import classify_counts
 
 FILES = ", ".join(f"mli_admbnda_adm{level}_1m_gov_20211220.geojson" for level in (1, 2, 3))
-TEXT = sm.PrintText(
+TEXT = pl.PrintText(
     title="Organisations par commune — " + ", ".join(["Sécurité alimentaire"] * 6),
     subtitle="Données à jour au 2022-03-31",
     legend_title="Nombre d'organisations (" + "WASH, " * 8 + ")",
@@ -62,7 +63,7 @@ def test_every_text_fits_the_page(paper: str, orientation: str) -> None:
         table,
         classify_counts(table[a.VALUE].tolist()),
         text=TEXT,
-        layout=sm.PrintLayout(paper=paper, orientation=orientation, dpi=72),
+        layout=pl.PrintLayout(paper=paper, orientation=orientation, dpi=72),
     )
     renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
     page = figure.bbox

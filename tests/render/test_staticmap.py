@@ -18,11 +18,12 @@ from PIL import Image
 from ngomap import analysis as a
 from ngomap import schema as s
 from ngomap.areas.boundaries import embedded_regions
+from ngomap.render import printlayout as pl
 from ngomap.render import staticmap as sm
 from ngomap.render.classes import classify_counts
 from ngomap.render.webmap import P_COLOR, choropleth_features
 
-TEXT = sm.PrintText(
+TEXT = pl.PrintText(
     title="Organisations par zone — tous les secteurs",
     subtitle="Données à jour au 2026-11-29",
     legend_title="Nombre d'organisations",
@@ -74,7 +75,7 @@ def test_png_has_the_paper_size_in_pixels(
     paper: str, orientation: str, dpi: int, size: tuple[int, int]
 ) -> None:
     areas, table = _tiny()
-    layout = sm.PrintLayout(paper=paper, orientation=orientation, dpi=dpi)
+    layout = pl.PrintLayout(paper=paper, orientation=orientation, dpi=dpi)
     png = sm.render(
         sm.print_map(
             areas, table, classify_counts(table[a.VALUE].tolist()), text=TEXT, layout=layout
@@ -109,7 +110,7 @@ def test_sample_map_uses_the_same_classes_and_colours_as_the_page() -> None:
     classes = classify_counts(table[a.VALUE].tolist())
     png = sm.render(
         sm.print_map(
-            sm.projected_areas(boundaries), table, classes, text=TEXT, layout=sm.PrintLayout(dpi=60)
+            sm.projected_areas(boundaries), table, classes, text=TEXT, layout=pl.PrintLayout(dpi=60)
         ),
         "png",
     )
@@ -186,7 +187,7 @@ def test_with_many_areas_the_highest_values_are_labelled_first() -> None:
         table,
         classify_counts(table[a.VALUE].tolist()),
         text=TEXT,
-        layout=sm.PrintLayout(labels=False),
+        layout=pl.PrintLayout(labels=False),
     )
     assert "Zone 39" not in {t.get_text() for ax in no_labels.axes for t in ax.texts}
 
@@ -232,9 +233,9 @@ def test_pdf_and_svg_render_text_as_text() -> None:
 
 def test_layout_refuses_unknown_paper_and_format() -> None:
     with pytest.raises(ValueError, match="paper"):
-        sm.PrintLayout(paper="Letter")
+        pl.PrintLayout(paper="Letter")
     with pytest.raises(ValueError, match="orientation"):
-        sm.PrintLayout(orientation="sideways")
+        pl.PrintLayout(orientation="sideways")
     areas, table = _tiny()
     fig = sm.print_map(areas, table, classify_counts(table[a.VALUE].tolist()), text=TEXT)
     with pytest.raises(ValueError, match="format"):
