@@ -114,30 +114,40 @@ _SCRIPT: Final = """
     }
     return null;
   }
-  function fixElement(el) {
-    if (!el || !el.closest || !el.closest(scope)) { return; }
+  function fixAttributes(el) {
     for (const name of ["aria-label", "title", "placeholder"]) {
       const value = el.getAttribute(name);
       const changed = value && swap(value);
       if (changed && changed !== value) { el.setAttribute(name, changed); }
     }
   }
-  function fix(root) {
-    if (!root) { return; }
-    if (root.nodeType === 3) {
-      if (root.parentElement && root.parentElement.closest(scope)) {
-        const changed = swap(root.nodeValue);
-        if (changed !== null && changed !== root.nodeValue) { root.nodeValue = changed; }
-      }
-      return;
-    }
-    if (root.nodeType !== 1) { return; }
-    fixElement(root);
+  function fixText(node) {
+    const changed = swap(node.nodeValue);
+    if (changed !== null && changed !== node.nodeValue) { node.nodeValue = changed; }
+  }
+  // Every text and attribute under ``root``, which is inside Streamlit's widgets.
+  function fixTree(root) {
+    fixAttributes(root);
     const walker = doc.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
     let node;
     while ((node = walker.nextNode())) {
-      if (node.nodeType === 3) { fix(node); } else { fixElement(node); }
+      if (node.nodeType === 3) { fixText(node); } else { fixAttributes(node); }
     }
+  }
+  // Only Streamlit's widgets are walked: a data grid, a chart or the map's frame added to
+  // the page costs one selector query, not a walk over its thousands of nodes.
+  function fix(root) {
+    if (!root) { return; }
+    if (root.nodeType === 3) {
+      if (root.parentElement && root.parentElement.closest(scope)) { fixText(root); }
+      return;
+    }
+    if (root.nodeType !== 1) { return; }
+    if (root.closest(scope)) { fixTree(root); return; }
+    root.querySelectorAll(scope).forEach(fixTree);
+  }
+  function fixElement(el) {
+    if (el && el.closest && el.closest(scope)) { fixAttributes(el); }
   }
   const observer = new MutationObserver((mutations) => {
     for (const m of mutations) {
