@@ -66,6 +66,30 @@ def test_the_command_line_round_trip(db_url: str, tmp_path: Path) -> None:
     assert back["presences_new"] == back["presences_withdrawn"] == 0
 
 
+def test_reverting_a_round_that_later_changes_touched_is_refused_naming_them(
+    db_url: str, tmp_path: Path
+) -> None:
+    """As on the page: round 1's facts were touched by round 2 (a presence withdrawn), so
+    reverting round 1 alone is refused, naming round 2, and nothing is written;
+    ``--with-later`` reverts round 2 first, then round 1."""
+    _run("init", "--db", db_url, "--empty")
+    q1 = _file(tmp_path, "q1.csv", FIRST)
+    q2 = _file(tmp_path, "q2.csv", SECOND)
+    _run("import", str(q1), "--db", db_url, "--apply", "--date", "2024-03-31")
+    _run("import", str(q2), "--db", db_url, "--apply", "--new", "Eaux Pour Tous")
+    before = _run("diff", "1", "2099-01-01", "--db", db_url, "--json")
+    refused = runner.invoke(cli, ["registry", "revert", "R1", "--db", db_url])
+    assert refused.exit_code == 1, refused.output
+    assert "later change(s) touched the same facts" in refused.output
+    assert "R2 (q2.csv)" in refused.output
+    assert _run("diff", "1", "2099-01-01", "--db", db_url, "--json") == before  # untouched
+    both = _run("revert", "R1", "--with-later", "--db", db_url)
+    assert "Reverted first" in both
+    assert "Round 1 reverted" in both
+    rounds = json.loads(_run("rounds", "--db", db_url, "--json"))
+    assert [bool(r["reverted"]) for r in rounds] == [True, True]
+
+
 def test_database_from_the_environment(
     db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -254,27 +254,46 @@ def diff_command(
 @app.command("revert")
 def revert_command(
     round_id: Annotated[str, typer.Argument(metavar="ROUND", help="A round id (3 or R3).")],
+    with_later: Annotated[
+        bool,
+        typer.Option(
+            "--with-later", help="Also revert the later changes that touched the same facts."
+        ),
+    ] = False,
     by: Annotated[str, typer.Option("--by", help="Who reverts (default: your user name).")] = "",
     db: DbOpt = None,
     as_json: JsonOpt = False,
     lang: LangOpt = "en",
 ) -> None:
-    """Undo a round: its presences withdrawn, those it withdrew back, its edits undone."""
+    """Undo a round: its presences withdrawn, those it withdrew back, its edits undone.
+
+    As on the page: when later changes (an edit, a merge, a later round) touched the same
+    facts, it is refused naming them, unless --with-later reverts them too, newest first.
+    """
     text = round_id.strip().lstrip("rR")
     if not text.isdigit():
         raise typer.BadParameter(f"{round_id!r} is not a round id", param_hint="ROUND")
     try:
-        done = rounds.revert_round(ready_engine(db), int(text), by=by)
+        engine = ready_engine(db)
+        changeset = reverting.round_changeset(engine, int(text))
+        done = reverting.revert(engine, changeset, with_later=with_later, by=by)
     except NgomapError as exc:
         raise _fail(exc, lang) from exc
     if as_json:
-        _json(done.__dict__)
+        _json([d.__dict__ for d in done])
         return
+    for step in done[:-1]:
+        typer.echo(
+            f"Reverted first, in change {step.changeset}: {step.presences_closed} presences "
+            f"withdrawn, {step.presences_reopened} put back, {step.fields_restored} fields "
+            "restored."
+        )
+    last = done[-1]
     typer.echo(
-        f"Round {text} reverted: {done.presences_closed} presences withdrawn, "
-        f"{done.presences_reopened} put back, {done.fields_restored} fields restored."
+        f"Round {text} reverted: {last.presences_closed} presences withdrawn, "
+        f"{last.presences_reopened} put back, {last.fields_restored} fields restored."
     )
-    for conflict in done.conflicts:
+    for conflict in (c for step in done for c in step.conflicts):
         typer.echo(f"Left as it is (changed since): {conflict}", err=True)
 
 
