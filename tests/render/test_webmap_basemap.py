@@ -102,3 +102,22 @@ def test_the_html_export_follows_the_switch(regions: Boundaries) -> None:
         "html",
     ).decode("utf-8")
     assert TILE_URL in tiled
+
+
+def test_the_basemap_json_is_kept_by_the_view_it_was_cut_for() -> None:
+    """Kept by content (bounds and language), never by an object's address: a context made
+    anew for the same view gives the same text, another view or a hand-made one its own."""
+    from ngomap.areas import basemap
+    from ngomap.render import webmap
+
+    mali = (-12.3, 10.1, 4.3, 25.0)
+    first = webmap._basemap_json(basemap.context(bounds=mali, lang="fr"), False)
+    basemap._context.cache_clear()  # a new Context object (its address may be reused)
+    again = webmap._basemap_json(basemap.context(bounds=mali, lang="fr"), False)
+    assert again == first
+    english = webmap._basemap_json(basemap.context(bounds=mali, lang="en"), False)
+    assert "Tombouctou" in first
+    assert "Timbuktu" in english
+    assert "Tombouctou" not in english
+    hostile = Context(towns=(Town(-8.0, 12.6, "Ville faite à la main", 0),))
+    assert "Ville faite à la main" in webmap._basemap_json(hostile, False)

@@ -79,6 +79,9 @@ class Context:
     rivers: dict[str, Any] | None = None  # a GeoJSON (Multi)LineString
     towns: tuple[Town, ...] = ()
     credit: str = CREDIT
+    # What it was cut for (bounds to the files' grid, language): its content's key, set by
+    # ``context``; None for a context made by hand (not cached by what draws it).
+    view: tuple[Bounds | None, str] | None = None
 
     @property
     def empty(self) -> bool:
@@ -165,4 +168,5 @@ def _context(bounds: Bounds | None, lang: str) -> Context:
         lakes=_merged("lake", box),
         rivers=_merged("river", box),
         towns=tuple(Town(lon, lat, str(name), rank) for rank, _, lon, lat, name in shown),
+        view=(bounds, lang),
     )

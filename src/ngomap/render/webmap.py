@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import html
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from functools import lru_cache
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -304,26 +303,18 @@ class _Basemap(InertMacro):
         self.data = _basemap_json(context, tiles)
 
 
-# The basemap's JSON per context (``areas.basemap.context`` returns the same object for the
-# same view), kept with its context so that no id is reused: a page redraws it every rerun.
-_BASEMAP_JSON: OrderedDict[tuple[int, bool], tuple[Context, Markup]] = OrderedDict()
-_BASEMAP_JSON_KEPT: Final = 16
-_BASEMAP_JSON_LOCK: Final = threading.Lock()
-
-
 def _basemap_json(context: Context, tiles: bool) -> Markup:
-    key = (id(context), tiles)
-    with _BASEMAP_JSON_LOCK:
-        found = _BASEMAP_JSON.get(key)
-        if found is not None and found[0] is context:
-            _BASEMAP_JSON.move_to_end(key)
-            return found[1]
-    text = _basemap_data(context, tiles)
-    with _BASEMAP_JSON_LOCK:
-        _BASEMAP_JSON[key] = (context, text)
-        while len(_BASEMAP_JSON) > _BASEMAP_JSON_KEPT:
-            _BASEMAP_JSON.popitem(last=False)
-    return text
+    """The basemap's JSON, made once per view cut (``Context.view``: bounds and language)
+    and tiles switch: a page redraws it every rerun. A context made by hand is not kept."""
+    if context.view is None:
+        return _basemap_data(context, tiles)
+    return _basemap_kept(context.view, tiles)
+
+
+@lru_cache(maxsize=16)
+def _basemap_kept(view: tuple[Any, str], tiles: bool) -> Markup:
+    bounds, lang = view
+    return _basemap_data(context(bounds=bounds, lang=lang), tiles)
 
 
 def _basemap_data(context: Context, tiles: bool) -> Markup:
