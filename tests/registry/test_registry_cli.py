@@ -82,6 +82,7 @@ def test_reverting_a_round_that_later_changes_touched_is_refused_naming_them(
     assert refused.exit_code == 1, refused.output
     assert "later change(s) touched the same facts" in refused.output
     assert "R2 (q2.csv)" in refused.output
+    assert "--with-later" in refused.output  # what to type to revert them too
     assert _run("diff", "1", "2099-01-01", "--db", db_url, "--json") == before  # untouched
     both = _run("revert", "R1", "--with-later", "--db", db_url)
     assert "Reverted first" in both
