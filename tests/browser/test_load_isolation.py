@@ -41,9 +41,9 @@ def test_three_sessions_on_the_wire_see_their_own_data_only(tmp_path: Path) -> N
     """``benchmarks.load_wire``'s client (Streamlit's websocket protocol, no browser) drives
     the same three users: each action is answered, the uploader's file goes through
     ``/_stcore/upload_file`` and comes back as her names, nobody sees another's."""
-    from benchmarks import load_wire
+    from benchmarks import load_paced, load_wire
 
-    async def three(url: str) -> list[load_wire.lp.Session]:
+    async def three(url: str) -> list[load_paced.Session]:
         return await load_wire.crowd(url, 3, [], spread=0.0, seed=1, paced=False)
 
     with (
