@@ -423,10 +423,20 @@ async def solo(url: str, files: list[str]) -> dict[str, float]:
 
 
 async def crowd(
-    url: str, users: int, files: list[str], *, spread: float, seed: int, paced: bool
-) -> list[lp.Session]:
+    url: str,
+    users: int,
+    files: list[str],
+    *,
+    spread: float,
+    seed: int,
+    paced: bool,
+    browser: Any = None,
+) -> tuple[list[lp.Session], lp.Session | None]:
+    """The sessions on the wire and, with ``browser``, one more in Chromium (a planner who
+    only looks), arriving in the same spread."""
     rng = random.Random(seed)
     arrivals = sorted(rng.uniform(0, spread) for _ in range(users)) if paced else [0.0] * users
+    seen_at = rng.uniform(0, spread) if paced else 0.0
 
     def think() -> float:
         return rng.uniform(*lp.THINK_S) if paced else 0.0
@@ -435,8 +445,28 @@ async def crowd(
         await asyncio.sleep(arrivals[user])
         return await session(url, user, kind, users, think=think, files=files)
 
-    found = await asyncio.gather(*(arrive(i, kind) for i, kind in enumerate(lb.kinds(users))))
-    return list(found)
+    async def in_chromium() -> lp.Session | None:
+        if browser is None:
+            return None
+        await asyncio.sleep(seen_at)
+        return await lp.session(browser, url, users, "view", users + 1, think=think)
+
+    wire = asyncio.gather(*(arrive(i, kind) for i, kind in enumerate(lb.kinds(users))))
+    found, drawn = await asyncio.gather(wire, in_chromium())
+    return list(found), drawn
+
+
+async def browser_alone(url: str, browser: Any) -> dict[str, float]:
+    """The Chromium planner's actions alone on the server: the fastest of two runs."""
+    best: dict[str, float] = {}
+    for run in range(2):
+        found = await lp.session(browser, url, 95 + run, "view", 1, think=lambda: 1.0)
+        if found.error:
+            raise RuntimeError(f"the page alone failed in Chromium: {found.error}")
+        for action in found.actions:
+            if action.seconds is not None:
+                best[action.name] = min(best.get(action.name, 1e9), action.seconds)
+    return best
 
 
 def measure(
@@ -446,24 +476,62 @@ def measure(
     paced: bool = True,
     spread: float = lp.SPREAD_S,
     seed: int = lp.SEED,
+    with_browser: bool = False,
 ) -> dict[str, Any]:
     os.nice(lb.CLIENT_NICE - os.nice(0))  # the clients yield to the server
     files = asyncio.run(first_visit_files(server.url))
     alone = asyncio.run(solo(server.url, files))
-    server.memory_peak_mb = 0.0
-    server.server_peak_mb = 0.0
-    cpu_before = _cpu_seconds(server.process.pid)
-    started = time.monotonic()
-    client_before = time.process_time()
-    sessions = asyncio.run(crowd(server.url, users, files, spread=spread, seed=seed, paced=paced))
+
+    clock: dict[str, float] = {}
+
+    def start_clocks() -> None:
+        server.memory_peak_mb = server.server_peak_mb = 0.0
+        clock["server_cpu"] = _cpu_seconds(server.process.pid)
+        clock["wall"] = time.monotonic()
+        clock["client_cpu"] = time.process_time()
+
+    async def crowded() -> tuple[dict[str, float], list[lp.Session], lp.Session | None]:
+        if not with_browser:
+            start_clocks()
+            found, _ = await crowd(server.url, users, files, spread=spread, seed=seed, paced=paced)
+            return {}, found, None
+        from playwright.async_api import async_playwright
+
+        async with async_playwright() as playwright:
+            browser = await lb._launch(playwright)
+            drawn_alone = await browser_alone(server.url, browser)
+            start_clocks()
+            found, drawn = await crowd(
+                server.url, users, files, spread=spread, seed=seed, paced=paced, browser=browser
+            )
+            await browser.close()
+        return drawn_alone, found, drawn
+
+    drawn_alone, sessions, drawn = asyncio.run(crowded())
     out = lp.summary(alone, sessions, users)
-    out["wall_s"] = round(time.monotonic() - started, 1)
+    out["wall_s"] = round(time.monotonic() - clock["wall"], 1)
     out["first_visit_files"] = len(files)
     out["first_visit_bytes"] = fetch_all(server.url, files)
-    out["server_cpu_s"] = round(_cpu_seconds(server.process.pid) - cpu_before, 1)
-    out["clients_cpu_s"] = round(time.process_time() - client_before, 1)
+    out["server_cpu_s"] = round(_cpu_seconds(server.process.pid) - clock["server_cpu"], 1)
+    out["clients_cpu_s"] = round(time.process_time() - clock["client_cpu"], 1)
     out["memory_peak_mb"] = round(server.memory_peak_mb)
     out["server_process_peak_mb"] = round(server.server_peak_mb)
+    if drawn is not None:
+        out["chromium_planner"] = {
+            "error": drawn.error,
+            "actions": {
+                a.name: {
+                    "alone_s": round(drawn_alone[a.name], 2),
+                    "under_load_s": None if a.seconds is None else round(a.seconds, 2),
+                    "ratio": None
+                    if a.seconds is None
+                    else round(a.seconds / drawn_alone[a.name], 2),
+                }
+                for a in drawn.actions
+                if a.name in drawn_alone
+            },
+            "others_names_seen": drawn.others_names,
+        }
     out["sessions"] = [
         {
             "user": s.user,
@@ -515,6 +583,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spread", type=float, default=lp.SPREAD_S)
     parser.add_argument("--seed", type=int, default=lp.SEED)
     parser.add_argument("--out", type=Path, default=None, help="write the figures as JSON")
+    parser.add_argument(
+        "--with-browser",
+        action="store_true",
+        help="one more planner in Chromium, timed to the map drawn, against itself alone",
+    )
     args = parser.parse_args(argv)
     figures: dict[str, Any] = {"load_average_before": lb._loadavg(), "client_nice": lb.CLIENT_NICE}
     log = Path(tempfile.gettempdir()) / "ngomap-load-wire.log"
@@ -525,6 +598,7 @@ def main(argv: list[str] | None = None) -> int:
             paced=args.mode == "paced",
             spread=args.spread,
             seed=args.seed,
+            with_browser=args.with_browser,
         )
         figures["load_average_after"] = lb._loadavg()
         figures["server_alive"] = server.process.poll() is None and lb._harness()._healthy(

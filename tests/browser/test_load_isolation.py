@@ -44,7 +44,8 @@ def test_three_sessions_on_the_wire_see_their_own_data_only(tmp_path: Path) -> N
     from benchmarks import load_paced, load_wire
 
     async def three(url: str) -> list[load_paced.Session]:
-        return await load_wire.crowd(url, 3, [], spread=0.0, seed=1, paced=False)
+        found, _ = await load_wire.crowd(url, 3, [], spread=0.0, seed=1, paced=False)
+        return found
 
     with (
         load_bench.running_server(tmp_path / "streamlit.log") as server,
