@@ -36,6 +36,7 @@ GROUPS: Final = (
     ("stages", "benchmarks.app_stages_bench"),
     ("registry", "benchmarks.registry_bench"),
     ("requests", "benchmarks.requests_bench"),
+    ("load", "benchmarks.load_wire"),  # last: it nices the process for its clients
 )
 SCHEMA_VERSION: Final = 1
 

@@ -431,6 +431,7 @@ async def crowd(
     seed: int,
     paced: bool,
     browser: Any = None,
+    think_s: tuple[float, float] = lp.THINK_S,
 ) -> tuple[list[lp.Session], lp.Session | None]:
     """The sessions on the wire and, with ``browser``, one more in Chromium (a planner who
     only looks), arriving in the same spread."""
@@ -439,7 +440,7 @@ async def crowd(
     seen_at = rng.uniform(0, spread) if paced else 0.0
 
     def think() -> float:
-        return rng.uniform(*lp.THINK_S) if paced else 0.0
+        return rng.uniform(*think_s) if paced else 0.0
 
     async def arrive(user: int, kind: str) -> lp.Session:
         await asyncio.sleep(arrivals[user])
@@ -477,9 +478,12 @@ def measure(
     spread: float = lp.SPREAD_S,
     seed: int = lp.SEED,
     with_browser: bool = False,
+    think_s: tuple[float, float] = lp.THINK_S,
+    first_visit: bool = True,
 ) -> dict[str, Any]:
-    os.nice(lb.CLIENT_NICE - os.nice(0))  # the clients yield to the server
-    files = asyncio.run(first_visit_files(server.url))
+    """The figures; without ``first_visit``, no Chromium page records what a first visit
+    fetches, and the sessions' first visit is their first run only."""
+    files = asyncio.run(first_visit_files(server.url)) if first_visit else []
     alone = asyncio.run(solo(server.url, files))
 
     clock: dict[str, float] = {}
@@ -493,7 +497,9 @@ def measure(
     async def crowded() -> tuple[dict[str, float], list[lp.Session], lp.Session | None]:
         if not with_browser:
             start_clocks()
-            found, _ = await crowd(server.url, users, files, spread=spread, seed=seed, paced=paced)
+            found, _ = await crowd(
+                server.url, users, files, spread=spread, seed=seed, paced=paced, think_s=think_s
+            )
             return {}, found, None
         from playwright.async_api import async_playwright
 
@@ -502,7 +508,14 @@ def measure(
             drawn_alone = await browser_alone(server.url, browser)
             start_clocks()
             found, drawn = await crowd(
-                server.url, users, files, spread=spread, seed=seed, paced=paced, browser=browser
+                server.url,
+                users,
+                files,
+                spread=spread,
+                seed=seed,
+                paced=paced,
+                browser=browser,
+                think_s=think_s,
             )
             await browser.close()
         return drawn_alone, found, drawn
@@ -554,25 +567,43 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def run(*, quick: bool = False) -> list[Row]:
+    """The paced scenario with 20 sessions (with ``quick``: 4, arriving over 5 s, thinking
+    0.5 to 1 s, without a first visit's files); the clients at ``nice 19``, as is the rest of this process from then on (the
+    load group runs last)."""
     users = lb.QUICK_USERS if quick else lb.USERS
+    os.nice(max(0, lb.CLIENT_NICE - os.nice(0)))
     log = Path(tempfile.gettempdir()) / "ngomap-load-wire.log"
     with lb.running_server(log) as server:
-        figures = measure(users, server=server, spread=10.0 if quick else lp.SPREAD_S)
+        figures = measure(
+            users,
+            server=server,
+            spread=5.0 if quick else lp.SPREAD_S,
+            think_s=(0.5, 1.0) if quick else lp.THINK_S,
+            first_visit=not quick,
+        )
     ok = not figures["sessions_with_errors"] and not figures["sessions_seeing_others_names"]
-    alone = figures["actions"]["open"].get("alone_s")
+    figures.pop("sessions")
     return [
         Row(
             "load",
-            f"server's answer, {users} sessions on the wire, paced (median of all actions "
-            "against each alone)",
+            f"{users} sessions on the wire, paced: each action's server answer against the "
+            "same action alone (median of the ratios)",
             figures["all_actions_ratio_median"],
             unit="×",
             goal="≤ 2× alone",
             goal_value=2.0,
             status="ok" if ok else "sessions lost or data seen across sessions",
             runs=users,
-            details={**figures, "open_alone_s": alone},
-        )
+            details=figures,
+        ),
+        Row(
+            "load",
+            f"server memory peak, {users} sessions on the wire (server + import workers)",
+            figures["memory_peak_mb"],
+            unit="MB",
+            goal=f"≤ {lb.MEMORY_BUDGET_MB} MB",
+            goal_value=lb.MEMORY_BUDGET_MB,
+        ),
     ]
 
 
@@ -590,6 +621,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     figures: dict[str, Any] = {"load_average_before": lb._loadavg(), "client_nice": lb.CLIENT_NICE}
+    os.nice(max(0, lb.CLIENT_NICE - os.nice(0)))  # the clients yield to the server
     log = Path(tempfile.gettempdir()) / "ngomap-load-wire.log"
     with lb.running_server(log) as server:
         figures[args.mode] = measure(
