@@ -36,6 +36,7 @@ from ngomap.export import formats as ex
 from ngomap.importer.report import report_csv, report_xlsx
 from ngomap.importer.threew import Dataset, import_dataset
 from ngomap.render import charts
+from ngomap.ui.panels import CHARTS_OPEN
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 BOUNDARY_FILE = "limites {{ 7*191 }}.geojson"
@@ -238,6 +239,7 @@ def test_page_map_legend_tooltip_and_charts(
     at.file_uploader(key="boundaries_upload").set_value([upload]).run()
     assert not at.exception, at.exception
     at.session_state["upload"] = {"name": DATA_FILE, "data": data_bytes(names)}
+    at.session_state[CHARTS_OPEN] = True  # the charts drawn too (folded at first)
     at.run()
     assert not at.exception, at.exception
     (component,) = at.get("component_instance")

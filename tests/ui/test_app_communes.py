@@ -13,6 +13,8 @@ import pytest
 from helpers import map_properties
 from streamlit.testing.v1 import AppTest
 
+from ngomap.ui.panels import CHARTS_OPEN
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
 
@@ -66,6 +68,12 @@ def test_commune_level_shows_matrix_charts_and_exports(communes_page: AppTest) -
     assert "Benkadi (Sikasso)" in names
     assert "Benkadi" not in names
     assert "Tomora" in names  # a unique name stays bare
+    assert at.get("vega_lite_chart") == []  # folded: nothing for the browser to compile
+    (folded,) = [e for e in at.expander if e.label.startswith("Graphiques")]
+    assert folded.label == "Graphiques : organisations par secteur et par région"
+    at.session_state[CHARTS_OPEN] = True  # the planner opens it
+    at.run()
+    assert not at.exception, at.exception
     charts = [
         e
         for column in at.columns

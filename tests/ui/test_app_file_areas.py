@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ngomap import analysis
 from ngomap.i18n import sector_label
 from ngomap.importer.threew import import_dataset_areas
+from ngomap.ui.panels import CHARTS_OPEN
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -71,6 +72,9 @@ def test_a_built_nigeria_file_gives_its_tables_without_a_map() -> None:
     assert any(label.startswith("CSV") for label in labels)
     assert "XLSX" in labels
     assert not {"PNG", "PDF", "HTML", "GeoJSON", "GeoPackage"} & set(labels)
+    at.session_state[CHARTS_OPEN] = True  # the charts' expander opened
+    at.run()
+    assert not at.exception, at.exception
     charts = [
         e
         for column in at.columns

@@ -96,7 +96,9 @@ def body(
 
     tables = views.side_tables(dataset, boundaries, options, lang)
     views.view_tables(view.table, tables, options, lang)
-    panels.source_charts(tables["by_sector"], tables["by_region"], lang, boundaries=boundaries)
+    panels.source_charts(
+        tables["by_sector"], tables["by_region"], lang, boundaries=boundaries, folded=True
+    )
     exports.panel(dataset, boundaries, options, lang, population)
     connect.section(dataset, boundaries, lang, population)
     panels.footer(dataset, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, Final
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +20,8 @@ from ngomap.levels import in_sentence
 from ngomap.render import captions, charts
 from ngomap.ui import views
 from ngomap.ui.text import plain
+
+CHARTS_OPEN: Final = "charts_open"  # the charts' expander: open or not (closed at first)
 
 
 def banner(dataset: Dataset, lang: str) -> None:
@@ -88,12 +92,29 @@ def area_notes(dataset: Dataset, lang: str) -> None:
 
 
 def source_charts(
-    by_sector: pd.DataFrame, by_region: pd.DataFrame, lang: str, *, boundaries: Boundaries
+    by_sector: pd.DataFrame,
+    by_region: pd.DataFrame,
+    lang: str,
+    *,
+    boundaries: Boundaries,
+    folded: bool = False,
 ) -> None:
     """The source page's two charts, following the filter; ``by_region`` is at the
-    boundaries' coarsest level, named in their country's words (Région, État...)."""
+    boundaries' coarsest level, named in their country's words (Région, État...).
+
+    ``folded`` (the map page): in an expander, closed at first, and drawn only while it is
+    open. A chart whose words change is compiled anew by Vega in the browser: drawn at every
+    run, they made the map page's language switch at commune level about 0.4 s slower
+    (``benchmarks.app_stages_bench``)."""
     area = captions.area_word(boundaries.levels[0], lang, country=boundaries.country)
-    left, right = st.columns(2)
+    where: Any = st
+    if folded:
+        where = st.expander(
+            t("charts_title", lang, area=in_sentence(area)), key=CHARTS_OPEN, on_change="rerun"
+        )
+        if not where.open:
+            return
+    left, right = where.columns(2)
     sectors = pd.DataFrame(
         {
             t("sector", lang): by_sector[s.SECTOR].map(lambda c: sector_label(c, lang)),
