@@ -106,3 +106,70 @@ def test_ngomap_app_frees_its_port_on_sigterm() -> None:
     finally:
         if app.poll() is None:
             app.kill()
+
+
+# A page that counts its runs in a file (the warm-up must run it once, to its end).
+COUNTING_PAGE = """
+import pathlib, time
+import streamlit as st
+time.sleep(0.5)  # a run that takes a while: warm_page waits for its end
+with open({runs!r}, "a") as out:
+    out.write("run\\n")
+st.write("counted")
+"""
+
+
+def test_warm_page_runs_the_page_once_to_its_end(tmp_path: Path) -> None:
+    from ngomap.serve import streamlit_command, wait_healthy, warm_page
+
+    runs = tmp_path / "runs.txt"
+    page = tmp_path / "page.py"
+    page.write_text(COUNTING_PAGE.format(runs=str(runs)), encoding="utf-8")
+    port = free_port()
+    command = streamlit_command(sys.executable, str(page), port=port, upload_limit_mb=1)
+    server = subprocess.Popen(
+        [*command, "--server.fileWatcherType", "none"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        assert wait_healthy(url, timeout=90, alive=lambda: server.poll() is None)
+        assert not runs.exists()  # Streamlit runs nothing before a session asks
+        assert warm_page(url) >= 0.5
+        assert runs.read_text(encoding="utf-8") == "run\n"  # once, finished
+        warm_page(url)
+        assert runs.read_text(encoding="utf-8") == "run\nrun\n"
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_wait_healthy_gives_up_when_the_server_is_gone() -> None:
+    from ngomap.serve import wait_healthy
+
+    port = free_port()  # nothing listens there
+    assert not wait_healthy(f"http://127.0.0.1:{port}", timeout=60, alive=lambda: False)
+
+
+def test_ngomap_app_runs_its_page_before_the_first_visitor(tmp_path: Path) -> None:
+    port = free_port()
+    ngomap = Path(sys.executable).parent / "ngomap"
+    said = tmp_path / "stderr.txt"
+    with said.open("wb") as err:
+        app = subprocess.Popen(
+            [str(ngomap), "app", "--port", str(port)],
+            cwd=REPO,
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env={**os.environ, "NGOMAP_DATA_DIR": str(tmp_path / "data")},
+        )
+        try:
+            ready = f"ngomap: http://127.0.0.1:{port} is ready (its page ran once in "
+            assert wait_for(lambda: ready in said.read_text(encoding="utf-8"), 240), said.read_text(
+                encoding="utf-8"
+            )[-2000:]
+        finally:
+            app.send_signal(signal.SIGTERM)
+            app.wait(timeout=30)

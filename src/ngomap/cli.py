@@ -35,7 +35,7 @@ from ngomap.registry.setup import read_registry as registry_view
 from ngomap.render import captions
 from ngomap.render.webassets import install_static
 from ngomap.schema import Problem
-from ngomap.serve import run_child, streamlit_command
+from ngomap.serve import run_child, streamlit_command, warm_when_up
 from ngomap.views import VIEWS
 
 cli = typer.Typer(
@@ -729,12 +729,16 @@ def run_app(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
 ) -> None:
     """Start the web app on http://127.0.0.1:PORT (no browser opened, no usage statistics,
-    no error details shown: ngomap.serve.PUBLIC_SETTINGS)."""
+    no error details shown: ngomap.serve.PUBLIC_SETTINGS); its page runs once as soon as it
+    answers, so that the first visitor finds the caches filled."""
     install_static(APP_SCRIPT.parent / "static")
     command = streamlit_command(
         sys.executable, str(APP_SCRIPT), port=port, upload_limit_mb=UPLOAD_LIMIT_MB
     )
-    raise typer.Exit(run_child(command))  # stopped with the parent (SIGINT, SIGTERM)
+    # The page is run once as soon as the server answers, so that the first planner to come
+    # does not wait for the libraries' import and the shared caches (about 3 s).
+    warm = warm_when_up(f"http://127.0.0.1:{port}", say=lambda line: typer.echo(line, err=True))
+    raise typer.Exit(run_child(command, started=warm))  # stopped with the parent (SIGINT, SIGTERM)
 
 
 cli.add_typer(registry_app, name="registry")

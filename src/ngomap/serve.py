@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import signal
 import subprocess
+import threading
 import time
-from collections.abc import Sequence
+import urllib.request
+from collections.abc import Callable, Sequence
 from types import FrameType
 from typing import Final
 
@@ -19,9 +21,20 @@ GRACE_SECONDS: Final = 10.0
 _FORWARDED: Final = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
-def run_child(command: Sequence[str], *, grace: float = GRACE_SECONDS) -> int:
-    """Run ``command`` until it ends; its exit code (128 + signal when the parent was stopped)."""
+def run_child(
+    command: Sequence[str],
+    *,
+    grace: float = GRACE_SECONDS,
+    started: Callable[[Callable[[], bool]], None] | None = None,
+) -> int:
+    """Run ``command`` until it ends; its exit code (128 + signal when the parent was stopped).
+
+    ``started``, if given, runs in a thread of its own once the child is started, with a
+    function that tells whether the child still runs (``ngomap app`` warms the page there).
+    """
     child = subprocess.Popen(list(command))
+    if started is not None:
+        threading.Thread(target=started, args=(lambda: child.poll() is None,), daemon=True).start()
     received: list[int] = []
 
     def forward(signum: int, _frame: FrameType | None) -> None:
@@ -81,3 +94,78 @@ def streamlit_command(python: str, script: str, *, port: int, upload_limit_mb: i
     }
     flags = [part for key, value in settings.items() for part in (f"--{key}", value)]
     return [python, "-m", "streamlit", "run", script, *flags]
+
+
+# --- the page warmed before the first visitor ------------------------------------------------
+WARM_TIMEOUT_S: Final = 300.0
+
+
+def wait_healthy(url: str, *, timeout: float = WARM_TIMEOUT_S, alive: Callable[[], bool]) -> bool:
+    """True once ``url``'s Streamlit answers its health check; False if ``alive()`` turns
+    False or ``timeout`` passes first."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and alive():
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=5) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def warm_page(url: str, *, timeout: float = WARM_TIMEOUT_S) -> float:
+    """Run the page once in a session of its own, as a browser's first visit would, and
+    return its seconds.
+
+    The first run of a new server imports the libraries and fills the caches every session
+    shares (boundaries, the registry's state, the sample's map): about 3 s on a small
+    machine, which the first planner to come would otherwise wait through. The session
+    speaks Streamlit's websocket protocol (a ``BackMsg`` asking for a run, ``ForwardMsg``s
+    until the run is finished) and shows nothing to anyone. Raises ``OSError`` or
+    ``TimeoutError`` when the server does not answer.
+    """
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from websockets.sync.client import connect
+    from websockets.typing import Origin, Subprotocol
+
+    message = BackMsg()
+    message.rerun_script.query_string = ""
+    message.rerun_script.page_script_hash = ""
+    start = time.monotonic()
+    stream = url.replace("http://", "ws://", 1) + "/_stcore/stream"
+    with connect(
+        stream,
+        subprotocols=[Subprotocol("streamlit")],
+        origin=Origin(url),
+        max_size=None,
+        open_timeout=timeout,
+    ) as websocket:
+        websocket.send(message.SerializeToString())
+        while True:
+            left = timeout - (time.monotonic() - start)
+            if left <= 0:
+                raise TimeoutError(f"the page did not finish its run within {timeout:.0f} s")
+            data = websocket.recv(timeout=left)
+            if isinstance(data, bytes) and ForwardMsg.FromString(data).HasField("script_finished"):
+                return time.monotonic() - start
+
+
+def warm_when_up(url: str, *, say: Callable[[str], None]) -> Callable[[Callable[[], bool]], None]:
+    """For ``run_child(started=...)``: once the server answers, run its page once
+    (``warm_page``) and ``say`` that the page is ready, or why it could not be warmed (the
+    server runs on either way)."""
+
+    def warm(alive: Callable[[], bool]) -> None:
+        if not wait_healthy(url, alive=alive):
+            return  # the server stopped, or never answered: its own output says why
+        try:
+            seconds = warm_page(url)
+        except (OSError, TimeoutError) as error:
+            say(f"ngomap: {url} is up; its page could not be run once beforehand ({error}).")
+            return
+        say(f"ngomap: {url} is ready (its page ran once in {seconds:.1f} s to fill its caches).")
+
+    return warm
