@@ -568,8 +568,8 @@ def _cpu_seconds(pid: int) -> float:
 
 def run(*, quick: bool = False) -> list[Row]:
     """The paced scenario with 20 sessions (with ``quick``: 4, arriving over 5 s, thinking
-    0.5 to 1 s, without a first visit's files); the clients at ``nice 19``, as is the rest of this process from then on (the
-    load group runs last)."""
+    0.5 to 1 s, without a first visit's files); the clients at ``nice 19``, as is the rest
+    of this process from then on (the load group runs last)."""
     users = lb.QUICK_USERS if quick else lb.USERS
     os.nice(max(0, lb.CLIENT_NICE - os.nice(0)))
     log = Path(tempfile.gettempdir()) / "ngomap-load-wire.log"

@@ -15,6 +15,7 @@ from ngomap.areas.boundaries import embedded_regions
 from ngomap.cli import cli
 from ngomap.export import formats as ex
 from ngomap.importer.threew import load_sample
+from ngomap.ui.exports import EXPORT_OPEN
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
@@ -97,6 +98,7 @@ def test_the_page_shows_and_offers_the_same_table() -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["view"] = "gaps"
     at.query_params["max_gap"] = "8"
+    at.session_state[EXPORT_OPEN] = True  # the export panel opened
     at.run()
     assert not at.exception, at.exception
     shown = next(d.value for d in at.dataframe if "Rang" in d.value.columns)

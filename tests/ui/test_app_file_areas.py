@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 from ngomap import analysis
 from ngomap.i18n import sector_label
 from ngomap.importer.threew import import_dataset_areas
+from ngomap.ui.exports import EXPORT_OPEN
 from ngomap.ui.panels import CHARTS_OPEN
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -69,12 +70,15 @@ def test_a_built_nigeria_file_gives_its_tables_without_a_map() -> None:
     assert by_state["Yobe"][wash] == 1  # two LGAs of Yobe: one organisation there
     assert by_state["Borno"][wash] == 1
     labels = [str(getattr(b, "label", "")) for b in at.get("download_button")]
+    assert "XLSX" not in labels  # the export panel runs only once opened
+    at.session_state[CHARTS_OPEN] = True  # the charts' and the exports' expanders opened
+    at.session_state[EXPORT_OPEN] = True
+    at.run()
+    assert not at.exception, at.exception
+    labels = [str(getattr(b, "label", "")) for b in at.get("download_button")]
     assert any(label.startswith("CSV") for label in labels)
     assert "XLSX" in labels
     assert not {"PNG", "PDF", "HTML", "GeoJSON", "GeoPackage"} & set(labels)
-    at.session_state[CHARTS_OPEN] = True  # the charts' expander opened
-    at.run()
-    assert not at.exception, at.exception
     charts = [
         e
         for column in at.columns

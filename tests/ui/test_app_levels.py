@@ -15,6 +15,8 @@ import pytest
 import shapely
 from streamlit.testing.v1 import AppTest
 
+from ngomap.ui.exports import EXPORT_OPEN
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 REAL_NIGERIA = "3w/nigeria-apr-jun-2023/nga_3w_apr_jun_2023.xlsx"
 
@@ -68,6 +70,7 @@ def _shown(at: AppTest) -> list[str]:
     for frame in at.dataframe:
         parts += [str(c) for c in frame.value.columns]
     parts += [str(getattr(b, "label", "")) for b in at.get("download_button")]
+    parts += [str(e.label) for e in at.expander]  # folded parts show their titles
     return [_plain(p) for p in parts]
 
 
@@ -101,7 +104,8 @@ def test_a_nigerian_map_names_states_and_lgas(nigeria_page: AppTest) -> None:
     headings = [_plain(h.value) for h in at.subheader]
     assert headings[0].startswith("Organisations par zone de gouvernement local (LGA) — ")
     assert "Zones de gouvernement local (LGA)" in headings
-    assert "Secteurs × zones de gouvernement local (LGA) (organisations distinctes)" in headings
+    folded = [_plain(e.label) for e in at.expander]  # the matrix, folded under the map
+    assert "Secteurs × zones de gouvernement local (LGA) (organisations distinctes)" in folded
     table = next(d.value for d in at.dataframe if "Noms" in d.value.columns)
     assert table.columns[0] == "Zone de gouvernement local (LGA)"
     (component,) = at.get("component_instance")
@@ -122,7 +126,8 @@ def test_in_english_the_levels_are_lgas_and_states(nigeria_page: AppTest) -> Non
     assert list(level.options) == ["States", "LGAs"]  # type: ignore[attr-defined]
     headings = [_plain(h.value) for h in at.subheader]
     assert headings[0].startswith("Organisations per LGA — ")
-    assert "Sectors × LGAs (distinct organisations)" in headings
+    assert "Sectors × LGAs (distinct organisations)" in [_plain(e.label) for e in at.expander]
+    at.session_state[EXPORT_OPEN] = True  # the export buttons' words checked too
     level.set_value("adm1").run()  # type: ignore[attr-defined]
     assert not at.exception, at.exception
     assert _plain(at.subheader[0].value).startswith("Organisations per state — ")

@@ -22,6 +22,9 @@ from ngomap.ui import tiles
 from ngomap.views import VIEWS
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
+EXPORT_OPEN: Final = "export_open"  # the "Exporter" expander: open or not (closed at first)
+_SETTINGS: Final = ("export_paper", "export_orientation", "export_dpi")
+_KEPT: Final = "_kept_"  # session-state prefix: a print setting kept while the panel is closed
 # (button label, format, atlas, table)
 _MAP_BUTTONS: Final = (
     ("PNG", "png", False, "records"),
@@ -78,8 +81,18 @@ def panel(
     lang: str,
     population: dict[str, float] | None = None,
 ) -> None:
-    """The expander with the print settings and one download button per format."""
-    with st.expander(t("export_title", lang)):
+    """The expander with the print settings and one download button per format.
+
+    Closed at first, and run only while open: its widgets and a dozen buttons cost the
+    browser at every run of the page otherwise. The print settings are kept while it is
+    closed (a widget not drawn in a run loses its value in Streamlit)."""
+    box = st.expander(t("export_title", lang), key=EXPORT_OPEN, on_change="rerun")
+    if not box.open:
+        return
+    for key in _SETTINGS:  # put back what was chosen before the expander was closed
+        if key not in st.session_state and _KEPT + key in st.session_state:
+            st.session_state[key] = st.session_state[_KEPT + key]
+    with box:
         st.caption(t("export_hint", lang))
         paper_col, orientation_col, dpi_col = st.columns(3)
         paper = paper_col.radio(
@@ -95,6 +108,8 @@ def panel(
         dpi = dpi_col.select_slider(
             t("export_dpi", lang), options=list(DPI_CHOICES), value=150, key="export_dpi"
         )
+        for key, value in zip(_SETTINGS, (paper, orientation, dpi), strict=True):
+            st.session_state[_KEPT + key] = value
         layout = PrintLayout(paper=str(paper), orientation=str(orientation), dpi=int(dpi))
         snap = ex.Snapshot.of(
             dataset, boundaries, options, lang, population=population, tiles=tiles.on()

@@ -53,6 +53,7 @@ _INT_KEYS: Final = ("min_overlap", "max_gap", "stale_months")
 UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not given"
 STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 _MAP_KEY: Final = "map"
+MATRIX_OPEN: Final = "matrix_open"  # the sectors × areas expander under a map: open or not
 _RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
 _st_folium_frontend: Final = sf._component_func
 
@@ -666,9 +667,19 @@ def area_panel(
 
 
 def view_tables(
-    table: pd.DataFrame, tables: dict[str, pd.DataFrame], options: ViewOptions, lang: str
+    table: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    options: ViewOptions,
+    lang: str,
+    *,
+    fold_matrix: bool = False,
 ) -> None:
-    """The tables that go with the view."""
+    """The tables that go with the view.
+
+    ``fold_matrix`` (under a map): the sectors × areas matrix in an expander, closed at
+    first and sent only while open. At commune level it has 701 columns, and drawn at every
+    run it took the browser about 0.5 s of each visit (``benchmarks.app_stages_bench``);
+    without a map it is the page's main table and stays open."""
     area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
     if options.view == "overlap":
         st.subheader(t("pairs_title", lang))
@@ -742,8 +753,15 @@ def view_tables(
             shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
         )
     areas = captions.areas_word(options.level, lang, country=options.country)
-    st.subheader(t("matrix_title", lang, areas=in_sentence(areas)))
+    title = t("matrix_title", lang, areas=in_sentence(areas))
+    where: Any = st
+    if fold_matrix:
+        where = st.expander(title, key=MATRIX_OPEN, on_change="rerun")
+        if not where.open:
+            return
+    else:
+        st.subheader(title)
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
-        st.dataframe(matrix, width="stretch")
+        where.dataframe(matrix, width="stretch")
