@@ -67,3 +67,18 @@ def test_a_stale_edit_is_refused_and_shows_what_changed() -> None:
     at.button(key="edit_reload").click().run()
     assert not at.exception, at.exception
     assert at.text_input(key=f"edit_{org}_{version + 1}_headquarters").value == "Lyon"
+
+
+def test_the_revert_after_a_save_is_refused_when_a_later_change_touched_the_same_field() -> None:
+    at, org, version = opened()
+    engine = ready_engine(None)
+    at.text_input(key=f"edit_{org}_{version}_website").set_value("https://exemple.org").run()
+    at.button(key="edit_save").click().run()
+    assert not at.exception, at.exception
+    # Another editor changes the same field after this save.
+    he.save(engine, org, version=version + 1, profile={"website": "https://autre.org"}, by="other")
+    at.button(key="edit_revert").click().run()
+    assert not at.exception, at.exception
+    assert at.error, "the revert should be refused"
+    assert "postérieur" in at.error[0].value or "later" in at.error[0].value, at.error[0].value
+    assert orgs.get(engine, org)["website"] == "https://autre.org"  # nothing reverted

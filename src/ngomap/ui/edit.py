@@ -20,6 +20,7 @@ from ngomap.errors import NgomapError
 from ngomap.i18n import labels, sector_label, t
 from ngomap.registry import hand_edits as he
 from ngomap.registry import organisations as orgs
+from ngomap.registry import reverting
 from ngomap.registry.rounds import current_user
 from ngomap.render import captions
 from ngomap.ui import access, merge_panel, registry_data, revert_panel
@@ -251,7 +252,9 @@ def _saved_panel(engine: Engine, lang: str) -> None:
         t("edit_revert", lang, changeset=changeset), key="edit_revert"
     ):
         try:
-            he.revert_edit(engine, int(changeset), by=_who())
+            # Refused, naming them, when later changes touched the same facts: the
+            # history's revert then offers to revert them too.
+            reverting.revert(engine, int(changeset), by=_who())
         except NgomapError as error:
             st.error(plain(error.message(lang)))
             return
