@@ -131,3 +131,34 @@ def test_as_of_a_date_before_a_round_shows_the_registry_then() -> None:
     assert map_counts(at) == registry_before
     assert "Registre (état au 29/11/2026)" in at.radio(key="data_shown").options
     assert at.query_params["as_of"] == "2026-11-29"
+
+
+def test_the_lists_country_of_origin_is_given_on_the_page_and_reverted_with_the_round() -> None:
+    from ngomap.registry import hand_edits as he
+    from ngomap.registry import organisations as orgs
+    from ngomap.registry.setup import ready_engine
+
+    engine = ready_engine(None)
+
+    def countries() -> dict[str, str]:
+        frame = he.organisations(engine)
+        return {
+            str(n): str(orgs.get(engine, int(i))["country"])
+            for i, n in frame[["id", "name"]].values
+        }
+
+    before = countries()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.session_state["upload"] = {"name": "q4.csv", "data": changed_sample()}
+    at.run()
+    assert not at.exception, at.exception
+    at.text_input(key="round_origin").set_value("  France ").run()
+    at.button(key="round_apply").click().run()
+    assert not at.exception, at.exception
+    after = countries()
+    assert after["Nouvelle Aide Test"] == "France"  # the new organisation
+    assert after["Amicale Joliba-sur-Loire"] == "France"  # a known one that had none
+    assert after[GONE] == before[GONE]  # absent from this file: untouched
+    at.button(key="round_revert").click().run()
+    assert not at.exception, at.exception
+    assert countries()["Amicale Joliba-sur-Loire"] == before["Amicale Joliba-sur-Loire"]

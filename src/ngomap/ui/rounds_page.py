@@ -37,6 +37,7 @@ from ngomap.ui.text import plain, plain_frame
 
 _DONE: Final = "_rounds_done"  # the message of the last apply or revert, shown once
 _SOURCE: Final = "round_source"
+_ORIGIN: Final = "round_origin"  # the list's country of origin (facultative)
 _PERIOD: Final = "round_period"
 
 
@@ -240,6 +241,12 @@ def compare_and_apply(
         ).strip()
         or DEFAULT_SOURCE
     )
+    origin = left.text_input(
+        t("round_origin", lang),
+        key=_ORIGIN,
+        help=t("round_origin_help", lang),
+        max_chars=100,
+    ).strip()
     with right:
         period = _period(lang)
     committed = registry_data.committed(engine)  # the registry now, whatever is shown
@@ -279,6 +286,7 @@ def compare_and_apply(
         by=_who(),
         rows_read=uploaded.report.rows_read,
         period=period,
+        origin=origin,
     )
     when = uploaded.updated.isoformat() if uploaded.updated else t("unknown_date", lang)
     st.caption(t("round_apply_help", lang, date=when, list=list_source))
