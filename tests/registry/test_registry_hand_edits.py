@@ -13,7 +13,8 @@ from ngomap import schema as s
 from ngomap.registry import db, state
 from ngomap.registry import organisations as orgs
 from ngomap.registry.db import RegistryError
-from ngomap.registry.hand_edits import NewPresence, presences, revert_edit, save
+from ngomap.registry.hand_edits import NewPresence, presences, save
+from ngomap.registry.reverting import revert
 from ngomap.registry.rounds import RoundInfo, apply_round
 from ngomap.registry.setup import init
 
@@ -83,13 +84,13 @@ def test_one_save_changes_profile_and_presences_and_reverts_whole(db_url: str) -
     # The registry as it was before the edit is still there.
     assert len(state.records(engine, as_of=saved.changeset - 1)) == 5
 
-    undone = revert_edit(engine, saved.changeset, by="editor@example.org")
+    (undone,) = revert(engine, saved.changeset, by="editor@example.org")
     assert undone.conflicts == []
     assert _rows(engine, "Eau Pour Tous") == before
     assert orgs.get(engine, org)["website"] == ""
     assert orgs.get(engine, org)["version"] > saved.version
     with pytest.raises(RegistryError, match="already reverted"):
-        revert_edit(engine, saved.changeset)
+        revert(engine, saved.changeset)
 
 
 def test_a_stale_edit_is_refused_and_writes_nothing(db_url: str) -> None:

@@ -4,8 +4,9 @@ An editor opens an organisation at a version, changes some profile fields, adds 
 closes one, or changes one's mode, status, dates, partner or funder; ``save`` writes all of
 it in one changeset of kind "edit" under the organisation's version column: when someone
 saved the organisation since, nothing is written and ``EditConflictError`` names what they
-changed. A saved edit is reverted whole by ``revert_edit`` (as a round is), and shows in the
-organisation's history (``organisations.history``).
+changed. A saved edit is reverted whole by ``reverting.revert`` (refused when a later change
+touched the same facts, as for a round), and shows in the organisation's history
+(``organisations.history``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ from ngomap.messages import Msg, pair
 from ngomap.normalise import clean_text
 from ngomap.registry import organisations as orgs
 from ngomap.registry.db import RegistryError
-from ngomap.registry.models import EDIT, Changeset, Organisation, Presence
-from ngomap.registry.rounds import DEFAULT_SOURCE, Reverted, _close, _new_changeset, _revert
+from ngomap.registry.models import EDIT, Organisation, Presence
+from ngomap.registry.rounds import DEFAULT_SOURCE, _close, _new_changeset
 from ngomap.registry.state import frame_of
 
 # What an editor may change in a presence (the rest is where and what: close and add instead).
@@ -223,40 +224,6 @@ def save(
         if rows:
             connection.execute(insert(Presence), rows)
         return Saved(changeset, version + 1)
-
-
-def revert_edit(engine: Engine, changeset: int, *, by: str = "") -> Reverted:
-    """Undo a saved hand edit whole, in a new changeset: its presences closed, those it closed
-    put back, its profile fields restored (what changed again since is left and listed)."""
-    with engine.begin() as connection:
-        target = connection.execute(
-            select(Changeset.id, Changeset.kind, Changeset.reverted_by_id).where(
-                Changeset.id == changeset
-            )
-        ).first()
-        if target is None or target.kind != EDIT:
-            raise RegistryError(
-                *pair(Msg.HAND_EDITS_THERE_NO_HAND, changeset=changeset),
-            )
-        if target.reverted_by_id is not None:
-            raise RegistryError(
-                *pair(Msg.HAND_EDITS_EDIT_ALREADY_REVERTED, changeset=changeset),
-            )
-        touched = set(
-            connection.scalars(
-                select(Presence.organisation_id).where(
-                    (Presence.opened_in == changeset) | (Presence.closed_in == changeset)
-                )
-            )
-        )
-        reverted = _revert(connection, changeset, by=by, note=f"revert edit {changeset}")
-        if touched:  # an editor who opened it before the revert must reload it
-            connection.execute(
-                update(Organisation)
-                .where(Organisation.id.in_(sorted(touched)))
-                .values(version=Organisation.version + 1)
-            )
-        return reverted
 
 
 def organisations(engine: Engine) -> pd.DataFrame:
