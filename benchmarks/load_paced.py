@@ -297,7 +297,13 @@ def measure(
     out = summary(alone, sessions, users)
     out["memory_peak_mb"] = round(server.memory_peak_mb)
     out["server_process_peak_mb"] = round(server.server_peak_mb)
-    out["sessions"] = [
+    out["sessions"] = session_rows(sessions)
+    return out
+
+
+def session_rows(sessions: list[Session]) -> list[dict[str, Any]]:
+    """Each session's actions and their seconds, for the JSON figures."""
+    return [
         {
             "user": s.user,
             "kind": s.kind,
@@ -308,4 +314,3 @@ def measure(
         }
         for s in sessions
     ]
-    return out

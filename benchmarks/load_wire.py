@@ -545,17 +545,7 @@ def measure(
             },
             "others_names_seen": drawn.others_names,
         }
-    out["sessions"] = [
-        {
-            "user": s.user,
-            "kind": s.kind,
-            "actions": {
-                a.name: None if a.seconds is None else round(a.seconds, 2) for a in s.actions
-            },
-            "error": s.error,
-        }
-        for s in sessions
-    ]
+    out["sessions"] = lp.session_rows(sessions)
     return out
 
 
