@@ -82,6 +82,7 @@ class WireSession:
         self.widgets: list[Widget] = []
         self.states: dict[str, Any] = {}  # widget id -> WidgetState, as the page would send
         self.xsrf = ""
+        self._bytes = 0  # received since the last request
 
     async def __aenter__(self) -> WireSession:
         import websockets
@@ -140,6 +141,12 @@ class WireSession:
 
     async def run(self) -> Answer:
         """A rerun with the widgets' values, until the server's run is finished."""
+        start = time.monotonic()
+        await self.ws.send(self._rerun_message())
+        return await self._until_finished(start)
+
+    def _rerun_message(self) -> bytes:
+        """A ``BackMsg`` asking for a run with the widgets' values, as the page sends it."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
 
         message = BackMsg()
@@ -150,9 +157,7 @@ class WireSession:
         rerun.context_info.locale = "fr-FR"
         rerun.context_info.url = self.url + "/"
         rerun.widget_states.widgets.extend(self.states.values())
-        start = time.monotonic()
-        await self.ws.send(message.SerializeToString())
-        return await self._until_finished(start)
+        return message.SerializeToString()
 
     async def upload(self, label: str, name: str, data: bytes) -> Answer:
         """A file chosen in the uploader ``label``: its URL asked for, the file put there (as
@@ -186,13 +191,7 @@ class WireSession:
         info.size = len(data)
         info.file_urls.CopyFrom(urls)
         self.states[found.id] = state
-        message = BackMsg()
-        rerun = message.rerun_script
-        rerun.query_string = ""
-        rerun.page_script_hash = ""
-        rerun.context_info.url = self.url + "/"
-        rerun.widget_states.widgets.extend(self.states.values())
-        await self.ws.send(message.SerializeToString())
+        await self.ws.send(self._rerun_message())
         return await self._until_finished(start)
 
     def _put(self, upload_url: str, name: str, data: bytes) -> None:
@@ -227,8 +226,6 @@ class WireSession:
         data = await asyncio.wait_for(self.ws.recv(), timeout=STEP_TIMEOUT_S)
         self._bytes += len(data)
         return ForwardMsg.FromString(data)
-
-    _bytes = 0
 
     async def _until_finished(self, start: float) -> Answer:
         self._bytes = 0
