@@ -157,7 +157,7 @@ class WireSession:
         rerun.context_info.locale = "fr-FR"
         rerun.context_info.url = self.url + "/"
         rerun.widget_states.widgets.extend(self.states.values())
-        return message.SerializeToString()
+        return bytes(message.SerializeToString())
 
     async def upload(self, label: str, name: str, data: bytes) -> Answer:
         """A file chosen in the uploader ``label``: its URL asked for, the file put there (as
