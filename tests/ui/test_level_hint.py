@@ -9,6 +9,8 @@ import pytest
 from helpers import map_properties
 from streamlit.testing.v1 import AppTest
 
+from ngomap.ui.views import MATRIX_OPEN
+
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
 
@@ -58,3 +60,21 @@ def test_grey_commune_map_names_the_data_level_and_switches(
     assert radio.value == "adm2"
     assert counts(at)["ML0305"] == 2
     assert not [w for w in at.warning if "niveau des" in w.value]
+
+
+def test_the_opened_matrix_of_a_grey_commune_map_says_it_is_empty(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
+    at = AppTest.from_file(APP, default_timeout=300).run()
+    upload = (Path(ADM3).name, (shared_data / ADM3).read_bytes(), "application/geo+json")
+    at.file_uploader(key="boundaries_upload").set_value([upload]).run()
+    at.session_state["upload"] = {"name": "cercles.csv", "data": CERCLES_3W}
+    at.session_state[MATRIX_OPEN] = True  # the planner opens "Secteurs × communes"
+    at.run()
+    at = at_level(at, "adm3")
+    said = [c.value for c in at.caption if c.value.startswith("Aucune organisation comptée")]
+    assert said == ["Aucune organisation comptée sur les communes avec ces filtres."]
+    at = at_level(at, "adm2")  # cercles: the matrix, no such sentence
+    assert not [c for c in at.caption if c.value.startswith("Aucune organisation comptée")]
+    assert any("Total" in d.value.columns for d in at.dataframe)  # the matrix itself

@@ -19,6 +19,7 @@ from ngomap.i18n import t
 from ngomap.importer.threew import Dataset
 from ngomap.render.printlayout import PAPERS_MM, PrintLayout
 from ngomap.ui import tiles
+from ngomap.ui.folded import folded
 from ngomap.views import VIEWS
 
 DPI_CHOICES: Final = (100, 150, 200, 300)
@@ -86,8 +87,8 @@ def panel(
     Closed at first, and run only while open: its widgets and a dozen buttons cost the
     browser at every run of the page otherwise. The print settings are kept while it is
     closed (a widget not drawn in a run loses its value in Streamlit)."""
-    box = st.expander(t("export_title", lang), key=EXPORT_OPEN, on_change="rerun")
-    if not box.open:
+    box = folded(t("export_title", lang), EXPORT_OPEN)
+    if box is None:
         return
     for key in _SETTINGS:  # put back what was chosen before the expander was closed
         if key not in st.session_state and _KEPT + key in st.session_state:

@@ -97,7 +97,7 @@ def body(
     tables = views.side_tables(dataset, boundaries, options, lang)
     views.view_tables(view.table, tables, options, lang, fold_matrix=not own_areas)
     panels.source_charts(
-        tables["by_sector"], tables["by_region"], lang, boundaries=boundaries, folded=True
+        tables["by_sector"], tables["by_region"], lang, boundaries=boundaries, fold=True
     )
     exports.panel(dataset, boundaries, options, lang, population)
     connect.section(dataset, boundaries, lang, population)

@@ -19,6 +19,7 @@ from ngomap.importer.validate import ImportReport
 from ngomap.levels import in_sentence
 from ngomap.render import captions, charts
 from ngomap.ui import views
+from ngomap.ui.folded import folded
 from ngomap.ui.text import plain
 
 CHARTS_OPEN: Final = "charts_open"  # the charts' expander: open or not (closed at first)
@@ -97,22 +98,20 @@ def source_charts(
     lang: str,
     *,
     boundaries: Boundaries,
-    folded: bool = False,
+    fold: bool = False,
 ) -> None:
     """The source page's two charts, following the filter; ``by_region`` is at the
     boundaries' coarsest level, named in their country's words (Région, État...).
 
-    ``folded`` (the map page): in an expander, closed at first, and drawn only while it is
+    ``fold`` (the map page): in an expander, closed at first, and drawn only while it is
     open. A chart whose words change is compiled anew by Vega in the browser: drawn at every
     run, they made the map page's language switch at commune level about 0.4 s slower
     (``benchmarks.app_stages_bench``)."""
     area = captions.area_word(boundaries.levels[0], lang, country=boundaries.country)
     where: Any = st
-    if folded:
-        where = st.expander(
-            t("charts_title", lang, area=in_sentence(area)), key=CHARTS_OPEN, on_change="rerun"
-        )
-        if not where.open:
+    if fold:
+        where = folded(t("charts_title", lang, area=in_sentence(area)), CHARTS_OPEN)
+        if where is None:
             return
     left, right = where.columns(2)
     sectors = pd.DataFrame(

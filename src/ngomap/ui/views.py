@@ -32,6 +32,7 @@ from ngomap.render import captions
 from ngomap.render.classes import SEVERAL_COLOR, zone_color, zone_palette
 from ngomap.render.webmap import choropleth
 from ngomap.ui import registry_data, tiles
+from ngomap.ui.folded import folded
 from ngomap.ui.text import plain, plain_frame
 from ngomap.ui.typeahead import TYPEAHEAD_FROM, searchable_multiselect
 from ngomap.views import VIEWS as VIEW_SPECS
@@ -756,8 +757,8 @@ def view_tables(
     title = t("matrix_title", lang, areas=in_sentence(areas))
     where: Any = st
     if fold_matrix:
-        where = st.expander(title, key=MATRIX_OPEN, on_change="rerun")
-        if not where.open:
+        where = folded(title, MATRIX_OPEN)
+        if where is None:
             return
     else:
         st.subheader(title)
@@ -765,3 +766,5 @@ def view_tables(
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
         where.dataframe(matrix, width="stretch")
+    else:  # an opened expander is not left empty: data at a coarser level, filters
+        where.caption(t("matrix_empty", lang, areas=in_sentence(areas)))
