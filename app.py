@@ -41,7 +41,11 @@ import_label = (
     t("tab_import_of", lang, name=plain(upload.upload_name())) if upload.has_upload() else ""
 )
 tabs = [t("tab_map", lang), import_label or t("tab_import", lang)]
-map_tab, import_tab, *edit_tab = st.tabs(tabs + edit.tab(lang))  # the edit tab: editors only
+# A tab change reruns the page, so the import tab's list of rounds (a data grid) is sent only
+# while that tab is open; everything else in the tabs is drawn as before.
+map_tab, import_tab, *edit_tab = st.tabs(  # the edit tab: editors only
+    tabs + edit.tab(lang), key=widgets.PAGE_TABS, on_change="rerun"
+)
 summary = map_tab.container()
 registry = registry_data.load(lang)  # the registry now, or as of a date, fresh entries only
 uploaded, own_areas = upload.dataset_and_areas(
@@ -54,7 +58,14 @@ uploaded, own_areas = upload.dataset_and_areas(
     loaded=boundaries_panel.is_loaded(),
 )
 with import_tab:  # the file compared with the registry, applied as a round; the rounds
-    rounds_page.section(registry, uploaded, boundaries, lang, upload=upload.current())
+    rounds_page.section(
+        registry,
+        uploaded,
+        boundaries,
+        lang,
+        upload=upload.current(),
+        with_history=bool(import_tab.open),
+    )
 for tab in edit_tab:  # one organisation's profile and presences, saved as one change
     with tab:
         edit.section(boundaries, lang)

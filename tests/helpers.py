@@ -60,3 +60,22 @@ def features(at: AppTest) -> list[dict]:  # type: ignore[type-arg]
 
 def map_counts(at: AppTest) -> dict[str, int]:
     return {f["properties"]["name"]: f["properties"]["count"] for f in features(at)}
+
+
+def open_tables(at: AppTest) -> AppTest:
+    """Open the view's table and the sectors × areas matrix under the map (folded at first:
+    a planner clicks them open), for the next run."""
+    from ngomap.ui.views import MATRIX_OPEN, TABLE_OPEN
+
+    at.session_state[TABLE_OPEN] = True
+    at.session_state[MATRIX_OPEN] = True
+    return at
+
+
+def open_tab(at: AppTest, number: int) -> AppTest:
+    """Open the page's tab ``number`` (0 the map, 1 the import, 2 the edit), as a click on it
+    does: the page reruns with that tab open."""
+    from ngomap.ui.widgets import PAGE_TABS
+
+    at.session_state[PAGE_TABS] = at.tabs[number].label
+    return at.run()

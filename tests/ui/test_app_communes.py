@@ -10,12 +10,11 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import map_properties
+from helpers import map_properties, open_tables
 from streamlit.testing.v1 import AppTest
 
 from ngomap.ui.exports import EXPORT_OPEN
 from ngomap.ui.panels import CHARTS_OPEN
-from ngomap.ui.views import MATRIX_OPEN
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 ADM3 = "boundaries/mali-codab-2021/mli_admbnda_adm3_1m_gov_20211220.geojson"
@@ -62,7 +61,7 @@ def test_commune_level_shows_matrix_charts_and_exports(communes_page: AppTest) -
     at = communes_page
     assert not any("Total" in d.value.columns for d in at.dataframe)  # folded under the map
     assert "Secteurs × communes (organisations distinctes)" in [e.label for e in at.expander]
-    at.session_state[MATRIX_OPEN] = True  # the planner opens the matrix and the exports
+    open_tables(at)  # the planner opens the table, the matrix and the exports
     at.session_state[EXPORT_OPEN] = True
     at.run()
     assert not at.exception, at.exception
@@ -98,7 +97,8 @@ def test_headings_and_tooltips_name_the_commune_level(communes_page: AppTest) ->
     at = communes_page
     headings = [h.value for h in at.subheader]
     assert headings[0].startswith("Organisations par commune — ")
-    assert "Communes" in headings
+    assert any(e.label.startswith("Communes (") for e in at.expander)  # the table, folded
+    open_tables(at).run()
     assert "Secteurs × communes (organisations distinctes)" in [e.label for e in at.expander]
     table = next(d.value for d in at.dataframe if "Noms" in d.value.columns)
     assert table.columns[0] == "Commune"

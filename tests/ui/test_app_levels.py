@@ -13,6 +13,7 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from helpers import open_tables
 from streamlit.testing.v1 import AppTest
 
 from ngomap.ui.exports import EXPORT_OPEN
@@ -103,9 +104,10 @@ def test_a_nigerian_map_names_states_and_lgas(nigeria_page: AppTest) -> None:
     assert level.value == "adm2"  # type: ignore[attr-defined]
     headings = [_plain(h.value) for h in at.subheader]
     assert headings[0].startswith("Organisations par zone de gouvernement local (LGA) — ")
-    assert "Zones de gouvernement local (LGA)" in headings
-    folded = [_plain(e.label) for e in at.expander]  # the matrix, folded under the map
+    folded = [_plain(e.label) for e in at.expander]  # the table and matrix, folded under the map
+    assert any(label.startswith("Zones de gouvernement local (LGA) (") for label in folded)
     assert "Secteurs × zones de gouvernement local (LGA) (organisations distinctes)" in folded
+    open_tables(at).run()
     table = next(d.value for d in at.dataframe if "Noms" in d.value.columns)
     assert table.columns[0] == "Zone de gouvernement local (LGA)"
     (component,) = at.get("component_instance")
@@ -178,6 +180,7 @@ def test_mali_keeps_its_regions_and_cercles(
     at = AppTest.from_file(APP, default_timeout=300).run()  # the sample, Natural Earth's regions
     assert not at.exception, at.exception
     assert _plain(at.subheader[0].value).startswith("Organisations par région — ")
-    assert "Régions" in [h.value for h in at.subheader]
+    assert "Régions (9)" in [e.label for e in at.expander]
+    open_tables(at).run()
     table = next(d.value for d in at.dataframe if "Noms" in d.value.columns)
     assert table.columns[0] == "Région"

@@ -3,7 +3,7 @@ it, see the map follow, revert it, and the map is back."""
 
 from __future__ import annotations
 
-from helpers import map_counts
+from helpers import map_counts, open_tab, open_tables
 from page_helpers import APP
 from streamlit.testing.v1 import AppTest
 
@@ -56,7 +56,8 @@ def test_upload_compare_apply_and_revert_a_round() -> None:
     assert at.radio(key="data_shown").value == "registry"
     assert map_counts(at) == file_counts  # the registry now holds the file's state
     assert metrics(at)["Présences nouvelles"] == 0  # the same file again: nothing new
-    rounds = next(d.value for d in at.dataframe if "Fichier" in d.value.columns)
+    assert not any("Fichier" in d.value.columns for d in at.dataframe)  # import tab closed
+    rounds = next(d.value for d in open_tab(at, 1).dataframe if "Fichier" in d.value.columns)
     assert list(rounds["Tour"]) == ["R2", "R1"]
 
     at.button(key="round_revert").click().run()
@@ -82,7 +83,9 @@ def test_freshness_filter_keeps_recent_rounds_and_goes_into_the_link() -> None:
 
 def changes_table(at: AppTest) -> dict[str, tuple[int, int]]:
     table = next(
-        d.value for d in at.dataframe if {"Arrivées", "Départs", "Mouvements"} <= set(d.value)
+        d.value
+        for d in open_tables(at).run().dataframe
+        if {"Arrivées", "Départs", "Mouvements"} <= set(d.value)
     )
     return {
         str(area): (int(came), int(went))
@@ -159,6 +162,6 @@ def test_the_lists_country_of_origin_is_given_on_the_page_and_reverted_with_the_
     assert after["Nouvelle Aide Test"] == "France"  # the new organisation
     assert after["Amicale Joliba-sur-Loire"] == "France"  # a known one that had none
     assert after[GONE] == before[GONE]  # absent from this file: untouched
-    at.button(key="round_revert").click().run()
+    open_tab(at, 1).button(key="round_revert").click().run()
     assert not at.exception, at.exception
     assert countries()["Amicale Joliba-sur-Loire"] == before["Amicale Joliba-sur-Loire"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+from helpers import open_tables
 from streamlit.testing.v1 import AppTest
 
 from ngomap.areas.boundaries import embedded_regions
@@ -23,7 +24,8 @@ SECOND = b"Organisation;Secteur;Region\nEduco;Education;Mopti\nPlan;Education;Ka
 
 
 def view_rows(at: AppTest) -> dict[str, str]:
-    """{area: organisations} of the view's table under the map."""
+    """{area: organisations} of the view's table under the map (opened)."""
+    open_tables(at).run()
     table = next(d.value for d in at.dataframe if "Organisations" in d.value.columns)
     assert isinstance(table, pd.DataFrame)
     shown = table.loc[table["Organisations"] > 0]  # the count; the names are "Noms"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from helpers import open_tables
 from streamlit.testing.v1 import AppTest
 
 from ngomap.ui.typeahead import SHOWN, TYPEAHEAD_FROM, matching
@@ -38,7 +39,7 @@ def page() -> AppTest:
 
 
 def counts(at: AppTest) -> dict[str, int]:
-    table = at.dataframe[0].value
+    table = open_tables(at).run().dataframe[0].value
     return dict(zip(table.iloc[:, 0], table.iloc[:, 1], strict=True))
 
 

@@ -9,6 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from ngomap.ui.advise_panels import REMINDERS_OPEN, SUBSCRIPTIONS_OPEN
+from ngomap.ui.connect import BRIEF_OPEN
+
 
 def _section(lang: str, role: str = "editor") -> None:
     from types import SimpleNamespace
@@ -41,6 +44,8 @@ def _table(at: AppTest, column: str) -> pd.DataFrame | None:
 
 def _run(lang: str = "fr", org: str | None = None, role: str = "editor") -> AppTest:
     at = AppTest.from_function(_section, args=(lang, role), default_timeout=60)
+    for key in (BRIEF_OPEN, SUBSCRIPTIONS_OPEN, REMINDERS_OPEN):  # folded at first: opened
+        at.session_state[key] = True
     at.run()
     if org is not None:
         at.selectbox(key="connect_org").set_value(org)
@@ -191,6 +196,12 @@ def test_the_page_has_the_section() -> None:
     at.run()
     assert not at.exception, at.exception
     assert "Qui rencontrer" in [h.value for h in at.header]
+    # The brief's form is folded, and sent only once opened (a lighter page to load).
+    assert "Note sur un projet proposé" in [e.label for e in at.expander]
+    assert "brief_sectors" not in [m.key for m in at.multiselect]
+    at.session_state[BRIEF_OPEN] = True
+    at.run()
+    assert "brief_sectors" in [m.key for m in at.multiselect]
 
 
 def test_a_viewer_subscribes_and_staff_see_the_entries_to_confirm() -> None:

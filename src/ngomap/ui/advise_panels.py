@@ -24,9 +24,12 @@ from ngomap.messages import Msg, pair
 from ngomap.registry import accounts as ac
 from ngomap.render import captions
 from ngomap.ui import access
+from ngomap.ui.folded import folded
 from ngomap.ui.text import plain
 
 PUBLIC_URL_ENV: Final = "NGOMAP_PUBLIC_URL"  # the page's public address, for reminder links
+SUBSCRIPTIONS_OPEN: Final = "subscriptions_open"  # expanders: open or not (closed at first)
+REMINDERS_OPEN: Final = "reminders_open"
 
 
 def _who(someone: access.Person) -> str:
@@ -205,7 +208,10 @@ def subscriptions_panel(engine: Engine, boundaries: Boundaries, lang: str) -> No
     someone = access.current()
     if someone.role == ac.PUBLIC:
         return
-    with st.expander(t("advise_subscriptions", lang)):
+    box = folded(t("advise_subscriptions", lang), SUBSCRIPTIONS_OPEN)  # sent only while open
+    if box is None:
+        return
+    with box:
         codes = [str(code) for code in boundaries.areas.index]
         own = someone.who if "@" in someone.who else ""
         with st.form("advise_subscribe_form"):
@@ -311,7 +317,10 @@ def reminders_panel(engine: Engine, lang: str) -> None:
     someone = access.current()
     if not someone.may("edit"):
         return
-    with st.expander(t("advise_reminders", lang)):
+    box = folded(t("advise_reminders", lang), REMINDERS_OPEN)  # sent only while open
+    if box is None:
+        return
+    with box:
         months = int(
             st.number_input(
                 t("advise_rem_months", lang), min_value=1, max_value=120, value=12, key="rem_m"

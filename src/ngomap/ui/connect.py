@@ -24,10 +24,12 @@ from ngomap.importer.threew import Dataset
 from ngomap.normalise import split_names
 from ngomap.render import captions
 from ngomap.ui import access, advise_panels
+from ngomap.ui.folded import folded
 from ngomap.ui.text import plain
 from ngomap.ui.views import _HASH
 
 MEET_SHOWN: Final = 25
+BRIEF_OPEN: Final = "brief_open"  # the project brief's expander: open or not (closed at first)
 
 
 @st.cache_data(show_spinner=False, hash_funcs=_HASH, max_entries=32)
@@ -291,8 +293,21 @@ def brief_panel(
     population: Mapping[str, float] | None,
     source: str,
 ) -> None:
-    """A proposed project, uploaded as a one-row sheet or typed in: its one-page PDF brief."""
-    st.subheader(t("brief_panel", lang))
+    """A proposed project, uploaded as a one-row sheet or typed in: its one-page PDF brief
+    (in an expander, sent only while open)."""
+    box = folded(t("brief_panel", lang), BRIEF_OPEN)
+    if box is not None:
+        with box:
+            _brief(records, boundaries, lang, population, source)
+
+
+def _brief(
+    records: pd.DataFrame,
+    boundaries: Boundaries,
+    lang: str,
+    population: Mapping[str, float] | None,
+    source: str,
+) -> None:
     st.caption(t("brief_panel_help", lang))
     upload = st.file_uploader(t("brief_upload", lang), type=["csv", "xlsx"], key="brief_upload")
     project: Project | None = None

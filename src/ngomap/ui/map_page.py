@@ -95,7 +95,7 @@ def body(
     panels.counted_apart(records, boundaries, options, lang)
 
     tables = views.side_tables(dataset, boundaries, options, lang)
-    views.view_tables(view.table, tables, options, lang, fold_matrix=not own_areas)
+    views.view_tables(view.table, tables, options, lang, fold=not own_areas)
     panels.source_charts(
         tables["by_sector"], tables["by_region"], lang, boundaries=boundaries, fold=True
     )

@@ -297,10 +297,6 @@ def compare_and_apply(
 def history(lang: str) -> None:
     """Every round, newest first, and the revert of the last one still in force (staff only:
     the list names who imported each file)."""
-    done = st.session_state.pop(_DONE, None)
-    if done:
-        st.success(plain(str(done)))
-    revert_panel.done_message()
     if not access.allowed("history"):
         return
     engine = access.engine()
@@ -365,7 +361,14 @@ def section(
     lang: str,
     *,
     upload: dict[str, Any] | None,
+    with_history: bool = True,
 ) -> None:
-    """The import tab's registry part: the comparison and apply, then the rounds."""
+    """The import tab's registry part: the comparison and apply, then the rounds (when
+    ``with_history``: the tab is open)."""
+    done = st.session_state.pop(_DONE, None)  # the last apply or revert, said once
+    if done:
+        st.success(plain(str(done)))
+    revert_panel.done_message()
     compare_and_apply(shown, uploaded, boundaries, lang, upload=upload)
-    history(lang)
+    if with_history:
+        history(lang)

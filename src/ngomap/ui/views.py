@@ -55,6 +55,7 @@ UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not
 STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 _MAP_KEY: Final = "map"
 MATRIX_OPEN: Final = "matrix_open"  # the sectors × areas expander under a map: open or not
+TABLE_OPEN: Final = "table_open"  # the view's table under a map (the ranked views' stay open)
 _RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
 _st_folium_frontend: Final = sf._component_func
 
@@ -673,48 +674,19 @@ def view_tables(
     options: ViewOptions,
     lang: str,
     *,
-    fold_matrix: bool = False,
+    fold: bool = False,
 ) -> None:
     """The tables that go with the view.
 
-    ``fold_matrix`` (under a map): the sectors × areas matrix in an expander, closed at
-    first and sent only while open. At commune level it has 701 columns, and drawn at every
-    run it took the browser about 0.5 s of each visit (``benchmarks.app_stages_bench``);
-    without a map it is the page's main table and stays open."""
+    ``fold`` (under a map): the view's table and the sectors × areas matrix each in an
+    expander, closed at first and sent only while open. A data grid on the page makes the
+    browser load and run Streamlit's grid (about 1.2 MB of script): with one shown, a later
+    visit took about 0.6 s more to draw the map, and the commune matrix (701 columns) 0.5 s
+    more (``benchmarks.app_stages_bench``). The ranked views (coverage gaps, freshness)
+    keep their ranking open: it is their answer. Without a map every table stays open."""
     area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
-    if options.view == "overlap":
-        st.subheader(t("pairs_title", lang))
-        pairs = tables["pairs"]
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("org_a", lang): pairs[a.ORG_A],
-                    t("org_b", lang): pairs[a.ORG_B],
-                    t("pairs_shared", lang): pairs[a.SHARED],
-                    t("areas", lang): pairs[a.AREAS].map(", ".join),
-                    t("sectors", lang): pairs[a.SECTORS].map(
-                        lambda codes: ", ".join(sector_label(c, lang) for c in codes)
-                    ),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-        st.subheader(t("overlap_cells", lang))
-        cells = tables["cells"]
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    area: cells[a.AREA_NAME],
-                    t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
-                    t("count", lang): cells[a.ACTORS],
-                    t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
-                }
-            ),
-            hide_index=True,
-            width="stretch",
-        )
-    elif options.view == "gaps":
+    spec = VIEW_SPECS[options.view]
+    if options.view == "gaps":
         st.subheader(t("gaps_title", lang))
         # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
         st.dataframe(
@@ -722,49 +694,89 @@ def view_tables(
             hide_index=True,
             width="stretch",
         )
-    elif VIEW_SPECS[options.view].ranked:  # freshness: the areas with calls to make first
-        st.subheader(t(VIEW_SPECS[options.view].label_key, lang))
+    elif spec.ranked:  # freshness: the areas with calls to make first
+        st.subheader(t(spec.label_key, lang))
         st.dataframe(ex.columns_table(table, options, lang), hide_index=True, width="stretch")
-    elif options.view == "zones":
-        st.subheader(t("zones_title", lang))
-        zones = table.loc[table[a.ACTORS] > 0]
-        st.dataframe(
-            pd.DataFrame({area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}),
-            hide_index=True,
-            width="stretch",
-        )
     else:
-        st.subheader(captions.areas_word(options.level, lang, country=options.country))
-        shown = pd.DataFrame(
-            {
-                area: table[a.AREA_NAME],
-                t("count", lang): table[a.ACTORS],
-                t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
-            }
-        )
-        spec = VIEW_SPECS[options.view]
-        for column, key in spec.columns:  # the view's own columns (arrivals, departures)
-            shown.insert(len(shown.columns) - 1, t(key, lang), table[column].to_numpy())
-        if a.DETAILS in table and spec.details_words is not None:
-            shown[t(spec.details_key, lang)] = table[a.DETAILS]
-        if a.PER_100K in table:
-            shown[t("population", lang)] = table[a.POPULATION]
-            shown[t("legend_per_capita", lang)] = table[a.PER_100K].round(1)
-        st.dataframe(
-            shown.sort_values(t("count", lang), ascending=False), hide_index=True, width="stretch"
-        )
+        title, frames = _view_frames(table, tables, options, lang, area)
+        where = _part(f"{title} ({len(frames[0][1])})", TABLE_OPEN, fold=fold, title=title)
+        for number, (subtitle, frame) in enumerate(frames):
+            if where is None:
+                break
+            if number:  # the overlap view's second table, under its own words
+                where.markdown(f"**{subtitle}**")
+            where.dataframe(frame, hide_index=True, width="stretch")
     areas = captions.areas_word(options.level, lang, country=options.country)
     title = t("matrix_title", lang, areas=in_sentence(areas))
-    where: Any = st
-    if fold_matrix:
-        where = folded(title, MATRIX_OPEN)
-        if where is None:
-            return
-    else:
-        st.subheader(title)
+    where = _part(title, MATRIX_OPEN, fold=fold, title=title)
+    if where is None:
+        return
     if not tables["matrix"].empty:
         matrix = tables["matrix"].copy()
         matrix.index = [sector_label(c, lang) if c != t("total", lang) else c for c in matrix.index]
         where.dataframe(matrix, width="stretch")
     else:  # an opened expander is not left empty: data at a coarser level, filters
         where.caption(t("matrix_empty", lang, areas=in_sentence(areas)))
+
+
+def _part(label: str, key: str, *, fold: bool, title: str) -> Any:
+    """Where a table goes: a folded expander (None while closed), or the page under ``title``."""
+    if fold:
+        return folded(label, key)
+    st.subheader(title)
+    return st
+
+
+def _view_frames(
+    table: pd.DataFrame,
+    tables: dict[str, pd.DataFrame],
+    options: ViewOptions,
+    lang: str,
+    area: str,
+) -> tuple[str, list[tuple[str, pd.DataFrame]]]:
+    """The view's title and its tables as shown (the overlap view has two)."""
+    if options.view == "overlap":
+        pairs, cells = tables["pairs"], tables["cells"]
+        sectors = pairs[a.SECTORS].map(
+            lambda codes: ", ".join(sector_label(c, lang) for c in codes)
+        )
+        pair_frame = pd.DataFrame(
+            {
+                t("org_a", lang): pairs[a.ORG_A],
+                t("org_b", lang): pairs[a.ORG_B],
+                t("pairs_shared", lang): pairs[a.SHARED],
+                t("areas", lang): pairs[a.AREAS].map(", ".join),
+                t("sectors", lang): sectors,
+            }
+        )
+        cell_frame = pd.DataFrame(
+            {
+                area: cells[a.AREA_NAME],
+                t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
+                t("count", lang): cells[a.ACTORS],
+                t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
+            }
+        )
+        title = t("pairs_title", lang)
+        return title, [(title, pair_frame), (t("overlap_cells", lang), cell_frame)]
+    if options.view == "zones":
+        zones = table.loc[table[a.ACTORS] > 0]
+        frame = pd.DataFrame({area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]})
+        return t("zones_title", lang), [(t("zones_title", lang), frame)]
+    title = captions.areas_word(options.level, lang, country=options.country)
+    shown = pd.DataFrame(
+        {
+            area: table[a.AREA_NAME],
+            t("count", lang): table[a.ACTORS],
+            t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
+        }
+    )
+    spec = VIEW_SPECS[options.view]
+    for column, key in spec.columns:  # the view's own columns (arrivals, departures)
+        shown.insert(len(shown.columns) - 1, t(key, lang), table[column].to_numpy())
+    if a.DETAILS in table and spec.details_words is not None:
+        shown[t(spec.details_key, lang)] = table[a.DETAILS]
+    if a.PER_100K in table:
+        shown[t("population", lang)] = table[a.POPULATION]
+        shown[t("legend_per_capita", lang)] = table[a.PER_100K].round(1)
+    return title, [(title, shown.sort_values(t("count", lang), ascending=False))]

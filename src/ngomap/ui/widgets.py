@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 import streamlit as st
 
 from ngomap.areas.boundaries import Boundaries
@@ -12,6 +14,8 @@ from ngomap.importer.population import read_population
 from ngomap.schema import Problem
 from ngomap.ui.text import plain
 from ngomap.worker import run_bounded
+
+PAGE_TABS: Final = "page_tabs"  # the page's tabs (map, import, edit): the one open
 
 
 def language() -> str:
