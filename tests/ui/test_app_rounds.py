@@ -59,6 +59,7 @@ def test_upload_compare_apply_and_revert_a_round() -> None:
     assert not any("Fichier" in d.value.columns for d in at.dataframe)  # import tab closed
     rounds = next(d.value for d in open_tab(at, 1).dataframe if "Fichier" in d.value.columns)
     assert list(rounds["Tour"]) == ["R2", "R1"]
+    assert list(rounds["Fichier"]) == ["q4.csv", "mali_ong_exemple.csv"]  # as they are
 
     at.button(key="round_revert").click().run()
     assert not at.exception, at.exception

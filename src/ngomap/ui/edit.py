@@ -24,7 +24,7 @@ from ngomap.registry import reverting
 from ngomap.registry.rounds import current_user
 from ngomap.render import captions
 from ngomap.ui import access, merge_panel, registry_data, revert_panel
-from ngomap.ui.text import plain, plain_frame
+from ngomap.ui.text import plain
 
 ORG: Final = "edit_org"  # the organisation picked
 _OPENED: Final = "_edit_opened"  # {organisation id: version opened}
@@ -228,15 +228,13 @@ def _new_presence(boundaries: Boundaries, lang: str, prefix: str) -> list[he.New
 def _conflict(error: orgs.EditConflictError, lang: str) -> None:
     st.error(plain(error.message(lang)))
     if error.theirs:
-        st.dataframe(
-            plain_frame(
-                pd.DataFrame(
-                    {
-                        t("round_field", lang): list(error.theirs),
-                        t("edit_then", lang): [str(b) for b, _ in error.theirs.values()],
-                        t("edit_now", lang): [str(a) for _, a in error.theirs.values()],
-                    }
-                )
+        st.dataframe(  # the grid shows text as it is (no Markdown): nothing to escape
+            pd.DataFrame(
+                {
+                    t("round_field", lang): list(error.theirs),
+                    t("edit_then", lang): [str(b) for b, _ in error.theirs.values()],
+                    t("edit_now", lang): [str(a) for _, a in error.theirs.values()],
+                }
             ),
             hide_index=True,
         )
@@ -283,7 +281,7 @@ def _history(engine: Engine, organisation_id: int, lang: str) -> None:
                 t("round_after", lang): frame["after"].map(lambda v: "" if v is None else str(v)),
             }
         ).iloc[::-1]
-        st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, width="stretch")
         if access.allowed("revert"):
             _revert_from_history(engine, frame, lang)
 

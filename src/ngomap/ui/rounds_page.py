@@ -33,7 +33,7 @@ from ngomap.registry.rounds import (
 )
 from ngomap.registry.snapshot import Snapshot
 from ngomap.ui import access, registry_data, revert_panel
-from ngomap.ui.text import plain, plain_frame
+from ngomap.ui.text import plain
 
 _DONE: Final = "_rounds_done"  # the message of the last apply or revert, shown once
 _SOURCE: Final = "round_source"
@@ -131,7 +131,7 @@ def _by_area(comparison: c.Comparison, boundaries: Boundaries, lang: str) -> Non
         }
     )
     st.markdown(f"**{t('round_by_area', lang)}**")
-    st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch")
 
 
 def _changed(comparison: c.Comparison, lang: str) -> None:
@@ -148,7 +148,7 @@ def _changed(comparison: c.Comparison, lang: str) -> None:
                 t("round_after", lang): [ch.after for ch in comparison.organisations_changed],
             }
         )
-        st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch")
 
 
 def _links(comparison: c.Comparison, lang: str) -> None:
@@ -172,7 +172,7 @@ def _links(comparison: c.Comparison, lang: str) -> None:
                 ],
             }
         )
-        st.dataframe(plain_frame(frame), hide_index=True, width="stretch")
+        st.dataframe(frame, hide_index=True, width="stretch")
         st.caption(t("round_links_help", lang))
 
 
@@ -318,7 +318,7 @@ def history(lang: str) -> None:
             ],
         }
     ).iloc[::-1]
-    st.dataframe(plain_frame(shown), hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch")
     if not access.allowed("revert"):
         return
     _revert_any(engine, rounds, lang)

@@ -4,6 +4,8 @@ Streamlit renders Markdown (and LaTeX between dollars) in st.markdown, captions,
 subheaders, expander and widget labels, help texts and every cell and header of st.table:
 a name written ``![x](http://host/x.png)`` would make each viewer's browser fetch that
 address. User text goes through ``plain`` (or ``plain_frame`` for a table) on its way there.
+st.dataframe's grid shows cells as they are, so its frames are left as they are: escaped,
+a file name would read ``mali\\_ong\\_exemple\\.csv``.
 """
 
 from __future__ import annotations
