@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from helpers import map_counts
+from helpers import map_counts, open_tables
 from page_helpers import APP
 from registry_helpers import three_w
 from sqlalchemy import select
@@ -93,7 +93,7 @@ def test_freshness_view_counts_the_organisations_to_confirm_again() -> None:
     assert at.selectbox(key="stale_months").value == 12
     assert at.query_params["stale_months"] == "12"
     assert at.query_params["view"] == "freshness"
-    assert any("À reconfirmer" in str(d.value.columns) for d in at.dataframe)
+    assert any("À reconfirmer" in str(d.value.columns) for d in open_tables(at).run().dataframe)
     at.selectbox(key="registry_fresh").set_value(6).run()  # the freshness filter hides none here
     assert not at.exception, at.exception
     assert any("La vue fraîcheur montre toutes" in c.value for c in at.caption)

@@ -55,7 +55,7 @@ UNKNOWN_ORIGIN: Final = "?"  # the origin filter's (and the URL's) word for "not
 STALE_CHOICES: Final = (3, 6, 12, 24, 36)  # the freshness view's months
 _MAP_KEY: Final = "map"
 MATRIX_OPEN: Final = "matrix_open"  # the sectors × areas expander under a map: open or not
-TABLE_OPEN: Final = "table_open"  # the view's table under a map (the ranked views' stay open)
+TABLE_OPEN: Final = "table_open"  # the view's table under a map: open or not (closed at first)
 _RETURNED: Final = ["last_active_drawing"]  # a click; panning and zooming do not rerun
 _st_folium_frontend: Final = sf._component_func
 
@@ -682,30 +682,18 @@ def view_tables(
     expander, closed at first and sent only while open. A data grid on the page makes the
     browser load and run Streamlit's grid (about 1.2 MB of script): with one shown, a later
     visit took about 0.6 s more to draw the map, and the commune matrix (701 columns) 0.5 s
-    more (``benchmarks.app_stages_bench``). The ranked views (coverage gaps, freshness)
-    keep their ranking open: it is their answer. Without a map every table stays open."""
+    more, and the first view whose table was open paid it instead (the gaps view's switch
+    took 1.45 s with its ranking open, 0.85 s folded: ``benchmarks.app_stages_bench``).
+    The map and its click panel answer first; without a map every table stays open."""
     area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
-    spec = VIEW_SPECS[options.view]
-    if options.view == "gaps":
-        st.subheader(t("gaps_title", lang))
-        # The same ranked table the gaps view exports (CSV, XLSX, ngomap export --view gaps).
-        st.dataframe(
-            ex.gaps_table(table, lang, options.level, country=options.country),
-            hide_index=True,
-            width="stretch",
-        )
-    elif spec.ranked:  # freshness: the areas with calls to make first
-        st.subheader(t(spec.label_key, lang))
-        st.dataframe(ex.columns_table(table, options, lang), hide_index=True, width="stretch")
-    else:
-        title, frames = _view_frames(table, tables, options, lang, area)
-        where = _part(f"{title} ({len(frames[0][1])})", TABLE_OPEN, fold=fold, title=title)
-        for number, (subtitle, frame) in enumerate(frames):
-            if where is None:
-                break
-            if number:  # the overlap view's second table, under its own words
-                where.markdown(f"**{subtitle}**")
-            where.dataframe(frame, hide_index=True, width="stretch")
+    title, frames = _view_frames(table, tables, options, lang, area)
+    where = _part(f"{title} ({len(frames[0][1])})", TABLE_OPEN, fold=fold, title=title)
+    for number, (subtitle, frame) in enumerate(frames):
+        if where is None:
+            break
+        if number:  # the overlap view's second table, under its own words
+            where.markdown(f"**{subtitle}**")
+        where.dataframe(frame, hide_index=True, width="stretch")
     areas = captions.areas_word(options.level, lang, country=options.country)
     title = t("matrix_title", lang, areas=in_sentence(areas))
     where = _part(title, MATRIX_OPEN, fold=fold, title=title)
@@ -735,6 +723,13 @@ def _view_frames(
     area: str,
 ) -> tuple[str, list[tuple[str, pd.DataFrame]]]:
     """The view's title and its tables as shown (the overlap view has two)."""
+    spec = VIEW_SPECS[options.view]
+    if options.view == "gaps":  # the same ranked table the view exports (CSV, XLSX, CLI)
+        frame = ex.gaps_table(table, lang, options.level, country=options.country)
+        return t("gaps_title", lang), [(t("gaps_title", lang), frame)]
+    if spec.ranked:  # freshness: the areas with calls to make first
+        frame = ex.columns_table(table, options, lang)
+        return t(spec.label_key, lang), [(t(spec.label_key, lang), frame)]
     if options.view == "overlap":
         pairs, cells = tables["pairs"], tables["cells"]
         sectors = pairs[a.SECTORS].map(
@@ -771,7 +766,6 @@ def _view_frames(
             t("organisations", lang): table[a.ORGANISATIONS].map(", ".join),
         }
     )
-    spec = VIEW_SPECS[options.view]
     for column, key in spec.columns:  # the view's own columns (arrivals, departures)
         shown.insert(len(shown.columns) - 1, t(key, lang), table[column].to_numpy())
     if a.DETAILS in table and spec.details_words is not None:
