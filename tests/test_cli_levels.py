@@ -76,3 +76,21 @@ def test_no_row_anywhere_near_still_says_try_a_coarser_level(tmp_path: Path) -> 
     assert result.exit_code == 1, result.output
     # the state is coarser too: said in Nigeria's words
     assert "These data are by states (adm1): no row is by wards (adm3)" in result.stderr
+
+
+def test_an_export_at_a_level_finer_than_the_data_says_why_its_map_is_grey(
+    tmp_path: Path,
+) -> None:
+    boundaries = _adm3_file(tmp_path, "ML05")
+    data = tmp_path / "3w.csv"
+    data.write_text("Organisation,Secteur,Admin2 Pcode\nA,WASH,ML0501\n", encoding="utf-8")
+    out = tmp_path / "communes.csv"
+    args = ["export", str(data), "--boundaries", str(boundaries), "--out", str(out)]
+    result = runner.invoke(cli, [*args, "--level", "adm3", "--table", "view"])
+    assert result.exit_code == 0, result.output  # the file is still written, as asked
+    assert out.exists()
+    assert "Ces données sont au niveau des cercles (adm2)" in result.stderr, result.stderr
+    assert "--level adm2" in result.stderr
+    counted = runner.invoke(cli, [*args, "--level", "adm2", "--table", "view"])
+    assert counted.exit_code == 0, counted.output
+    assert "Ces données sont au niveau" not in counted.stderr  # drawn: nothing to explain

@@ -700,6 +700,8 @@ def export_command(
         )
         if per_capita and population is None:
             raise typer.BadParameter("--per-capita needs --population", param_hint="--population")
+        if analysis.coarser_level(records, bounds, options) is not None:  # a grey map: say why
+            typer.echo(_empty_level(records, bounds, options.level, sectors, lang), err=True)
         inhabitants = _population(population, bounds, options.level, lang)
         snap = ex.Snapshot.of(
             dataset, bounds, options, lang, population=inhabitants, tiles=osm_tiles
