@@ -70,7 +70,8 @@ def test_organisation_page_pair_log_and_brief(
         page.wait_for_timeout(1_000)
     assert list(log.listing(engine)["outcome"]) == ["Rencontre le 3 juin"]
 
-    # The brief: typed in the form, downloaded, read back.
+    # The brief: opened (folded at first), typed in the form, downloaded, read back.
+    page.get_by_text("Note sur un projet proposé", exact=True).click()
     page.get_by_label("Organisation qui porte le projet", exact=True).fill("Nouvelle ONG")
     _choose(page.locator(".st-key-brief_sectors"), "Santé")
     page.keyboard.press("Escape")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pandas as pd
+from helpers import open_tables
 from streamlit.testing.v1 import AppTest
 from typer.testing import CliRunner
 
@@ -98,8 +99,8 @@ def test_the_page_shows_and_offers_the_same_table() -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["view"] = "gaps"
     at.query_params["max_gap"] = "8"
-    at.session_state[EXPORT_OPEN] = True  # the export panel opened
-    at.run()
+    at.session_state[EXPORT_OPEN] = True  # the export panel and the ranking opened
+    open_tables(at).run()
     assert not at.exception, at.exception
     shown = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
     expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1", country="ML")
