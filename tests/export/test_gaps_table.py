@@ -103,6 +103,7 @@ def test_the_page_shows_and_offers_the_same_table() -> None:
     open_tables(at).run()
     assert not at.exception, at.exception
     shown = next(d.value for d in at.dataframe if "Rang" in d.value.columns)
+    assert f"Zones non couvertes, classées ({len(shown)})" in [e.label for e in at.expander]
     expected = ex.gaps_table(ex.view_of(sample_snapshot(8)).table, "fr", "adm1", country="ML")
     pd.testing.assert_frame_equal(shown.reset_index(drop=True), expected, check_dtype=False)
     labels = [str(getattr(b, "label", "")) for b in at.get("download_button")]

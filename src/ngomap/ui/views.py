@@ -686,11 +686,9 @@ def view_tables(
     took 1.45 s with its ranking open, 0.85 s folded: ``benchmarks.app_stages_bench``).
     The map and its click panel answer first; without a map every table stays open."""
     area = captions.area_word(options.level, lang, country=options.country)  # Cercle, LGA...
-    title, frames = _view_frames(table, tables, options, lang, area)
-    where = _part(f"{title} ({len(frames[0][1])})", TABLE_OPEN, fold=fold, title=title)
-    for number, (subtitle, frame) in enumerate(frames):
-        if where is None:
-            break
+    title, count, frames = _view_frames(table, tables, options, lang, area)
+    where = _part(f"{title} ({count})", TABLE_OPEN, fold=fold, title=title)
+    for number, (subtitle, frame) in enumerate(frames() if where is not None else []):
         if number:  # the overlap view's second table, under its own words
             where.markdown(f"**{subtitle}**")
         where.dataframe(frame, hide_index=True, width="stretch")
@@ -721,44 +719,62 @@ def _view_frames(
     options: ViewOptions,
     lang: str,
     area: str,
-) -> tuple[str, list[tuple[str, pd.DataFrame]]]:
-    """The view's title and its tables as shown (the overlap view has two)."""
+) -> tuple[str, int, Callable[[], list[tuple[str, pd.DataFrame]]]]:
+    """The view's title, its table's number of rows, and what makes its tables as shown
+    (the overlap view has two): called only when they are drawn, not for a closed fold."""
     spec = VIEW_SPECS[options.view]
     if options.view == "gaps":  # the same ranked table the view exports (CSV, XLSX, CLI)
-        frame = ex.gaps_table(table, lang, options.level, country=options.country)
-        return t("gaps_title", lang), [(t("gaps_title", lang), frame)]
+        title = t("gaps_title", lang)
+        return (
+            title,
+            int(table["gap"].sum()),
+            lambda: [(title, ex.gaps_table(table, lang, options.level, country=options.country))],
+        )
     if spec.ranked:  # freshness: the areas with calls to make first
-        frame = ex.columns_table(table, options, lang)
-        return t(spec.label_key, lang), [(t(spec.label_key, lang), frame)]
+        title = t(spec.label_key, lang)
+        count = int((table[a.ACTORS] > 0).sum())
+        return title, count, lambda: [(title, ex.columns_table(table, options, lang))]
     if options.view == "overlap":
-        pairs, cells = tables["pairs"], tables["cells"]
-        sectors = pairs[a.SECTORS].map(
-            lambda codes: ", ".join(sector_label(c, lang) for c in codes)
-        )
-        pair_frame = pd.DataFrame(
-            {
-                t("org_a", lang): pairs[a.ORG_A],
-                t("org_b", lang): pairs[a.ORG_B],
-                t("pairs_shared", lang): pairs[a.SHARED],
-                t("areas", lang): pairs[a.AREAS].map(", ".join),
-                t("sectors", lang): sectors,
-            }
-        )
-        cell_frame = pd.DataFrame(
-            {
-                area: cells[a.AREA_NAME],
-                t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
-                t("count", lang): cells[a.ACTORS],
-                t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
-            }
-        )
         title = t("pairs_title", lang)
-        return title, [(title, pair_frame), (t("overlap_cells", lang), cell_frame)]
+        return title, len(tables["pairs"]), lambda: _overlap_frames(tables, lang, area)
     if options.view == "zones":
         zones = table.loc[table[a.ACTORS] > 0]
-        frame = pd.DataFrame({area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]})
-        return t("zones_title", lang), [(t("zones_title", lang), frame)]
+        title = t("zones_title", lang)
+        columns = {area: zones[a.AREA_NAME], t("details", lang): zones[a.DETAILS]}
+        return title, len(zones), lambda: [(title, pd.DataFrame(columns))]
     title = captions.areas_word(options.level, lang, country=options.country)
+    return title, len(table), lambda: [(title, _areas_frame(table, options, lang, area))]
+
+
+def _overlap_frames(
+    tables: dict[str, pd.DataFrame], lang: str, area: str
+) -> list[tuple[str, pd.DataFrame]]:
+    """The overlap view's pairs of organisations, then its areas × sectors cells."""
+    pairs, cells = tables["pairs"], tables["cells"]
+    sectors = pairs[a.SECTORS].map(lambda codes: ", ".join(sector_label(c, lang) for c in codes))
+    pair_frame = pd.DataFrame(
+        {
+            t("org_a", lang): pairs[a.ORG_A],
+            t("org_b", lang): pairs[a.ORG_B],
+            t("pairs_shared", lang): pairs[a.SHARED],
+            t("areas", lang): pairs[a.AREAS].map(", ".join),
+            t("sectors", lang): sectors,
+        }
+    )
+    cell_frame = pd.DataFrame(
+        {
+            area: cells[a.AREA_NAME],
+            t("sector", lang): cells[s.SECTOR].map(lambda c: sector_label(c, lang)),
+            t("count", lang): cells[a.ACTORS],
+            t("organisations", lang): cells[a.ORGANISATIONS].map(", ".join),
+        }
+    )
+    return [(t("pairs_title", lang), pair_frame), (t("overlap_cells", lang), cell_frame)]
+
+
+def _areas_frame(table: pd.DataFrame, options: ViewOptions, lang: str, area: str) -> pd.DataFrame:
+    """Each area with its count and organisations, and the view's own columns."""
+    spec = VIEW_SPECS[options.view]
     shown = pd.DataFrame(
         {
             area: table[a.AREA_NAME],
@@ -773,4 +789,4 @@ def _view_frames(
     if a.PER_100K in table:
         shown[t("population", lang)] = table[a.POPULATION]
         shown[t("legend_per_capita", lang)] = table[a.PER_100K].round(1)
-    return title, [(title, shown.sort_values(t("count", lang), ascending=False))]
+    return shown.sort_values(t("count", lang), ascending=False)
