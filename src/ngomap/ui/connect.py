@@ -296,38 +296,29 @@ def brief_panel(
     """A proposed project, uploaded as a one-row sheet or typed in: its one-page PDF brief
     (in an expander, sent only while open)."""
     box = folded(t("brief_panel", lang), BRIEF_OPEN)
-    if box is not None:
-        with box:
-            _brief(records, boundaries, lang, population, source)
-
-
-def _brief(
-    records: pd.DataFrame,
-    boundaries: Boundaries,
-    lang: str,
-    population: Mapping[str, float] | None,
-    source: str,
-) -> None:
-    st.caption(t("brief_panel_help", lang))
-    upload = st.file_uploader(t("brief_upload", lang), type=["csv", "xlsx"], key="brief_upload")
-    project: Project | None = None
-    if upload is not None:
-        try:
-            project = read_project(upload.getvalue(), upload.name, boundaries)
-        except NgomapError as exc:
-            st.error(plain(exc.message(lang)))
-            return
-    else:
-        project = _form_project(boundaries, lang)
-    if project is None:
+    if box is None:
         return
-    with st.spinner(t("brief_making", lang)):
-        pdf = _brief_bytes(project, records, boundaries, population, source, lang)
-    st.success(t("brief_ready", lang, project=plain(project.title or project.organisation)))
-    st.download_button(
-        t("brief_download", lang),
-        data=pdf,
-        file_name="note-projet.pdf" if lang == "fr" else "project-brief.pdf",
-        mime="application/pdf",
-        key="brief_download",
-    )
+    with box:
+        st.caption(t("brief_panel_help", lang))
+        upload = st.file_uploader(t("brief_upload", lang), type=["csv", "xlsx"], key="brief_upload")
+        project: Project | None = None
+        if upload is not None:
+            try:
+                project = read_project(upload.getvalue(), upload.name, boundaries)
+            except NgomapError as exc:
+                st.error(plain(exc.message(lang)))
+                return
+        else:
+            project = _form_project(boundaries, lang)
+        if project is None:
+            return
+        with st.spinner(t("brief_making", lang)):
+            pdf = _brief_bytes(project, records, boundaries, population, source, lang)
+        st.success(t("brief_ready", lang, project=plain(project.title or project.organisation)))
+        st.download_button(
+            t("brief_download", lang),
+            data=pdf,
+            file_name="note-projet.pdf" if lang == "fr" else "project-brief.pdf",
+            mime="application/pdf",
+            key="brief_download",
+        )
