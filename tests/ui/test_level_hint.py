@@ -36,15 +36,25 @@ def counts(at: AppTest) -> dict[str, int]:
     return {str(p["code"]): int(p["count"] or 0) for p in properties}
 
 
-def test_grey_commune_map_names_the_data_level_and_switches(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _cercles_on_communes(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, *opened: str
+) -> AppTest:
+    """The page with COD-AB communes loaded and a 3W of cercles uploaded; ``opened``: the
+    folded parts the planner has opened."""
     monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
     at = AppTest.from_file(APP, default_timeout=300).run()
     upload = (Path(ADM3).name, (shared_data / ADM3).read_bytes(), "application/geo+json")
     at.file_uploader(key="boundaries_upload").set_value([upload]).run()
     at.session_state["upload"] = {"name": "cercles.csv", "data": CERCLES_3W}
-    at.run()
+    for key in opened:
+        at.session_state[key] = True
+    return at.run()
+
+
+def test_grey_commune_map_names_the_data_level_and_switches(
+    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = _cercles_on_communes(shared_data, tmp_path, monkeypatch)
     assert not at.exception, at.exception
     at = at_level(at, "adm2")
     assert not [w for w in at.warning if "niveau des" in w.value]  # cercles: drawn, no hint
@@ -65,14 +75,8 @@ def test_grey_commune_map_names_the_data_level_and_switches(
 def test_the_opened_matrix_of_a_grey_commune_map_says_it_is_empty(
     shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("NGOMAP_DATA_DIR", str(tmp_path / "data"))
-    at = AppTest.from_file(APP, default_timeout=300).run()
-    upload = (Path(ADM3).name, (shared_data / ADM3).read_bytes(), "application/geo+json")
-    at.file_uploader(key="boundaries_upload").set_value([upload]).run()
-    at.session_state["upload"] = {"name": "cercles.csv", "data": CERCLES_3W}
-    at.session_state[MATRIX_OPEN] = True  # the planner opens "Secteurs × communes"
-    at.run()
-    at = at_level(at, "adm3")
+    at = _cercles_on_communes(shared_data, tmp_path, monkeypatch, MATRIX_OPEN)
+    at = at_level(at, "adm3")  # the planner has opened "Secteurs × communes"
     said = [c.value for c in at.caption if c.value.startswith("Aucune organisation comptée")]
     assert said == ["Aucune organisation comptée sur les communes avec ces filtres."]
     at = at_level(at, "adm2")  # cercles: the matrix, no such sentence
